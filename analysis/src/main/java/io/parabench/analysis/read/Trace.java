@@ -1,0 +1,37 @@
+package io.parabench.analysis.read;
+
+import io.parabench.trace.DeviceProperties;
+
+import java.util.Collections;
+import java.util.SortedMap;
+
+/**
+ * What the analysis keeps of one Chrome-trace file: its devices, its GPU events, its
+ * annotations and their names. Everything else in the file (CPU ops, runtime calls, flow
+ * events) is dropped while reading.
+ *
+ * @param source      file name (or a label for an in-memory stream), used in messages
+ * @param rank        {@code distributedInfo.rank}, else the rank in the file name, else -1
+ * @param devices     {@code deviceProperties} by device id
+ * @param names       interned event names
+ * @param gpuEvents   kernels, memcpy and memset
+ * @param annotations user and GPU user annotations
+ * @param bytesRead   JSON bytes parsed (after decompression)
+ */
+public record Trace(String source, int rank, SortedMap<Integer, DeviceProperties> devices, NameTable names,
+                    GpuEvents gpuEvents, Annotations annotations, long bytesRead) {
+    public Trace {
+        devices = Collections.unmodifiableSortedMap(devices);
+    }
+
+    /** The same trace with another rank (a rank taken from the file name). */
+    public Trace withRank(int newRank) {
+        return new Trace(source, newRank, devices, names, gpuEvents, annotations, bytesRead);
+    }
+
+    /** The SM count of a device, or 0 when the trace does not describe it. */
+    public int numSms(int device) {
+        DeviceProperties d = devices.get(device);
+        return d == null ? 0 : d.numSms();
+    }
+}
