@@ -159,4 +159,30 @@ public final class IntervalSet {
         }
         return new IntervalSet(s, e, n);
     }
+
+    /** Equal when both hold exactly the same time. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof IntervalSet)) {
+            return false;
+        }
+        IntervalSet other = (IntervalSet) o;
+        return size == other.size && Arrays.equals(starts, 0, size, other.starts, 0, size)
+                && Arrays.equals(ends, 0, size, other.ends, 0, size);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = size;
+        for (int k = 0; k < size; k++) {
+            h = 31 * h + Long.hashCode(starts[k]);
+            h = 31 * h + Long.hashCode(ends[k]);
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return size + " intervals, " + totalNs() + " ns";
+    }
 }

@@ -1,0 +1,114 @@
+package io.parabench.analysis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parabench.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TraceStatsCommandTest {
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Parabench.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static final String ONE_KERNEL = "{\"deviceProperties\":[{\"id\":3,\"name\":\"g\",\"numSms\":10}],"
+            + "\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":3,\"tid\":7,\"ts\":10,\"dur\":5,"
+            + "\"args\":{\"grid\":[5,1,1]}}]}";
+
+    @Test
+    void shouldPrintTheIssuesJsonKeysPerDevice(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.json");
+        Files.writeString(file, ONE_KERNEL);
+        Run r = run("trace-stats", file.toString(), "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        List<String> keys = new ArrayList<>();
+        root.get("3").fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("span_us", "busy_us", "idle_ratio", "compute_busy_us", "comm_busy_us",
+                "comm_overlap_ratio", "sm_occupancy_avg", "streams"), keys);
+        assertEquals(5.0, root.get("3").get("span_us").asDouble());
+        assertTrue(root.get("3").get("comm_overlap_ratio").isNull(), "no communication: ratio is null, not NaN");
+        assertEquals(0.5, root.get("3").get("sm_occupancy_avg").asDouble());
+        assertEquals(5.0, root.get("3").get("streams").get("7").asDouble());
+        assertTrue(root.get("pipeline") == null);
+    }
+
+    @Test
+    void shouldPrintPipelineBubblesForTheGpuTraces() throws IOException {
+        Path dir = SharedData.require("gpu-traces/1f1b");
+        Run r = run("trace-stats", dir.toString(), "--format", "json", "--step", "sim:STEP");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode pipeline = new ObjectMapper().readTree(r.out()).get("pipeline");
+        // README: step window 383.98 ms, bubbles 56.92 / 57.12 / 57.09 / 55.43 ms, rate 0.148
+        assertEquals(383.98, pipeline.get("step_us").asDouble() / 1000, 383.98 * 0.001);
+        double[] readme = {56.92, 57.12, 57.09, 55.43};
+        for (int rank = 0; rank < 4; rank++) {
+            JsonNode node = pipeline.get("ranks").get(rank);
+            assertEquals(rank, node.get("rank").asInt());
+            assertEquals(readme[rank], node.get("bubble_us").asDouble() / 1000, readme[rank] * 0.001);
+            assertTrue(node.has("compute_busy_us"));
+        }
+        assertEquals(0.148, pipeline.get("bubble_rate").asDouble(), 0.0005);
+    }
+
+    @Test
+    void shouldPrintTextByDefault(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.json");
+        Files.writeString(file, ONE_KERNEL);
+        Run r = run("trace-stats", file.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("device 3 (g, 10 SMs)"), r.out());
+        assertTrue(r.out().contains("comm_overlap_ratio   n/a"), r.out());
+    }
+
+    @Test
+    void shouldExitWithTwoOnATruncatedTrace(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cut.json");
+        Files.writeString(file, ONE_KERNEL.substring(0, 90));
+        Run r = run("trace-stats", file.toString());
+        assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("byte offset 90"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r.err());
+    }
+
+    @Test
+    void shouldExitWithTwoOnAWrongTopLevelType(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("list.json");
+        Files.writeString(file, "\"not a trace\"");
+        Run r = run("trace-stats", file.toString());
+        assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("its top level is a string"), r.err());
+    }
+
+    @Test
+    void shouldExitWithTwoOnADirectoryWithoutTraces(@TempDir Path dir) {
+        Run r = run("trace-stats", dir.toString());
+        assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("must contain at least one *.json or *.json.gz trace file"), r.err());
+    }
+
+    @Test
+    void shouldExitWithTwoOnABadPatternBeforeReading(@TempDir Path dir) {
+        Run r = run("trace-stats", dir.resolve("absent.json").toString(), "--comm-pattern", "[");
+        assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("--comm-pattern ([) must be a valid Java regex"), r.err());
+    }
+}
