@@ -160,6 +160,26 @@ public final class IntervalSet {
         return new IntervalSet(s, e, n);
     }
 
+    /**
+     * The same set with gaps shorter than {@code minGapNs} filled: what a chart a few thousand
+     * pixels wide can show, with a bounded number of intervals.
+     */
+    public IntervalSet bridgeGaps(long minGapNs) {
+        long[] s = new long[Math.max(1, size)];
+        long[] e = new long[Math.max(1, size)];
+        int n = 0;
+        for (int k = 0; k < size; k++) {
+            if (n > 0 && starts[k] - e[n - 1] < minGapNs) {
+                e[n - 1] = ends[k];
+            } else {
+                s[n] = starts[k];
+                e[n] = ends[k];
+                n++;
+            }
+        }
+        return new IntervalSet(s, e, n);
+    }
+
     /** Equal when both hold exactly the same time. */
     @Override
     public boolean equals(Object o) {

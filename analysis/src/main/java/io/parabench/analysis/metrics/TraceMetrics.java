@@ -218,30 +218,8 @@ public final class TraceMetrics {
         return out;
     }
 
-    /** A pipeline rank: the trace that holds it and the device ids that are its GPUs. */
-    private record RankSource(int rank, Trace trace, Set<Integer> devices) {
-    }
-
-    /**
-     * The ranks of a pipeline: one per file of a directory, or one per device of a single file
-     * that holds several (the simulator writes one file with pid = rank).
-     */
-    private static List<RankSource> ranks(List<Trace> traces) {
-        List<RankSource> out = new ArrayList<>();
-        if (traces.size() > 1) {
-            for (Trace t : traces) {
-                out.add(new RankSource(t.rank(), t, devicesWithEvents(t)));
-            }
-        } else if (traces.size() == 1 && devicesWithEvents(traces.get(0)).size() > 1) {
-            for (int d : devicesWithEvents(traces.get(0))) {
-                out.add(new RankSource(d, traces.get(0), Set.of(d)));
-            }
-        }
-        return out;
-    }
-
     static Optional<PipelineMetrics> pipeline(List<Trace> traces, AnalysisOptions options) {
-        List<RankSource> ranks = ranks(traces);
+        List<PipelineRank> ranks = PipelineRank.of(traces);
         if (ranks.isEmpty()) {
             return Optional.empty();
         }
@@ -259,7 +237,7 @@ public final class TraceMetrics {
         List<IntervalSet> computation = new ArrayList<>();
         long windowStart = Long.MAX_VALUE;
         long windowEnd = Long.MIN_VALUE;
-        for (RankSource r : ranks) {
+        for (PipelineRank r : ranks) {
             Trace t = r.trace();
             GpuEvents e = t.gpuEvents();
             byte[] nameClass = nameClasses(t.names(), options.classifier());

@@ -1,0 +1,82 @@
+package io.parabench.analysis.cli;
+
+import io.parabench.analysis.metrics.AnalysisOptions;
+import io.parabench.analysis.metrics.TraceMetrics;
+import io.parabench.analysis.read.JfrSummaryReader;
+import io.parabench.analysis.read.Trace;
+import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.report.HtmlReport;
+import io.parabench.analysis.report.JfrReportSection;
+import io.parabench.analysis.report.TraceReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code parabench report --trace FILE|DIR … --out reports/NAME.html}: one self-contained HTML
+ * page with the summary table, the metric definitions and the charts of each trace, plus an
+ * optional JFR summary. Prints the path written.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write a self-contained HTML report (inline SVG charts, no network) of one or more traces.")
+public final class ReportCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--trace", paramLabel = "FILE|DIR", required = true,
+            description = "trace file (.json or .json.gz) or directory of per-rank traces; repeatable")
+    List<Path> traces;
+
+    @Option(names = "--out", paramLabel = "FILE.html", required = true, description = "report to write, e.g. reports/train.html")
+    Path out;
+
+    @Option(names = "--title", description = "page title (default: Trace report: <first trace>)")
+    String title;
+
+    @Option(names = "--jfr", paramLabel = "FILE.jfr", description = "also summarise this JFR recording")
+    Path jfr;
+
+    @Option(names = "--comm-pattern", paramLabel = "REGEX",
+            description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
+    String commPattern;
+
+    @Option(names = "--comm-stream", paramLabel = "N", description = "stream whose kernels are all communication; repeatable")
+    List<Integer> commStreams;
+
+    @Option(names = "--step", paramLabel = "NAME",
+            description = "step annotation for pipeline bubbles: exact name, or NAME* for a prefix")
+    String step;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".html")) {
+            throw new IllegalArgumentException("--out (" + out + ") must end in .html");
+        }
+        if (Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out (" + out + ") must be a file, not a directory");
+        }
+        AnalysisOptions options = TraceStatsCommand.options(commPattern, commStreams, step);
+        List<TraceReport.Input> inputs = new ArrayList<>();
+        for (Path path : traces) {
+            List<Trace> read = TraceReader.read(path);
+            inputs.add(new TraceReport.Input(read, TraceMetrics.analyze(path.toString(), read, options)));
+        }
+        HtmlReport report = TraceReport.build(title != null ? title : "Trace report: " + traces.get(0).getFileName(),
+                inputs, options);
+        if (jfr != null) {
+            JfrReportSection.append(report, "JFR recording " + jfr.getFileName(), JfrSummaryReader.read(jfr));
+        }
+        report.write(out);
+        spec.commandLine().getOut().println(out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package io.parabench.analysis.report;
+
+import io.parabench.analysis.TestTraces;
+import io.parabench.analysis.cli.Parabench;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TraceReportTest {
+    static int run(StringWriter out, StringWriter err, String... args) {
+        return Parabench.execute(args, new PrintWriter(out), new PrintWriter(err));
+    }
+
+    @Test
+    void shouldPutTheSummaryFirstThenDefinitionsAndEveryChart(@TempDir Path dir) throws IOException {
+        Path traces = TestTraces.twoRankDirectory(Files.createDirectory(dir.resolve("traces")));
+        Path html = dir.resolve("out/report.html");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(out, err, "report", "--trace", traces.toString(), "--out", html.toString()), err.toString());
+        assertEquals(html.toString(), out.toString().strip());
+        String page = Files.readString(html);
+        int summary = page.indexOf("<h2 id=\"summary\">");
+        assertTrue(summary > 0);
+        assertTrue(summary < page.indexOf("<figure"), "summary table before any chart");
+        assertTrue(summary < page.indexOf("<h2 id=\"definitions\">"));
+        // overlap + pipeline Gantt + per device (2): stream timeline, SM occupancy, kernel breakdown
+        assertEquals(8, page.split("<figure class=\"chart\">", -1).length - 1);
+        assertTrue(page.contains("Pipeline step"));
+        assertTrue(page.contains("test GPU &lt;&amp;&gt;"), "device names are escaped");
+        assertTrue(page.contains("deep_ep::internode::dispatch&lt;…&gt;"), "kernel names shortened in the tables");
+        assertTrue(page.contains("|union(computation) ∩ union(communication)| ÷ |union(communication)|"),
+                "definitions are in the report");
+    }
+
+    @Test
+    void shouldRejectAnOutputThatIsNotHtml(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = run(out, err, "report", "--trace", dir.toString(), "--out", dir.resolve("r.txt").toString());
+        assertEquals(Parabench.EXIT_BAD_INPUT, exit);
+        assertTrue(err.toString().contains("--out (" + dir.resolve("r.txt") + ") must end in .html"), err.toString());
+    }
+
+    @Test
+    void shouldWriteNothingWhenATraceIsBad(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"traceEvents\":[{\"ph\":");
+        Path html = dir.resolve("r.html");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(Parabench.EXIT_BAD_INPUT, run(out, err, "report", "--trace", bad.toString(), "--out", html.toString()));
+        assertFalse(Files.exists(html));
+        assertTrue(err.toString().contains("byte offset"), err.toString());
+    }
+}
