@@ -1,6 +1,8 @@
 package io.parabench.analysis.chart;
 
+import io.parabench.analysis.metrics.AnnotatedOp;
 import io.parabench.analysis.metrics.IntervalSet;
+import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.PipelineRank;
 import io.parabench.analysis.metrics.RankBubble;
@@ -20,8 +22,10 @@ import java.util.regex.Pattern;
 
 /**
  * Per-rank Gantt chart of one pipeline step with its bubbles, on {@link GanttChart}. Each rank's
- * ops come from, in order of preference: its {@code sim:*} GPU annotations (real traces recorded
- * by the gpu-traces harness: {@code sim:F d0 s1 mb3}), else its kernels named by op token
+ * ops come from, in order of preference: its {@code sim:*} CPU annotations placed on the GPU
+ * through the kernels they launched ({@link AnnotatedOp}; real traces recorded by the
+ * gpu-traces harness: {@code sim:F d0 s1 mb3}), else its {@code sim:*} GPU annotations, else
+ * its kernels named by op token
  * (the simulator's traces: {@code F0:3}, {@code F0:3&B1:2}), else its computation kernels. Bubbles
  * (the window minus the rank's computation kernels, see {@link PipelineMetrics}) are drawn in their
  * own colour; gaps shorter than 1/{@value #RESOLUTION} of the window are not drawn.
@@ -65,14 +69,17 @@ public final class PipelineGanttChart {
     }
 
     /** The bars, times in µs since the window start; row k is the k-th rank of the pipeline. */
-    static List<GanttBar> bars(List<PipelineRank> ranks, PipelineMetrics p) {
+    static List<GanttBar> bars(List<PipelineRank> ranks, PipelineMetrics p, KernelClassifier classifier) {
         List<GanttBar> bars = new ArrayList<>();
         long from = p.windowStartNs();
         long to = p.windowEndNs();
         long minGap = Math.max(1, p.stepNs() / RESOLUTION);
         for (int row = 0; row < ranks.size(); row++) {
             PipelineRank rank = ranks.get(row);
-            List<GanttBar> ops = simAnnotations(rank, row, from, to);
+            List<GanttBar> ops = attributedOps(rank, row, from, to, classifier);
+            if (ops.isEmpty()) {
+                ops = simAnnotations(rank, row, from, to);
+            }
             if (ops.isEmpty()) {
                 ops = tokenKernels(rank, row, from, to);
             }
@@ -95,6 +102,20 @@ public final class PipelineGanttChart {
 
     private static GanttBar bar(int row, long startNs, long endNs, long originNs, String category, String label) {
         return new GanttBar(row, (startNs - originNs) / 1000.0, (endNs - originNs) / 1000.0, category, label);
+    }
+
+    private static List<GanttBar> attributedOps(PipelineRank rank, int row, long from, long to,
+                                                KernelClassifier classifier) {
+        List<GanttBar> out = new ArrayList<>();
+        for (AnnotatedOp op : AnnotatedOp.of(rank, name -> SIM_OP.matcher(name).matches(), classifier)) {
+            if (op.endNs() > from && op.startNs() < to) {
+                Matcher m = SIM_OP.matcher(op.name());
+                m.matches();
+                out.add(bar(row, Math.max(from, op.startNs()), Math.min(to, op.endNs()), from, category(m.group(1)),
+                        m.group(2) == null ? "" : m.group(2)));
+            }
+        }
+        return out;
     }
 
     private static List<GanttBar> simAnnotations(PipelineRank rank, int row, long from, long to) {
@@ -131,13 +152,13 @@ public final class PipelineGanttChart {
         return out;
     }
 
-    public static JFreeChart create(List<PipelineRank> ranks, PipelineMetrics p) {
+    public static JFreeChart create(List<PipelineRank> ranks, PipelineMetrics p, KernelClassifier classifier) {
         List<String> rows = new ArrayList<>();
         for (RankBubble r : p.ranks()) {
             rows.add(String.format(Locale.ROOT, "rank %d (bubble %.2f ms)", r.rank(), r.bubbleNs() / 1e6));
         }
         String title = String.format(Locale.ROOT, "Pipeline step %.2f ms, bubble rate %.3f%s", p.stepNs() / 1e6,
                 p.bubbleRate(), p.stepAnnotation() == null ? "" : " (step: " + p.stepAnnotation() + ")");
-        return GanttChart.create(title, rows, bars(ranks, p), colours(), "time since step window start (µs)");
+        return GanttChart.create(title, rows, bars(ranks, p, classifier), colours(), "time since step window start (µs)");
     }
 }

@@ -13,22 +13,25 @@ public final class Annotations {
     private long[] endNs = new long[64];
     private int[] name = new int[64];
     private int[] pid = new int[64];
+    private int[] tid = new int[64];
     private boolean[] onGpu = new boolean[64];
     private int size;
 
-    void add(long start, long end, int nameId, int pidValue, boolean gpu) {
+    void add(long start, long end, int nameId, int pidValue, int tidValue, boolean gpu) {
         if (size == startNs.length) {
             int capacity = size * 2;
             startNs = Arrays.copyOf(startNs, capacity);
             endNs = Arrays.copyOf(endNs, capacity);
             name = Arrays.copyOf(name, capacity);
             pid = Arrays.copyOf(pid, capacity);
+            tid = Arrays.copyOf(tid, capacity);
             onGpu = Arrays.copyOf(onGpu, capacity);
         }
         startNs[size] = start;
         endNs[size] = end;
         name[size] = nameId;
         pid[size] = pidValue;
+        tid[size] = tidValue;
         onGpu[size] = gpu;
         size++;
     }
@@ -52,6 +55,11 @@ public final class Annotations {
     /** The event's {@code pid}: a CPU process for user annotations, a device for GPU ones. */
     public int pid(int i) {
         return pid[i];
+    }
+
+    /** The event's {@code tid}: the CPU thread for user annotations, the stream for GPU ones. */
+    public int tid(int i) {
+        return tid[i];
     }
 
     /** True for {@code gpu_user_annotation} (device time), false for {@code user_annotation}. */

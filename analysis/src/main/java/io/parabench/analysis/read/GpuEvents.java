@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The GPU events of one trace file (kernels, memcpy, memset) as parallel primitive columns:
- * about 33 bytes per event whatever the length of its JSON, so a trace of hundreds of MB fits
+ * about 41 bytes per event whatever the length of its JSON, so a trace of hundreds of MB fits
  * in a small heap. Times are integer nanoseconds on the trace's clock (the profiler writes
  * microseconds with up to three decimals, which are kept exactly).
  *
@@ -23,9 +23,11 @@ public final class GpuEvents {
     private int[] gridBlocks = new int[1024];
     private int[] sms = new int[1024];
     private byte[] kind = new byte[1024];
+    private long[] correlation = new long[1024];
     private int size;
 
-    void add(long start, long end, int nameId, int deviceId, int streamId, int blocks, int smCount, GpuEventKind k) {
+    void add(long start, long end, int nameId, int deviceId, int streamId, int blocks, int smCount, GpuEventKind k,
+             long correlationId) {
         if (size == startNs.length) {
             int capacity = size + (size >> 1);
             startNs = Arrays.copyOf(startNs, capacity);
@@ -36,6 +38,7 @@ public final class GpuEvents {
             gridBlocks = Arrays.copyOf(gridBlocks, capacity);
             sms = Arrays.copyOf(sms, capacity);
             kind = Arrays.copyOf(kind, capacity);
+            correlation = Arrays.copyOf(correlation, capacity);
         }
         startNs[size] = start;
         endNs[size] = end;
@@ -45,6 +48,7 @@ public final class GpuEvents {
         gridBlocks[size] = blocks;
         sms[size] = smCount;
         kind[size] = (byte) k.ordinal();
+        correlation[size] = correlationId;
         size++;
     }
 
@@ -84,6 +88,11 @@ public final class GpuEvents {
     /** SMs the emulator recorded ({@code args.sms}), or {@link #UNKNOWN} for real traces. */
     public int sms(int i) {
         return sms[i];
+    }
+
+    /** The profiler's {@code args.correlation} linking the event to its CPU launch, or -1. */
+    public long correlation(int i) {
+        return correlation[i];
     }
 
     public GpuEventKind kind(int i) {

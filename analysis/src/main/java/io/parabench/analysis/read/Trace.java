@@ -16,17 +16,18 @@ import java.util.SortedMap;
  * @param names       interned event names
  * @param gpuEvents   kernels, memcpy and memset
  * @param annotations user and GPU user annotations
+ * @param runtimeCalls CPU launch calls with their correlation ids
  * @param bytesRead   JSON bytes parsed (after decompression)
  */
 public record Trace(String source, int rank, SortedMap<Integer, DeviceProperties> devices, NameTable names,
-                    GpuEvents gpuEvents, Annotations annotations, long bytesRead) {
+                    GpuEvents gpuEvents, Annotations annotations, RuntimeCalls runtimeCalls, long bytesRead) {
     public Trace {
         devices = Collections.unmodifiableSortedMap(devices);
     }
 
     /** The same trace with another rank (a rank taken from the file name). */
     public Trace withRank(int newRank) {
-        return new Trace(source, newRank, devices, names, gpuEvents, annotations, bytesRead);
+        return new Trace(source, newRank, devices, names, gpuEvents, annotations, runtimeCalls, bytesRead);
     }
 
     /** The SM count of a device, or 0 when the trace does not describe it. */

@@ -25,9 +25,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * Reads Chrome traces in the PyTorch-profiler (Kineto) schema with Jackson's streaming parser,
  * keeping only what the metrics need: GPU events (kernel, memcpy, memset) with their device,
- * stream, grid and SM count, and the user annotations. CPU ops, runtime calls, flow and
- * metadata events are parsed past and dropped, so memory is proportional to the number of GPU
- * events (about 33 bytes each) and distinct names, never to the file size.
+ * stream, grid, SM count and correlation id, the user annotations, and the correlation ids of
+ * CPU runtime calls (to attribute kernels to CPU annotations). CPU ops, flow and metadata
+ * events are parsed past and dropped, so memory is proportional to the number of GPU events
+ * (about 41 bytes each, plus 24 per runtime call) and distinct names, never to the file size.
  *
  * <p>Accepted input: a {@code .json} or gzip-compressed file (detected by its magic bytes, not
  * its name), whose top level is an object with a {@code traceEvents} array (or, as Chrome
@@ -155,6 +156,7 @@ public final class TraceReader {
         private final NameTable names = new NameTable();
         private final GpuEvents gpu = new GpuEvents();
         private final Annotations annotations = new Annotations();
+        private final RuntimeCalls runtimeCalls = new RuntimeCalls();
         private final TreeMap<Integer, DeviceProperties> devices = new TreeMap<>();
         private int rank = -1;
 
@@ -182,7 +184,8 @@ public final class TraceReader {
                 if (after != null) {
                     throw malformed("unexpected " + describe(after) + " after the end of the trace", null);
                 }
-                return new Trace(source, rank, devices, names, gpu, annotations, p.currentLocation().getByteOffset());
+                return new Trace(source, rank, devices, names, gpu, annotations, runtimeCalls,
+                        p.currentLocation().getByteOffset());
             } catch (JsonProcessingException e) {
                 long offset = e.getLocation() != null ? e.getLocation().getByteOffset() : offset();
                 throw new IllegalArgumentException("trace " + source + " is not valid JSON at byte offset " + offset
@@ -295,6 +298,7 @@ public final class TraceReader {
         private static final int CAT_GPU = 2;
         private static final int CAT_ANNOTATION = 3;
         private static final int CAT_GPU_ANNOTATION = 4;
+        private static final int CAT_RUNTIME = 5;
 
         /** Reads the events array; the parser stands on its START_ARRAY. */
         private void readEvents() throws IOException {
@@ -324,6 +328,7 @@ public final class TraceReader {
             int stream = GpuEvents.UNKNOWN;
             int blocks = GpuEvents.UNKNOWN;
             int sms = GpuEvents.UNKNOWN;
+            long correlation = -1;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
@@ -337,14 +342,16 @@ public final class TraceReader {
                             gpuKind = GpuEventKind.fromCategory(cat);
                             catKind = gpuKind != null ? CAT_GPU
                                     : "user_annotation".equals(cat) ? CAT_ANNOTATION
-                                    : "gpu_user_annotation".equals(cat) ? CAT_GPU_ANNOTATION : CAT_IRRELEVANT;
+                                    : "gpu_user_annotation".equals(cat) ? CAT_GPU_ANNOTATION
+                                    : "cuda_runtime".equals(cat) || "cuda_driver".equals(cat) ? CAT_RUNTIME
+                                    : CAT_IRRELEVANT;
                         } else {
                             catKind = CAT_IRRELEVANT;
                             p.skipChildren();
                         }
                         break;
                     case "name":
-                        if (catKind != CAT_IRRELEVANT && v == JsonToken.VALUE_STRING) {
+                        if (catKind != CAT_IRRELEVANT && catKind != CAT_RUNTIME && v == JsonToken.VALUE_STRING) {
                             name = p.getText();
                         } else {
                             p.skipChildren();
@@ -376,6 +383,8 @@ public final class TraceReader {
                                 blocks = gridBlocks();
                             } else if ("sms".equals(arg) && av == JsonToken.VALUE_NUMBER_INT) {
                                 sms = p.getIntValue();
+                            } else if ("correlation".equals(arg) && av == JsonToken.VALUE_NUMBER_INT) {
+                                correlation = p.getLongValue();
                             } else {
                                 p.skipChildren();
                             }
@@ -385,15 +394,20 @@ public final class TraceReader {
                         p.skipChildren();
                 }
             }
-            if (!complete || catKind <= CAT_IRRELEVANT || name == null || ts == Long.MIN_VALUE
-                    || pid == Integer.MIN_VALUE || dur < 0) {
+            if (!complete || catKind <= CAT_IRRELEVANT || ts == Long.MIN_VALUE || pid == Integer.MIN_VALUE || dur < 0) {
                 return;
             }
-            if (catKind == CAT_GPU) {
+            if (catKind == CAT_RUNTIME) {
+                if (correlation >= 0) {
+                    runtimeCalls.add(ts, correlation, pid, tid);
+                }
+            } else if (name == null) {
+                return;
+            } else if (catKind == CAT_GPU) {
                 gpu.add(ts, ts + dur, names.intern(name), pid, stream != GpuEvents.UNKNOWN ? stream : tid,
-                        blocks, sms, gpuKind);
+                        blocks, sms, gpuKind, correlation);
             } else {
-                annotations.add(ts, ts + dur, names.intern(name), pid, catKind == CAT_GPU_ANNOTATION);
+                annotations.add(ts, ts + dur, names.intern(name), pid, tid, catKind == CAT_GPU_ANNOTATION);
             }
         }
 

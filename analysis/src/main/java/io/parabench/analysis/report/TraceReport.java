@@ -117,7 +117,7 @@ public final class TraceReport {
             r.chart(OverlapChart.create(summary.devices()), WIDTH, 120 + 60 * summary.devices().size(),
                     "Each device's span split into computation only, overlapped, exposed communication, memory only and idle.");
         }
-        summary.pipeline().ifPresent(p -> appendPipeline(r, prefix, traces, p));
+        summary.pipeline().ifPresent(p -> appendPipeline(r, prefix, traces, p, options));
         for (DeviceMetrics d : summary.devices()) {
             appendDevice(r, prefix, traces, d, options);
         }
@@ -152,10 +152,11 @@ public final class TraceReport {
         return sb.toString();
     }
 
-    private static void appendPipeline(HtmlReport r, String prefix, List<Trace> traces, PipelineMetrics p) {
+    private static void appendPipeline(HtmlReport r, String prefix, List<Trace> traces, PipelineMetrics p,
+                                       AnalysisOptions options) {
         r.section(prefix + "Pipeline step and bubbles");
         List<PipelineRank> ranks = PipelineRank.of(traces);
-        r.chart(PipelineGanttChart.create(ranks, p), WIDTH, 160 + 70 * ranks.size(),
+        r.chart(PipelineGanttChart.create(ranks, p, options.classifier()), WIDTH, 160 + 70 * ranks.size(),
                 "Ops per rank (from sim:* GPU annotations, op-token kernels, or computation kernels) and bubbles"
                         + " (time in the step window without computation kernels).");
         List<List<String>> rows = new ArrayList<>();

@@ -1,0 +1,100 @@
+package io.parabench.analysis.metrics;
+
+import io.parabench.analysis.read.Annotations;
+import io.parabench.analysis.read.GpuEvents;
+import io.parabench.analysis.read.RuntimeCalls;
+import io.parabench.analysis.read.Trace;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A CPU annotation (such as the pipeline op {@code sim:B s1 mb3}) placed on the GPU timeline:
+ * from the first start to the last end of the computation kernels launched while it was open.
+ *
+ * <p>Attribution: a kernel belongs to the innermost matching annotation that was open on the
+ * CPU thread of the runtime call that launched it (same {@code pid} and {@code tid}, linked to
+ * the kernel by the profiler's correlation id); when no such annotation is open on that thread,
+ * to the innermost one open in the same process on any thread. The second rule covers
+ * backward passes: the annotation ({@code sim:B …}) is opened on the main thread, which then
+ * blocks in {@code backward()} while autograd's own thread launches the kernels. The profiler
+ * writes no GPU copy of such annotations, so this is the only way to place them.
+ *
+ * @param name    annotation name
+ * @param startNs first start of its computation kernels
+ * @param endNs   last end of its computation kernels
+ * @param kernels how many computation kernels it launched
+ */
+public record AnnotatedOp(String name, long startNs, long endNs, int kernels) {
+    /**
+     * The ops of one pipeline rank whose annotation names pass {@code isOp}, by start time;
+     * empty when the trace has no runtime calls (e.g. a simulator trace).
+     */
+    public static List<AnnotatedOp> of(PipelineRank rank, Predicate<String> isOp, KernelClassifier classifier) {
+        Trace t = rank.trace();
+        Annotations a = t.annotations();
+        Map<Long, List<Integer>> byThread = new HashMap<>();
+        Map<Integer, List<Integer>> byProcess = new HashMap<>();
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.onGpu(i) && isOp.test(t.names().name(a.nameId(i)))) {
+                byThread.computeIfAbsent(thread(a.pid(i), a.tid(i)), k -> new ArrayList<>()).add(i);
+                byProcess.computeIfAbsent(a.pid(i), k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (byThread.isEmpty()) {
+            return List.of();
+        }
+        RuntimeCalls calls = t.runtimeCalls();
+        Map<Long, Integer> opOfCorrelation = new HashMap<>();
+        for (int c = 0; c < calls.size(); c++) {
+            int innermost = innermostOpen(a, byThread.get(thread(calls.pid(c), calls.tid(c))), calls.startNs(c));
+            if (innermost < 0) {
+                innermost = innermostOpen(a, byProcess.get(calls.pid(c)), calls.startNs(c));
+            }
+            if (innermost >= 0) {
+                opOfCorrelation.put(calls.correlation(c), innermost);
+            }
+        }
+        GpuEvents e = t.gpuEvents();
+        byte[] nameClass = TraceMetrics.nameClasses(t.names(), classifier);
+        Map<Integer, long[]> extent = new HashMap<>();
+        for (int i = 0; i < e.size(); i++) {
+            if (e.correlation(i) < 0 || !rank.devices().contains(e.device(i))
+                    || TraceMetrics.classOf(e, i, nameClass, classifier) != KernelClass.COMPUTATION) {
+                continue;
+            }
+            Integer op = opOfCorrelation.get(e.correlation(i));
+            if (op != null) {
+                long[] x = extent.computeIfAbsent(op, k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0});
+                x[0] = Math.min(x[0], e.startNs(i));
+                x[1] = Math.max(x[1], e.endNs(i));
+                x[2]++;
+            }
+        }
+        List<AnnotatedOp> out = new ArrayList<>();
+        extent.forEach((op, x) -> out.add(new AnnotatedOp(t.names().name(a.nameId(op)), x[0], x[1], (int) x[2])));
+        out.sort(Comparator.comparingLong(AnnotatedOp::startNs).thenComparing(AnnotatedOp::name));
+        return out;
+    }
+
+    /** The latest-starting annotation among {@code candidates} open at {@code ns}, or -1. */
+    private static int innermostOpen(Annotations a, List<Integer> candidates, long ns) {
+        int innermost = -1;
+        if (candidates != null) {
+            for (int i : candidates) {
+                if (a.startNs(i) <= ns && ns < a.endNs(i) && (innermost < 0 || a.startNs(i) > a.startNs(innermost))) {
+                    innermost = i;
+                }
+            }
+        }
+        return innermost;
+    }
+
+    private static long thread(int pid, int tid) {
+        return ((long) pid << 32) ^ (tid & 0xffffffffL);
+    }
+}
