@@ -124,9 +124,10 @@ public enum ScheduleKind {
         for (int rank = 0; rank < ranks; rank++) {
             List<Op> r = new ArrayList<>(3 * chunks);
             ArrayDeque<Op> deferred = new ArrayDeque<>();
-            // Rank r keeps r weight gradients in hand: the last rank computes each at once, the
-            // first holds the most, so that in the cool-down every rank fills its wait for the
-            // next input gradient with a deferred weight gradient.
+            // Rank r keeps r weight gradients in hand (the first rank computes each at once,
+            // the last holds P-1), so input gradients travel back up the pipe without waiting
+            // behind weight gradients, and the cool-down waits are filled with the deferred ones.
+            // Activations held stay at P on every rank, 1F1B's peak.
             int warmup = Math.min(ranks - 1 - rank, chunks);
             for (int mb = 0; mb < warmup; mb++) {
                 r.add(Op.forward(0, mb));
