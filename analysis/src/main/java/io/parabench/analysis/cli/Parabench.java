@@ -19,6 +19,8 @@ import java.io.PrintWriter;
         description = "Reproduce, measure and explain DeepSeek's DualPipe, EPLB and profile data.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ScheduleCommand.class,
+                SimulateCommand.class,
                 TraceStatsCommand.class,
                 ReportCommand.class,
         })

@@ -1,0 +1,214 @@
+package io.parabench.pipeline;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a schedule in virtual time: every rank executes its operations in order, and an
+ * operation starts when its rank is free and its inputs have arrived. This is the one traversal
+ * behind both the {@link ScheduleValidator} (unit costs, to find deadlocks) and the
+ * {@link Simulator}.
+ *
+ * <p>Dependencies, per flow, stage {@code s} and micro-batch {@code m}: the forward needs the
+ * forward of stage {@code s-1}; a backward ({@code B} or {@code b}) needs the forward of stage
+ * {@code s} and the input gradient of stage {@code s+1}; {@code W} needs its {@code b}. An
+ * overlapped pair needs what both halves need. Sends are buffered (as NCCL's batched
+ * isend/irecv), receives block: an input from another rank arrives {@code p2p} after its
+ * producer ends. A state where no rank can move and some have work left is a deadlock, reported
+ * with what each stuck rank waits for.
+ *
+ * <p>Complexity: O(ops) work plus one sweep over the ranks per round of progress. Deterministic:
+ * the times depend only on the schedule and the costs, never on sweep order.
+ */
+final class ScheduleExecutor {
+    private final Schedule schedule;
+    private final PipelineLayout layout;
+    private final CostModel costs;
+    private final int[] flowBase;
+    private final double[] forwardEnd;
+    private final double[] inputGradEnd;
+    private final double[] backwardInputEnd;
+
+    private ScheduleExecutor(Schedule schedule, CostModel costs) {
+        this.schedule = schedule;
+        this.layout = schedule.layout();
+        this.costs = costs;
+        this.flowBase = new int[layout.flows() + 1];
+        for (int f = 0; f < layout.flows(); f++) {
+            flowBase[f + 1] = flowBase[f] + layout.stages(f) * layout.microBatches(f);
+        }
+        int slots = flowBase[layout.flows()];
+        forwardEnd = filledNaN(slots);
+        inputGradEnd = filledNaN(slots);
+        backwardInputEnd = filledNaN(slots);
+    }
+
+    private static double[] filledNaN(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /**
+     * Executes the schedule; fills {@code start[rank][i]} and {@code end[rank][i]} for op i.
+     *
+     * @throws IllegalArgumentException when the schedule deadlocks, naming the stuck ops
+     */
+    static void execute(Schedule schedule, CostModel costs, double[][] start, double[][] end) {
+        new ScheduleExecutor(schedule, costs).run(start, end);
+    }
+
+    private int flowSlot(int flow, int stage, int microBatch) {
+        return flowBase[flow] + stage * layout.microBatches(flow) + microBatch;
+    }
+
+    private void run(double[][] start, double[][] end) {
+        int ranks = layout.ranks();
+        int[] next = new int[ranks];
+        double[] rankFree = new double[ranks];
+        int remaining = schedule.opCount();
+        while (remaining > 0) {
+            boolean progressed = false;
+            for (int rank = 0; rank < ranks; rank++) {
+                List<Op> ops = schedule.ops(rank);
+                while (next[rank] < ops.size()) {
+                    Op op = ops.get(next[rank]);
+                    double ready = readyTime(rank, op);
+                    if (Double.isNaN(ready)) {
+                        break;
+                    }
+                    double s = Math.max(rankFree[rank], ready);
+                    double e = s + duration(rank, op);
+                    start[rank][next[rank]] = s;
+                    end[rank][next[rank]] = e;
+                    complete(rank, op, e);
+                    rankFree[rank] = e;
+                    next[rank]++;
+                    remaining--;
+                    progressed = true;
+                }
+            }
+            if (!progressed) {
+                throw new IllegalArgumentException(deadlockMessage(next));
+            }
+        }
+    }
+
+    /** When the op's inputs are all available, or NaN while one is missing. */
+    private double readyTime(int rank, Op op) {
+        return switch (op.kind()) {
+            case FORWARD -> forwardReady(rank, op.chunk(), op.microBatch());
+            case BACKWARD, BACKWARD_INPUT -> backwardReady(rank, op.chunk(), op.microBatch());
+            case WEIGHT -> backwardInputEnd[opSlot(rank, op.chunk(), op.microBatch())];
+            case FORWARD_BACKWARD -> Math.max(forwardReady(rank, op.chunk(), op.microBatch()),
+                    backwardReady(rank, op.backwardChunk(), op.backwardMicroBatch()));
+        };
+    }
+
+    private int opSlot(int rank, int chunk, int microBatch) {
+        int flow = layout.flow(rank, chunk);
+        if (microBatch >= layout.microBatches(flow)) {
+            throw new IllegalArgumentException("micro-batch (" + microBatch + ") on rank " + rank + " chunk " + chunk
+                    + " must be < " + layout.microBatches(flow));
+        }
+        return flowSlot(flow, layout.stage(rank, chunk), microBatch);
+    }
+
+    private double forwardReady(int rank, int chunk, int mb) {
+        int flow = layout.flow(rank, chunk);
+        int stage = layout.stage(rank, chunk);
+        opSlot(rank, chunk, mb);
+        if (stage == 0) {
+            return 0;
+        }
+        return arrival(forwardEnd[flowSlot(flow, stage - 1, mb)], layout.rankOf(flow, stage - 1), rank);
+    }
+
+    private double backwardReady(int rank, int chunk, int mb) {
+        int flow = layout.flow(rank, chunk);
+        int stage = layout.stage(rank, chunk);
+        double ownForward = forwardEnd[opSlot(rank, chunk, mb)];
+        if (stage == layout.stages(flow) - 1) {
+            return ownForward;
+        }
+        double grad = arrival(inputGradEnd[flowSlot(flow, stage + 1, mb)], layout.rankOf(flow, stage + 1), rank);
+        return Math.max(ownForward, grad);
+    }
+
+    private double arrival(double producedAt, int fromRank, int toRank) {
+        return fromRank == toRank ? producedAt : producedAt + costs.p2p();
+    }
+
+    private double duration(int rank, Op op) {
+        int stage = layout.stage(rank, op.chunk());
+        return switch (op.kind()) {
+            case FORWARD -> costs.forward(stage);
+            case BACKWARD -> costs.backward(stage);
+            case BACKWARD_INPUT -> costs.backwardInput(stage);
+            case WEIGHT -> costs.weight(stage);
+            case FORWARD_BACKWARD -> costs.pair(stage, layout.stage(rank, op.backwardChunk()));
+        };
+    }
+
+    private void complete(int rank, Op op, double at) {
+        switch (op.kind()) {
+            case FORWARD -> forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
+            case BACKWARD -> inputGradEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
+            case BACKWARD_INPUT -> {
+                int s = opSlot(rank, op.chunk(), op.microBatch());
+                inputGradEnd[s] = at;
+                backwardInputEnd[s] = at;
+            }
+            case WEIGHT -> { }
+            case FORWARD_BACKWARD -> {
+                forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
+                inputGradEnd[opSlot(rank, op.backwardChunk(), op.backwardMicroBatch())] = at;
+            }
+        }
+    }
+
+    private String deadlockMessage(int[] next) {
+        StringBuilder sb = new StringBuilder("schedule deadlocks:");
+        int shown = 0;
+        for (int rank = 0; rank < next.length && shown < 4; rank++) {
+            List<Op> ops = schedule.ops(rank);
+            if (next[rank] >= ops.size()) {
+                continue;
+            }
+            Op op = ops.get(next[rank]);
+            sb.append(shown == 0 ? " " : "; ").append("rank ").append(rank).append(" op ").append(next[rank])
+                    .append(" (").append(op.token()).append(") waits for ").append(missingInput(rank, op));
+            shown++;
+        }
+        return sb.toString();
+    }
+
+    private String missingInput(int rank, Op op) {
+        int chunk = op.chunk();
+        int mb = op.microBatch();
+        if (op.kind() == OpKind.WEIGHT) {
+            return "its b" + chunk + ":" + mb + " on rank " + rank;
+        }
+        if (op.kind() == OpKind.FORWARD || (op.isPair() && Double.isNaN(forwardReady(rank, chunk, mb)))) {
+            int flow = layout.flow(rank, chunk);
+            int stage = layout.stage(rank, chunk) - 1;
+            return describe("forward", flow, stage, mb);
+        }
+        if (op.isPair()) {
+            chunk = op.backwardChunk();
+            mb = op.backwardMicroBatch();
+        }
+        int flow = layout.flow(rank, chunk);
+        int stage = layout.stage(rank, chunk);
+        if (Double.isNaN(forwardEnd[flowSlot(flow, stage, mb)])) {
+            return describe("forward", flow, stage, mb);
+        }
+        return describe("input gradient", flow, stage + 1, mb);
+    }
+
+    private String describe(String what, int flow, int stage, int mb) {
+        int rank = layout.rankOf(flow, stage);
+        return "the " + what + " of " + (layout.flows() > 1 ? "direction " + flow + " " : "") + "stage " + stage
+                + " micro-batch " + mb + " (rank " + rank + " chunk " + layout.chunkOf(flow, stage) + ")";
+    }
+}

@@ -1,0 +1,121 @@
+package io.parabench.pipeline;
+
+import java.util.List;
+
+/**
+ * The simulated run of a schedule: start and end of every op on every rank, in virtual time
+ * units, and the figures people compare schedules by.
+ *
+ * <p>Definitions: {@code makespan} = the latest op end (all ranks start at 0); a rank's
+ * {@code busy} = the sum of its op durations; its {@code bubble} = makespan − busy (idle time
+ * inside the step, including waiting at the start and the end); {@code bubbleRate} = total
+ * bubble ÷ (ranks × makespan). Peak activations are counted in stage-micro-batch activations:
+ * one is held from its forward until its full backward or, when split, its weight gradient;
+ * the count is taken after each op, an overlapped F&B counting its forward first.
+ *
+ * <p>Immutable after construction; the arrays are not exposed.
+ */
+public final class Timeline {
+    private final Schedule schedule;
+    private final CostModel costs;
+    private final double[][] start;
+    private final double[][] end;
+    private final double makespan;
+
+    Timeline(Schedule schedule, CostModel costs, double[][] start, double[][] end) {
+        this.schedule = schedule;
+        this.costs = costs;
+        this.start = start;
+        this.end = end;
+        double m = 0;
+        for (double[] rankEnd : end) {
+            for (double e : rankEnd) {
+                m = Math.max(m, e);
+            }
+        }
+        this.makespan = m;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public CostModel costs() {
+        return costs;
+    }
+
+    public int ranks() {
+        return schedule.ranks();
+    }
+
+    public double makespan() {
+        return makespan;
+    }
+
+    /** Start of op {@code index} of {@code rank}. */
+    public double start(int rank, int index) {
+        return start[rank][index];
+    }
+
+    /** End of op {@code index} of {@code rank}. */
+    public double end(int rank, int index) {
+        return end[rank][index];
+    }
+
+    public double busy(int rank) {
+        double busy = 0;
+        for (int i = 0; i < start[rank].length; i++) {
+            busy += end[rank][i] - start[rank][i];
+        }
+        return busy;
+    }
+
+    public double bubble(int rank) {
+        return makespan - busy(rank);
+    }
+
+    public double maxBubble() {
+        double max = 0;
+        for (int r = 0; r < ranks(); r++) {
+            max = Math.max(max, bubble(r));
+        }
+        return max;
+    }
+
+    public double bubbleRate() {
+        if (makespan == 0) {
+            return 0;
+        }
+        double total = 0;
+        for (int r = 0; r < ranks(); r++) {
+            total += bubble(r);
+        }
+        return total / (ranks() * makespan);
+    }
+
+    /** Peak number of stage-micro-batch activations held by {@code rank}. */
+    public int peakActivations(int rank) {
+        int held = 0;
+        int peak = 0;
+        List<Op> ops = schedule.ops(rank);
+        for (Op op : ops) {
+            switch (op.kind()) {
+                case FORWARD -> held++;
+                case BACKWARD, WEIGHT -> held--;
+                case BACKWARD_INPUT -> { }
+                case FORWARD_BACKWARD -> {
+                    held++;
+                    peak = Math.max(peak, held);
+                    held--;
+                }
+            }
+            peak = Math.max(peak, held);
+        }
+        return peak;
+    }
+
+    /** Parameters held by each rank, in stages (DualPipe keeps two copies: 2). */
+    public int parameterStages() {
+        return schedule.layout().chunksPerRank();
+    }
+}

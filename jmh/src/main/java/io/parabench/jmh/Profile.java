@@ -1,0 +1,61 @@
+package io.parabench.jmh;
+
+import java.util.Locale;
+
+/**
+ * How long and how often the suite measures. One place for these numbers, each documented.
+ */
+enum Profile {
+    /**
+     * The default: every benchmark, one fork, one 1 s warm-up and three 1 s measurements —
+     * enough for C2 to compile the hot paths and for JMH to give a confidence interval, and
+     * within 10 minutes for the whole suite on 2 cores.
+     */
+    QUICK(1, 1, 1000, 3, 1000),
+    /** Publication grade: three forks, five 2 s warm-ups, ten 2 s measurements. */
+    FULL(3, 5, 2000, 10, 2000),
+    /**
+     * The CI gate on exact metrics only: one short measurement, no warm-up. Timing numbers
+     * from it mean nothing; exact metrics are the same whatever the timing.
+     */
+    GATE(1, 0, 0, 1, 100),
+    /** For the suite's own end-to-end test: as {@link #GATE}, for one benchmark. */
+    TINY(1, 0, 0, 1, 100);
+
+    final int forks;
+    final int warmupIterations;
+    final int warmupMillis;
+    final int measurementIterations;
+    final int measurementMillis;
+
+    Profile(int forks, int warmupIterations, int warmupMillis, int measurementIterations, int measurementMillis) {
+        this.forks = forks;
+        this.warmupIterations = warmupIterations;
+        this.warmupMillis = warmupMillis;
+        this.measurementIterations = measurementIterations;
+        this.measurementMillis = measurementMillis;
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** False for profiles whose timings mean nothing and that read only exact metrics. */
+    boolean timingMatters() {
+        return this == QUICK || this == FULL;
+    }
+
+    /** The profile whose baseline this one is compared with: the gate checks the quick baseline. */
+    String baselineProfile() {
+        return this == GATE || this == TINY ? QUICK.id() : id();
+    }
+
+    static Profile of(String name) {
+        for (Profile p : values()) {
+            if (p.id().equals(name.toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("parabench.profile (" + name + ") must be one of quick, full, gate, tiny");
+    }
+}
