@@ -155,10 +155,17 @@ public final class PipelineGanttChart {
     public static JFreeChart create(List<PipelineRank> ranks, PipelineMetrics p, KernelClassifier classifier) {
         List<String> rows = new ArrayList<>();
         for (RankBubble r : p.ranks()) {
-            rows.add(String.format(Locale.ROOT, "rank %d (bubble %.2f ms)", r.rank(), r.bubbleNs() / 1e6));
+            rows.add("rank " + r.rank() + " (bubble " + duration(r.bubbleNs(), p.stepNs()) + ")");
         }
-        String title = String.format(Locale.ROOT, "Pipeline step %.2f ms, bubble rate %.3f%s", p.stepNs() / 1e6,
-                p.bubbleRate(), p.stepAnnotation() == null ? "" : " (step: " + p.stepAnnotation() + ")");
+        String title = "Pipeline step " + duration(p.stepNs(), p.stepNs())
+                + String.format(Locale.ROOT, ", bubble rate %.3f", p.bubbleRate())
+                + (p.stepAnnotation() == null ? "" : " (step: " + p.stepAnnotation() + ")");
         return GanttChart.create(title, rows, bars(ranks, p, classifier), colours(), "time since step window start (µs)");
+    }
+
+    /** A duration in ms for real steps, in µs for short (simulated) ones, judged by the step length. */
+    static String duration(long ns, long stepNs) {
+        return stepNs >= 1_000_000 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6)
+                : String.format(Locale.ROOT, "%.3f µs", ns / 1e3);
     }
 }

@@ -450,7 +450,11 @@ public final class TraceReader {
          */
         private long nanos(JsonToken v, String field) throws IOException {
             if (v == JsonToken.VALUE_NUMBER_INT) {
-                return Math.multiplyExact(p.getLongValue(), 1000L);
+                try {
+                    return Math.multiplyExact(p.getLongValue(), 1000L);
+                } catch (ArithmeticException | IOException e) {
+                    throw malformed(field + " (" + p.getText() + ") must be a number of microseconds below 9.2e15", e);
+                }
             }
             if (v != JsonToken.VALUE_NUMBER_FLOAT && v != JsonToken.VALUE_STRING) {
                 throw malformed(field + " must be a number of microseconds, found " + describe(v), null);

@@ -47,7 +47,7 @@ class PipelineGanttChartTest {
                 new GanttBar(1, 20, 50, "weight gradient", "0"),
                 new GanttBar(1, 0, 10, "bubble", "")), bars);
         assertTrue(PipelineGanttChart.create(PipelineRank.of(traces), p, KernelClassifier.defaults()).getTitle().getText()
-                .startsWith("Pipeline step 0.05 ms"));
+                .startsWith("Pipeline step 50.000 µs, bubble rate "));
     }
 
     /** 1F1B with 20 micro-batches: every rank runs 20 forwards and 20 backwards, each labelled by micro-batch. */

@@ -127,6 +127,8 @@ class TraceReaderTest {
             "{\"schemaVersion\":1}|must have a traceEvents array",
             "''|is empty",
             "{\"traceEvents\":[]} []|after the end of the trace",
+            "{\"traceEvents\":[{\"ts\":99999999999999999999}]}|ts (99999999999999999999) must be a number of microseconds",
+            "{\"traceEvents\":[{\"ts\":true}]}|ts must be a number of microseconds, found a boolean",
     })
     void shouldRejectAWrongTopLevel(String json, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(json));
