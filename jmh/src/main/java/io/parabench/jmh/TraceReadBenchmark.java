@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code read} measures parsing alone; {@code readAndAnalyse} adds every per-device metric
  * and returns the summary (so nothing is dead code). The {@code megabytes} secondary result is
- * the MB/s figure.
+ * the MB/s figure; {@code exact_gpu_events} and {@code exact_comm_overlap_ratio} are computed
+ * results for the regression gate.
  *
  * <p>Run: {@code java -cp … org.openjdk.jmh.Main TraceReadBenchmark} (add {@code -p sizeMb=20}
  * for a quick look).
@@ -106,11 +107,33 @@ public class TraceReadBenchmark {
         return traces;
     }
 
+    /**
+     * Deterministic results on the (seeded) synthetic trace, as {@code exact_*} secondary
+     * metrics the regression gate requires to stay equal: a reader or metric change that drops
+     * events or moves a definition fails the gate even when the speed is unchanged. Stored per
+     * iteration, not accumulated (JMH sums EVENTS counters).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class TraceResults {
+        public double exact_gpu_events;
+        public double exact_comm_overlap_ratio;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            exact_gpu_events = 0;
+            exact_comm_overlap_ratio = 0;
+        }
+    }
+
     @Benchmark
-    public TraceSummary readAndAnalyse(Throughput counter) throws IOException {
+    public TraceSummary readAndAnalyse(Throughput counter, TraceResults results) throws IOException {
         List<Trace> traces = TraceReader.read(file);
         counter.megabytes += fileMb;
-        return TraceMetrics.analyze(file.toString(), traces, AnalysisOptions.defaults());
+        TraceSummary summary = TraceMetrics.analyze(file.toString(), traces, AnalysisOptions.defaults());
+        results.exact_gpu_events = traces.get(0).gpuEvents().size();
+        results.exact_comm_overlap_ratio = summary.devices().get(0).commOverlapRatio();
+        return summary;
     }
 
     private static final String[] KERNELS = {
