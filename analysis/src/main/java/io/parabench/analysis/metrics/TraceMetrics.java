@@ -28,6 +28,7 @@ import java.util.TreeSet;
 public final class TraceMetrics {
     private static final String DEFAULT_STEP = "ProfilerStep#*";
     private static final String SIM_STEP = "sim:STEP";
+    private static final KernelClass[] CLASSES = KernelClass.values();
 
     private TraceMetrics() {
     }
@@ -84,7 +85,7 @@ public final class TraceMetrics {
         if (e.kind(i) != GpuEventKind.KERNEL) {
             return KernelClass.MEMORY;
         }
-        KernelClass byName = KernelClass.values()[nameClass[e.nameId(i)]];
+        KernelClass byName = CLASSES[nameClass[e.nameId(i)]];
         if (byName == KernelClass.COMPUTATION && classifier.isCommStream(e.stream(i))) {
             return KernelClass.COMMUNICATION;
         }
@@ -191,7 +192,7 @@ public final class TraceMetrics {
             long[] acc = byName.computeIfAbsent(e.nameId(i), id -> new long[2]);
             acc[0]++;
             acc[1] += e.endNs(i) - e.startNs(i);
-            // a name on a communication stream may be both; the class with more time is shown
+            // a name launched both on and off a --comm-stream is listed as communication
             classByName.merge(e.nameId(i), cls[k], (a, b) -> a == KernelClass.COMMUNICATION ? a : b);
         }
         List<KernelStat> stats = new ArrayList<>();

@@ -43,6 +43,30 @@ class TraceReportTest {
     }
 
     @Test
+    void shouldAppendAJfrSummaryWhenGivenARecording(@TempDir Path dir) throws IOException {
+        Path traces = TestTraces.twoRankDirectory(Files.createDirectory(dir.resolve("traces")));
+        Path jfr = dir.resolve("run.jfr");
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(10));
+            r.enable("jdk.GarbageCollection");
+            r.start();
+            System.gc();
+            r.stop();
+            r.dump(jfr);
+        }
+        Path html = dir.resolve("r.html");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(out, err, "report", "--trace", traces.toString(), "--jfr", jfr.toString(),
+                "--out", html.toString(), "--title", "with JFR"), err.toString());
+        String page = Files.readString(html);
+        assertTrue(page.contains("<title>with JFR</title>"));
+        assertTrue(page.indexOf("JFR recording run.jfr") > page.indexOf("<h2 id=\"summary\">"));
+        assertTrue(page.contains("Hot methods (top frame of execution samples)"));
+        assertTrue(page.contains("<th>GC pause total (ms)</th>"));
+    }
+
+    @Test
     void shouldRejectAnOutputThatIsNotHtml(@TempDir Path dir) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
