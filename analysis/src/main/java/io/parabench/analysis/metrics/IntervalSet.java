@@ -28,13 +28,15 @@ public final class IntervalSet {
 
     /**
      * The union of the first {@code n} intervals {@code [starts[i], ends[i])}. The arrays are
-     * sorted in place (callers pass scratch copies).
+     * sorted and overwritten in place (callers pass scratch copies): the k-th merged interval
+     * is written at index k, which the sweep has always consumed by then, so no second pair of
+     * arrays is needed.
      */
     static IntervalSet unionOf(long[] starts, long[] ends, int n) {
         Arrays.sort(starts, 0, n);
         Arrays.sort(ends, 0, n);
-        long[] outS = new long[Math.max(1, n)];
-        long[] outE = new long[Math.max(1, n)];
+        long[] outS = starts;
+        long[] outE = ends;
         int out = 0;
         int depth = 0;
         long open = 0;
@@ -56,7 +58,7 @@ public final class IntervalSet {
                 j++;
             }
         }
-        return new IntervalSet(outS, outE, out);
+        return new IntervalSet(Arrays.copyOf(outS, out), Arrays.copyOf(outE, out), out);
     }
 
     /** The union of explicit intervals given as {start0, end0, start1, end1, …} (for tests and small sets). */

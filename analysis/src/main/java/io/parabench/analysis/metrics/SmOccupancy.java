@@ -46,96 +46,168 @@ public final class SmOccupancy {
         return numSms;
     }
 
+    /** Bits of a packed key that hold the kernel's SM count and class. */
+    private static final int CODE_BITS = 12;
+    private static final long COMM_FLAG = 1L << (CODE_BITS - 1);
+    private static final long SMS_MASK = COMM_FLAG - 1;
+    /** Longest span a packed key can hold: 2^51 ns, about 26 days. */
+    static final long MAX_SPAN_NS = 1L << (63 - CODE_BITS);
+
     /**
-     * Builds the timeline of {@code n} kernels.
-     *
-     * @param sms  SMs each kernel occupies (already {@link #kernelSms})
-     * @param comm whether each kernel is communication
+     * Packs one kernel boundary into a sortable long: time since {@code originNs} in the high
+     * bits, then the communication flag and the SM count (capped at 2047). Sorting these keys
+     * orders boundaries by time with no index arrays, so a timeline costs 16 bytes per kernel.
      */
-    static SmOccupancy of(int numSms, long[] starts, long[] ends, int[] sms, boolean[] comm, int n,
-                          long spanStartNs, long spanEndNs) {
-        long[] t = new long[2 * n];
-        for (int i = 0; i < n; i++) {
-            t[2 * i] = starts[i];
-            t[2 * i + 1] = ends[i];
+    static long key(long timeNs, long originNs, int sms, boolean comm) {
+        long relative = timeNs - originNs;
+        if (relative < 0 || relative >= MAX_SPAN_NS) {
+            throw new IllegalArgumentException("kernel time (" + timeNs + " ns) must lie within 2^51 ns after the"
+                    + " device's first GPU event (" + originNs + " ns) to chart SM occupancy");
         }
-        int[] order = IndexSort.order(t, 2 * n);
-        long[] times = new long[2 * n + 1];
-        double[] compute = new double[2 * n];
-        double[] communication = new double[2 * n];
-        int segments = 0;
-        long compLevel = 0;
-        long commLevel = 0;
-        double area = 0;
-        for (int k = 0; k < order.length; ) {
-            long now = t[order[k]];
-            while (k < order.length && t[order[k]] == now) {
-                int event = order[k] / 2;
-                int delta = order[k] % 2 == 0 ? sms[event] : -sms[event];
-                if (comm[event]) {
-                    commLevel += delta;
-                } else {
-                    compLevel += delta;
-                }
-                k++;
-            }
-            if (k == order.length) {
-                times[segments] = now;
-                break;
-            }
-            long next = t[order[k]];
-            long commCapped = Math.min(commLevel, numSms);
-            long compCapped = Math.min(compLevel, numSms - commCapped);
-            times[segments] = now;
-            compute[segments] = compCapped;
-            communication[segments] = commCapped;
-            segments++;
-            area += (double) (compCapped + commCapped) * (next - now);
-        }
-        long span = spanEndNs - spanStartNs;
-        double average = span > 0 && numSms > 0 ? area / span / numSms : Double.NaN;
-        if (n == 0) {
-            return new SmOccupancy(numSms, new long[0], new double[0], new double[0], average);
-        }
-        if (segments > MAX_EXACT_SEGMENTS) {
-            return resampled(numSms, times, compute, communication, segments, average);
-        }
-        return new SmOccupancy(numSms, java.util.Arrays.copyOf(times, segments + 1),
-                java.util.Arrays.copyOf(compute, segments), java.util.Arrays.copyOf(communication, segments), average);
+        return relative << CODE_BITS | (comm ? COMM_FLAG : 0) | Math.min(sms, SMS_MASK);
     }
 
-    private static SmOccupancy resampled(int numSms, long[] times, double[] compute, double[] comm, int segments,
-                                         double average) {
-        long from = times[0];
-        long to = times[segments];
-        int bins = RESAMPLED_BINS;
-        long[] edges = new long[bins + 1];
-        for (int b = 0; b <= bins; b++) {
-            edges[b] = from + (long) ((double) (to - from) * b / bins);
+    /**
+     * Builds the timeline from packed kernel starts and ends ({@link #key}); sorts the arrays
+     * in place. Two sweeps: the first counts the steps and the area, the second fills the
+     * exact steps or the resampled bins.
+     */
+    static SmOccupancy of(int numSms, long originNs, long[] startKeys, long[] endKeys, int n,
+                          long spanStartNs, long spanEndNs) {
+        java.util.Arrays.sort(startKeys, 0, n);
+        java.util.Arrays.sort(endKeys, 0, n);
+        Sweep count = new Sweep(numSms, startKeys, endKeys, n, null);
+        long span = spanEndNs - spanStartNs;
+        double average = span > 0 && numSms > 0 ? count.area / span / numSms : Double.NaN;
+        if (count.segments == 0) {
+            return new SmOccupancy(numSms, new long[0], new double[0], new double[0], average);
         }
-        double[] binCompute = new double[bins];
-        double[] binComm = new double[bins];
-        int b = 0;
-        for (int s = 0; s < segments; s++) {
-            long lo = times[s];
-            long hi = times[s + 1];
-            while (b < bins && edges[b + 1] <= lo) {
-                b++;
+        if (count.segments <= MAX_EXACT_SEGMENTS) {
+            Sweep exact = new Sweep(numSms, startKeys, endKeys, n, new Exact(count.segments, originNs));
+            Exact e = (Exact) exact.sink;
+            e.times[count.segments] = originNs + count.lastTime;
+            return new SmOccupancy(numSms, e.times, e.compute, e.comm, average);
+        }
+        Bins bins = new Bins(originNs + count.firstTime, originNs + count.lastTime, originNs);
+        new Sweep(numSms, startKeys, endKeys, n, bins);
+        return new SmOccupancy(numSms, bins.edges, bins.finish(bins.compute), bins.finish(bins.comm), average);
+    }
+
+    /** Receives the steps of a sweep, times relative to the origin. */
+    private interface Sink {
+        void segment(int k, long from, long to, long compute, long comm);
+    }
+
+    private static final class Exact implements Sink {
+        final long[] times;
+        final double[] compute;
+        final double[] comm;
+        final long origin;
+
+        Exact(int segments, long origin) {
+            times = new long[segments + 1];
+            compute = new double[segments];
+            comm = new double[segments];
+            this.origin = origin;
+        }
+
+        @Override
+        public void segment(int k, long from, long to, long c, long m) {
+            times[k] = origin + from;
+            compute[k] = c;
+            comm[k] = m;
+        }
+    }
+
+    /** Time-weighted averages in {@value #RESAMPLED_BINS} equal bins. */
+    private static final class Bins implements Sink {
+        final long[] edges = new long[RESAMPLED_BINS + 1];
+        final double[] compute = new double[RESAMPLED_BINS];
+        final double[] comm = new double[RESAMPLED_BINS];
+        final long origin;
+        int bin;
+
+        Bins(long from, long to, long origin) {
+            for (int b = 0; b <= RESAMPLED_BINS; b++) {
+                edges[b] = from + (long) ((double) (to - from) * b / RESAMPLED_BINS);
             }
-            for (int c = b; c < bins && edges[c] < hi; c++) {
-                long overlap = Math.min(hi, edges[c + 1]) - Math.max(lo, edges[c]);
+            this.origin = origin;
+        }
+
+        @Override
+        public void segment(int k, long from, long to, long c, long m) {
+            long lo = origin + from;
+            long hi = origin + to;
+            while (bin < RESAMPLED_BINS && edges[bin + 1] <= lo) {
+                bin++;
+            }
+            for (int b = bin; b < RESAMPLED_BINS && edges[b] < hi; b++) {
+                long overlap = Math.min(hi, edges[b + 1]) - Math.max(lo, edges[b]);
                 if (overlap > 0) {
-                    binCompute[c] += compute[s] * overlap;
-                    binComm[c] += comm[s] * overlap;
+                    compute[b] += (double) c * overlap;
+                    comm[b] += (double) m * overlap;
                 }
             }
         }
-        for (int c = 0; c < bins; c++) {
-            long width = edges[c + 1] - edges[c];
-            binCompute[c] = width > 0 ? binCompute[c] / width : 0;
-            binComm[c] = width > 0 ? binComm[c] / width : 0;
+
+        double[] finish(double[] sums) {
+            for (int b = 0; b < RESAMPLED_BINS; b++) {
+                long width = edges[b + 1] - edges[b];
+                sums[b] = width > 0 ? sums[b] / width : 0;
+            }
+            return sums;
         }
-        return new SmOccupancy(numSms, edges, binCompute, binComm, average);
+    }
+
+    /** One pass over the sorted boundaries: levels between consecutive distinct times. */
+    private static final class Sweep {
+        final Sink sink;
+        int segments;
+        double area;
+        long firstTime = -1;
+        long lastTime;
+
+        Sweep(int numSms, long[] starts, long[] ends, int n, Sink sink) {
+            this.sink = sink;
+            long compLevel = 0;
+            long commLevel = 0;
+            int i = 0;
+            int j = 0;
+            while (i < n || j < n) {
+                long now = Math.min(i < n ? starts[i] >>> CODE_BITS : Long.MAX_VALUE, j < n ? ends[j] >>> CODE_BITS : Long.MAX_VALUE);
+                if (firstTime < 0) {
+                    firstTime = now;
+                }
+                while (i < n && starts[i] >>> CODE_BITS == now) {
+                    if ((starts[i] & COMM_FLAG) != 0) {
+                        commLevel += starts[i] & SMS_MASK;
+                    } else {
+                        compLevel += starts[i] & SMS_MASK;
+                    }
+                    i++;
+                }
+                while (j < n && ends[j] >>> CODE_BITS == now) {
+                    if ((ends[j] & COMM_FLAG) != 0) {
+                        commLevel -= ends[j] & SMS_MASK;
+                    } else {
+                        compLevel -= ends[j] & SMS_MASK;
+                    }
+                    j++;
+                }
+                lastTime = now;
+                if (i == n && j == n) {
+                    break;
+                }
+                long next = Math.min(i < n ? starts[i] >>> CODE_BITS : Long.MAX_VALUE, j < n ? ends[j] >>> CODE_BITS : Long.MAX_VALUE);
+                long commCapped = Math.min(commLevel, numSms);
+                long compCapped = Math.min(compLevel, numSms - commCapped);
+                if (sink != null) {
+                    sink.segment(segments, now, next, compCapped, commCapped);
+                }
+                segments++;
+                area += (double) (compCapped + commCapped) * (next - now);
+            }
+        }
     }
 
     public int numSms() {

@@ -166,22 +166,20 @@ public final class TraceMetrics {
 
     private static SmOccupancy occupancy(GpuEvents e, int[] idx, KernelClass[] cls, int numSms, int kernels,
                                          long first, long last) {
-        long[] s = new long[kernels];
-        long[] en = new long[kernels];
-        int[] sms = new int[kernels];
-        boolean[] comm = new boolean[kernels];
+        long[] starts = new long[kernels];
+        long[] ends = new long[kernels];
         int m = 0;
         for (int k = 0; k < idx.length; k++) {
             int i = idx[k];
             if (e.kind(i) == GpuEventKind.KERNEL) {
-                s[m] = e.startNs(i);
-                en[m] = e.endNs(i);
-                sms[m] = SmOccupancy.kernelSms(e.sms(i), e.gridBlocks(i), numSms);
-                comm[m] = cls[k] == KernelClass.COMMUNICATION;
+                int sms = SmOccupancy.kernelSms(e.sms(i), e.gridBlocks(i), numSms);
+                boolean comm = cls[k] == KernelClass.COMMUNICATION;
+                starts[m] = SmOccupancy.key(e.startNs(i), first, sms, comm);
+                ends[m] = SmOccupancy.key(e.endNs(i), first, sms, comm);
                 m++;
             }
         }
-        return SmOccupancy.of(numSms, s, en, sms, comm, m, first, last);
+        return SmOccupancy.of(numSms, first, starts, ends, m, first, last);
     }
 
     private static List<KernelStat> breakdown(Trace t, GpuEvents e, int[] idx, KernelClass[] cls, int top) {

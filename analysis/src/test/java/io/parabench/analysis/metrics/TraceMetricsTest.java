@@ -84,6 +84,32 @@ class TraceMetricsTest {
                 s.annotations());
     }
 
+    /**
+     * 3000 kernels of 10 µs every 20 µs, 66 of 132 SMs: 6000 steps, more than are kept exactly,
+     * so the timeline is resampled into bins that must keep the area: 3000 · 10 µs · 66 SMs.
+     * Span 2999 · 20 + 10 = 59,990 µs.
+     */
+    @Test
+    void shouldResampleALongTimelineKeepingItsArea(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("long.json");
+        try (ChromeTraceWriter w = ChromeTraceWriter.open(file, List.of(new DeviceProperties(0, "g", 132)), -1, 0)) {
+            for (int k = 0; k < 3000; k++) {
+                w.complete(EventCategory.KERNEL, "k", 0, 7, k * 20 * US, 10 * US, grid(7, 66));
+            }
+        }
+        DeviceMetrics d = TraceMetrics.analyze("x", TraceReader.read(file), AnalysisOptions.defaults()).devices().get(0);
+        SmOccupancy occ = d.smOccupancy();
+        assertEquals(2000, occ.segments());
+        double area = 0;
+        for (int k = 0; k < occ.segments(); k++) {
+            area += occ.computeSms(k) * (occ.timeNs(k + 1) - occ.timeNs(k)) / 1000.0;
+            assertEquals(0.0, occ.commSms(k));
+        }
+        assertEquals(3000 * 10 * 66, area, 1e-6 * area);
+        assertEquals(3000.0 * 10 * 66 / (59_990 * 132), d.smOccupancyAvg(), 1e-12);
+        assertEquals(59_990 * US, occ.timeNs(2000) - occ.timeNs(0));
+    }
+
     @Test
     void shouldCountAStreamAsCommunicationWhenAsked(@TempDir Path dir) throws IOException {
         Path file = handWorkedTrace(dir);
