@@ -127,6 +127,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
 
     static String text(TraceSummary summary) {
         StringBuilder sb = new StringBuilder();
+        if (summary.devices().isEmpty()) {
+            sb.append("no GPU events (kernel, gpu_memcpy, gpu_memset) in ").append(summary.source())
+                    .append(System.lineSeparator());
+        }
         for (DeviceMetrics d : summary.devices()) {
             sb.append(String.format(Locale.ROOT, "device %s (%s%s, %d SMs)%n", d.key(), d.name(),
                     d.rank() >= 0 ? ", rank " + d.rank() : "", d.numSms()));

@@ -79,6 +79,20 @@ class TraceStatsCommandTest {
     }
 
     @Test
+    void shouldSaySoWhenATraceHasNoGpuEvents(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cpu-only.json.gz");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            gz.write("{\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"aten::mm\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":2}]}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Run text = run("trace-stats", file.toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().startsWith("no GPU events"), text.out());
+        Run json = run("trace-stats", file.toString(), "--format", "json");
+        assertEquals("{ }", json.out().strip());
+    }
+
+    @Test
     void shouldExitWithTwoOnATruncatedTrace(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("cut.json");
         Files.writeString(file, ONE_KERNEL.substring(0, 90));
