@@ -8,7 +8,6 @@ import io.parabench.analysis.metrics.PipelineRank;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.read.Annotations;
 import io.parabench.analysis.read.GpuEvents;
-import io.parabench.analysis.read.Trace;
 import org.jfree.chart.JFreeChart;
 
 import java.awt.Color;
