@@ -44,6 +44,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--jfr", paramLabel = "FILE.jfr", description = "also summarise this JFR recording")
     Path jfr;
 
+    @Option(names = "--png-dir", paramLabel = "DIR", description = "also write every chart as a PNG into DIR")
+    Path pngDir;
+
     @Option(names = "--comm-pattern", paramLabel = "REGEX",
             description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
     String commPattern;
@@ -63,14 +66,20 @@ public final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out (" + out + ") must be a file, not a directory");
         }
+        if (pngDir != null && Files.exists(pngDir) && !Files.isDirectory(pngDir)) {
+            throw new IllegalArgumentException("--png-dir (" + pngDir + ") must be a directory");
+        }
         AnalysisOptions options = TraceStatsCommand.options(commPattern, commStreams, step);
         List<TraceReport.Input> inputs = new ArrayList<>();
         for (Path path : traces) {
             List<Trace> read = TraceReader.read(path);
             inputs.add(new TraceReport.Input(read, TraceMetrics.analyze(path.toString(), read, options)));
         }
-        HtmlReport report = TraceReport.build(title != null ? title : "Trace report: " + traces.get(0).getFileName(),
-                inputs, options);
+        HtmlReport page = new HtmlReport(title != null ? title : "Trace report: " + traces.get(0).getFileName());
+        if (pngDir != null) {
+            page.alsoWritePngTo(pngDir);
+        }
+        HtmlReport report = TraceReport.build(page, inputs, options);
         if (jfr != null) {
             JfrReportSection.append(report, "JFR recording " + jfr.getFileName(), JfrSummaryReader.read(jfr));
         }

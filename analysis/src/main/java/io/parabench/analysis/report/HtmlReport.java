@@ -1,5 +1,6 @@
 package io.parabench.analysis.report;
 
+import io.parabench.analysis.chart.ChartFiles;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -37,6 +38,7 @@ public final class HtmlReport {
     private final String title;
     private final List<String> parts = new ArrayList<>();
     private int charts;
+    private Path pngDirectory;
 
     /** A report with this {@code <title>} and top heading. */
     public HtmlReport(String title) {
@@ -44,6 +46,15 @@ public final class HtmlReport {
             throw new IllegalArgumentException("report title must not be blank");
         }
         this.title = title;
+    }
+
+    /**
+     * Also writes every chart added from now on as a PNG into {@code directory}, named
+     * {@code NN-title.png} (for slides, README files and issue comments).
+     */
+    public HtmlReport alsoWritePngTo(Path directory) {
+        this.pngDirectory = directory;
+        return this;
     }
 
     /** Escapes text for HTML element content and attribute values. */
@@ -128,6 +139,11 @@ public final class HtmlReport {
 
     /** A chart rendered to inline SVG at the given size (CSS scales it down on narrow screens). */
     public HtmlReport chart(JFreeChart chart, int width, int height, String caption) {
+        if (pngDirectory != null) {
+            String name = chart.getTitle() == null ? "chart" : anchor(chart.getTitle().getText());
+            ChartFiles.write(chart, pngDirectory.resolve(String.format(java.util.Locale.ROOT, "%02d-%s.png", charts,
+                    name.length() > 60 ? name.substring(0, 60) : name)), width, height);
+        }
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("c" + charts + "_");
         chart.draw(g, new Rectangle(0, 0, width, height));

@@ -77,10 +77,14 @@ public final class TraceReport {
      * summary table over all of them first, then each input's charts and tables.
      */
     public static HtmlReport build(String title, List<Input> inputs, AnalysisOptions options) {
+        return build(new HtmlReport(title), inputs, options);
+    }
+
+    /** Builds into {@code r}, e.g. one configured to {@link HtmlReport#alsoWritePngTo} as well. */
+    public static HtmlReport build(HtmlReport r, List<Input> inputs, AnalysisOptions options) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("a trace report needs at least one trace");
         }
-        HtmlReport r = new HtmlReport(title);
         for (Input in : inputs) {
             r.note("Source: " + in.summary().source() + " (" + in.traces().size() + " file"
                     + (in.traces().size() == 1 ? "" : "s") + ", "

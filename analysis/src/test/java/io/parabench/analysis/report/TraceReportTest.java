@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +65,22 @@ class TraceReportTest {
         assertTrue(page.indexOf("JFR recording run.jfr") > page.indexOf("<h2 id=\"summary\">"));
         assertTrue(page.contains("Hot methods (top frame of execution samples)"));
         assertTrue(page.contains("<th>GC pause total (ms)</th>"));
+    }
+
+    @Test
+    void shouldAlsoWriteEveryChartAsPngWhenAsked(@TempDir Path dir) throws IOException {
+        Path traces = TestTraces.twoRankDirectory(Files.createDirectory(dir.resolve("traces")));
+        Path png = dir.resolve("png");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(out, err, "report", "--trace", traces.toString(), "--out", dir.resolve("r.html").toString(),
+                "--png-dir", png.toString()), err.toString());
+        try (var files = Files.list(png)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(8, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith("00-where-the-span-goes"), names.toString());
+            assertTrue(names.get(1).startsWith("01-pipeline-step"), names.toString());
+        }
     }
 
     @Test
