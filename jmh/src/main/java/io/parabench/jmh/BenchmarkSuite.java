@@ -151,6 +151,9 @@ public final class BenchmarkSuite {
             baselineName = root.relativize(baselineFile).toString();
         }
         BenchmarkReport report = new BenchmarkReport(current, verdicts, history(), baselineName);
+        if (jfr) {
+            JfrSections.add(report, reports.resolve("jfr").resolve(timestamp));
+        }
         Path index = reports.resolve("index.html");
         report.write(index);
 

@@ -33,6 +33,7 @@ public final class AtomicFile {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
                 content.writeTo(out);
             }
+            readableByAll(temp);
             try {
                 Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -50,6 +51,15 @@ public final class AtomicFile {
     /** Writes a string as UTF-8, atomically. */
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Temporary files are created owner-only (0600); a report is for everyone who can see the folder. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows and other non-POSIX file systems keep their default permissions
+        }
     }
 
     private static void deleteQuietly(Path temp) {

@@ -27,7 +27,7 @@ public final class BenchmarkReport {
     private final List<Verdict> verdicts;
     private final List<BenchmarkRun> history;
     private final String baselineName;
-    private final Map<String, String> extraSections = new LinkedHashMap<>();
+    private final List<java.util.function.Consumer<HtmlReport>> appendices = new ArrayList<>();
 
     /**
      * @param current      this run
@@ -43,9 +43,9 @@ public final class BenchmarkReport {
         this.baselineName = baselineName;
     }
 
-    /** Adds a preformatted section (e.g. a JFR summary) under a heading. */
-    public BenchmarkReport withSection(String heading, String preformatted) {
-        extraSections.put(heading, preformatted);
+    /** Adds sections after the history, e.g. a JFR summary per benchmark ({@link JfrReportSection}). */
+    public BenchmarkReport withAppendix(java.util.function.Consumer<HtmlReport> appendix) {
+        appendices.add(appendix);
         return this;
     }
 
@@ -56,7 +56,7 @@ public final class BenchmarkReport {
         scores(html);
         secondary(html);
         trends(html);
-        extraSections.forEach((heading, text) -> html.section(heading).preformatted(text));
+        appendices.forEach(a -> a.accept(html));
         return html;
     }
 

@@ -2,6 +2,7 @@ package io.parabench.analysis.regress;
 
 import io.parabench.analysis.read.BenchmarkRun;
 import io.parabench.analysis.read.BenchmarkRunFile;
+import io.parabench.analysis.read.JmhResultFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,26 +20,15 @@ class RegressionGateTest {
     @TempDir
     Path dir;
 
-    private static final String SIM = "io.parabench.jmh.SimulatorBenchmark.simulate";
+    private static final String SIM = JmhResultFixture.SIMULATE;
 
-    /** A JMH result entry as JMH 1.37 writes it with -rf json (fields the gate reads). */
-    private static String entry(String mode, double score, double error, String unit, double makespan, double... rawMakespan) {
-        StringBuilder raw = new StringBuilder();
-        for (int i = 0; i < rawMakespan.length; i++) {
-            raw.append(i == 0 ? "" : ",").append(rawMakespan[i]);
-        }
-        return "{\"jmhVersion\":\"1.37\",\"benchmark\":\"" + SIM + "\",\"mode\":\"" + mode + "\",\"threads\":1,"
-                + "\"params\":{\"kind\":\"dualpipe\",\"ranks\":\"16\"},"
-                + "\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":" + error + ",\"scoreConfidence\":["
-                + (score - error) + "," + (score + error) + "],\"scoreUnit\":\"" + unit + "\",\"rawData\":[[" + score + "]]},"
-                + "\"secondaryMetrics\":{\"exact_makespan\":{\"score\":" + makespan * rawMakespan.length
-                + ",\"scoreError\":\"NaN\",\"scoreConfidence\":[0,0],\"scoreUnit\":\"#\",\"rawData\":[[" + raw + "]]}}}";
+    /** A simulator result with its score and the per-iteration values of exact_makespan. */
+    private static String entry(String mode, double score, double error, String unit, double... raw) {
+        return JmhResultFixture.entry(16, mode, score, error, unit, raw);
     }
 
     private BenchmarkRun run(String profile, String... entries) throws Exception {
-        Path file = Files.createTempFile(dir, "run", ".json");
-        Files.writeString(file, "[" + String.join(",", entries) + "]");
-        return BenchmarkRunFile.read(file, "20261127-000000", profile);
+        return JmhResultFixture.run(dir, "20261127-000000", profile, entries);
     }
 
     private static Verdict find(List<Verdict> verdicts, String metric) {
@@ -47,8 +37,8 @@ class RegressionGateTest {
 
     @Test
     void plantedExactRegressionShouldFailNamingBenchmarkMetricAndValues() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 400, 400, 400, 400));
-        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1, 412.1, 412.1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 400, 400, 400));
+        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1, 412.1));
         List<Verdict> verdicts = new RegressionGate(Thresholds.defaults()).compare(baseline, current);
         Verdict v = find(verdicts, "exact_makespan");
         assertEquals(Verdict.Status.REGRESSED, v.status());
@@ -59,8 +49,8 @@ class RegressionGateTest {
 
     @Test
     void exactImprovementShouldPassAndBeReported() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 420, 420, 420));
-        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1, 412.1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 420, 420));
+        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1));
         List<Verdict> verdicts = new RegressionGate(Thresholds.defaults()).compare(baseline, current);
         assertEquals(Verdict.Status.IMPROVED, find(verdicts, "exact_makespan").status());
         assertFalse(RegressionGate.fails(verdicts));
@@ -68,8 +58,8 @@ class RegressionGateTest {
 
     @Test
     void exactMetricThatDiffersBetweenIterationsShouldFail() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1, 412.1));
-        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1, 413));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1));
+        BenchmarkRun current = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 413));
         Verdict v = find(new RegressionGate(Thresholds.defaults()).compare(baseline, current), "exact_makespan");
         assertEquals(Verdict.Status.NONDETERMINISTIC, v.status());
         assertTrue(v.message().contains("[412.1, 413.0]"), v.message());
@@ -77,8 +67,8 @@ class RegressionGateTest {
 
     @Test
     void throughputDropBeyondThresholdWithDisjointIntervalsShouldWarnNotFail() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 1, 1));
-        BenchmarkRun current = run("quick", entry("thrpt", 80, 1, "ops/s", 1, 1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 1));
+        BenchmarkRun current = run("quick", entry("thrpt", 80, 1, "ops/s", 1));
         List<Verdict> verdicts = new RegressionGate(Thresholds.defaults()).compare(baseline, current);
         Verdict v = find(verdicts, "primary");
         assertEquals(Verdict.Status.SLOWER, v.status(), v.message());
@@ -88,9 +78,9 @@ class RegressionGateTest {
 
     @Test
     void timePerOpShouldBeBetterLower() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("avgt", 2.0, 0.01, "ms/op", 1, 1));
-        BenchmarkRun faster = run("quick", entry("avgt", 1.5, 0.01, "ms/op", 1, 1));
-        BenchmarkRun slower = run("quick", entry("avgt", 2.5, 0.01, "ms/op", 1, 1));
+        BenchmarkRun baseline = run("quick", entry("avgt", 2.0, 0.01, "ms/op", 1));
+        BenchmarkRun faster = run("quick", entry("avgt", 1.5, 0.01, "ms/op", 1));
+        BenchmarkRun slower = run("quick", entry("avgt", 2.5, 0.01, "ms/op", 1));
         RegressionGate gate = new RegressionGate(Thresholds.defaults());
         assertEquals(Verdict.Status.IMPROVED, find(gate.compare(baseline, faster), "primary").status());
         assertEquals(Verdict.Status.SLOWER, find(gate.compare(baseline, slower), "primary").status());
@@ -98,12 +88,12 @@ class RegressionGateTest {
 
     @Test
     void overlappingIntervalsOrSmallChangeShouldNotFlag() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 30, "ops/s", 1, 1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 30, "ops/s", 1));
         RegressionGate gate = new RegressionGate(Thresholds.defaults());
-        assertEquals(Verdict.Status.SAME, find(gate.compare(baseline, run("quick", entry("thrpt", 80, 1, "ops/s", 1, 1))),
+        assertEquals(Verdict.Status.SAME, find(gate.compare(baseline, run("quick", entry("thrpt", 80, 1, "ops/s", 1))),
                 "primary").status(), "intervals overlap");
-        BenchmarkRun tight = run("quick", entry("thrpt", 100, 0.1, "ops/s", 1, 1));
-        assertEquals(Verdict.Status.SAME, find(gate.compare(tight, run("quick", entry("thrpt", 95, 0.1, "ops/s", 1, 1))),
+        BenchmarkRun tight = run("quick", entry("thrpt", 100, 0.1, "ops/s", 1));
+        assertEquals(Verdict.Status.SAME, find(gate.compare(tight, run("quick", entry("thrpt", 95, 0.1, "ops/s", 1))),
                 "primary").status(), "5% is under the 10% threshold");
     }
 
@@ -111,16 +101,16 @@ class RegressionGateTest {
     void perBenchmarkThresholdShouldOverrideDefault() throws Exception {
         Path props = dir.resolve("thresholds.properties");
         Files.writeString(props, ".*SimulatorBenchmark.* = 0.25\n");
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 1, 1));
-        BenchmarkRun current = run("quick", entry("thrpt", 80, 1, "ops/s", 1, 1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 1));
+        BenchmarkRun current = run("quick", entry("thrpt", 80, 1, "ops/s", 1));
         assertEquals(Verdict.Status.SAME,
                 find(new RegressionGate(Thresholds.read(props)).compare(baseline, current), "primary").status());
     }
 
     @Test
     void timedMetricsShouldOnlyCompareWithinOneProfile() throws Exception {
-        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1, 412.1));
-        BenchmarkRun gate = run("gate", entry("thrpt", 10, 1, "ops/s", 412.1, 412.1));
+        BenchmarkRun baseline = run("quick", entry("thrpt", 100, 1, "ops/s", 412.1));
+        BenchmarkRun gate = run("gate", entry("thrpt", 10, 1, "ops/s", 412.1));
         List<Verdict> verdicts = new RegressionGate(Thresholds.defaults()).compare(baseline, gate);
         assertEquals(List.of("exact_makespan"), verdicts.stream().map(Verdict::metric).toList());
     }
@@ -128,7 +118,7 @@ class RegressionGateTest {
     @Test
     void runFileShouldRoundTripWithEnvironment() throws Exception {
         Path jmh = dir.resolve("jmh.json");
-        Files.writeString(jmh, "[" + entry("thrpt", 100, 1, "ops/s", 412.1, 412.1) + "]");
+        Files.writeString(jmh, "[" + entry("thrpt", 100, 1, "ops/s", 412.1) + "]");
         Path runFile = dir.resolve("baseline.json");
         BenchmarkRunFile.write(runFile, "20261127-120000", "quick", Map.of("cores", "2"), jmh);
         BenchmarkRun run = BenchmarkRunFile.read(runFile, "ignored", "ignored");
