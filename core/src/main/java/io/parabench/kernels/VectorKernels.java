@@ -412,15 +412,17 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** {@link Fp8E4m3#decode} in lanes. */
+    /**
+     * {@link Fp8E4m3#decode} in lanes, all in the int domain (mask casts between int and float
+     * species are slow on JDK 17): normal and subnormal magnitudes are both built, blended, and
+     * the sign bit ORed in, which is what negation does to a float.
+     */
     private static FloatVector decode(IntVector code) {
         IntVector magnitude = code.and(0x7f);
-        FloatVector normal = magnitude.add(Fp8E4m3.REBIAS).lanewise(VectorOperators.LSHL, 20).reinterpretAsFloats();
-        FloatVector subnormal = ((FloatVector) code.and(7).convert(VectorOperators.I2F, 0)).mul(0x1p-9f);
-        VectorMask<Float> isSubnormal = magnitude.compare(VectorOperators.LT, 8).cast(S);
-        VectorMask<Float> isNan = magnitude.compare(VectorOperators.EQ, Fp8E4m3.NAN_CODE).cast(S);
-        VectorMask<Float> negative = code.and(0x80).compare(VectorOperators.NE, 0).cast(S);
-        FloatVector value = normal.blend(subnormal, isSubnormal).blend(Float.NaN, isNan);
-        return value.blend(value.neg(), negative);
+        IntVector normal = magnitude.add(Fp8E4m3.REBIAS).lanewise(VectorOperators.LSHL, 20);
+        IntVector subnormal = ((FloatVector) code.and(7).convert(VectorOperators.I2F, 0)).mul(0x1p-9f).reinterpretAsInts();
+        IntVector bits = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 8))
+                .blend(Float.floatToRawIntBits(Float.NaN), magnitude.compare(VectorOperators.EQ, Fp8E4m3.NAN_CODE));
+        return bits.or(code.and(0x80).lanewise(VectorOperators.LSHL, 24)).reinterpretAsFloats();
     }
 }
