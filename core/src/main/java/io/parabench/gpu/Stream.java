@@ -124,6 +124,45 @@ public final class Stream {
                 () -> device.kernels().geluTanhBackward(x.data(), dy.data(), dx.data(), x.size()));
     }
 
+    /** Exact (erf) GELU forward; about 25 FLOPs an element. */
+    public Launch geluErf(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("gelu_erf", KernelCost.fp32(25L * x.size(), 2 * x.bytes()),
+                () -> device.kernels().geluErf(x.data(), out.data(), x.size()));
+    }
+
+    /** Exact (erf) GELU backward: {@code dx = dy · gelu'(x)}; about 30 FLOPs an element. */
+    public Launch geluErfBackward(Tensor x, Tensor dy, Tensor dx) {
+        sameShape(x, dy, dx);
+        return launch("gelu_erf_backward", KernelCost.fp32(30L * x.size(), 3 * x.bytes()),
+                () -> device.kernels().geluErfBackward(x.data(), dy.data(), dx.data(), x.size()));
+    }
+
+    /** Mean squared error of two same-shape tensors into the 1×1 tensor {@code loss}. */
+    public Launch mseLoss(Tensor prediction, Tensor target, Tensor loss) {
+        sameShape(prediction, target);
+        onThisDevice(loss);
+        if (loss.size() != 1) {
+            throw new IllegalArgumentException("mse loss tensor " + loss + " must hold exactly one element");
+        }
+        return launch("mse_loss", KernelCost.fp32(3L * prediction.size(), 2 * prediction.bytes() + 4),
+                () -> loss.data()[0] = device.kernels().mseLoss(prediction.data(), target.data(), prediction.size()));
+    }
+
+    /** Gradient of {@link #mseLoss} with respect to the prediction. */
+    public Launch mseGrad(Tensor prediction, Tensor target, Tensor grad) {
+        sameShape(prediction, target, grad);
+        return launch("mse_loss_backward", KernelCost.fp32(2L * prediction.size(), 3 * prediction.bytes()),
+                () -> device.kernels().mseGrad(prediction.data(), target.data(), grad.data(), prediction.size()));
+    }
+
+    /** Rounds every element to bfloat16 and back (what a BF16 activation store loses). */
+    public Launch roundTripBf16(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("bf16_round_trip", KernelCost.fp32(0, 2 * x.bytes()),
+                () -> device.kernels().roundTripBf16(x.data(), out.data(), x.size()));
+    }
+
     /** Row-wise softmax of a rows×cols tensor; about 5 FLOPs an element (max, exp, sum, scale). */
     public Launch softmax(Tensor x, Tensor out) {
         sameShape(x, out);

@@ -9,8 +9,8 @@ package io.parabench.kernels;
  * the same (GEMM, add, scale, fma, max, top-k, the casts); where the vector twin reassociates a
  * reduction or uses a different but equally accurate formula, the bound is stated on the method.
  *
- * <p>Arguments are checked by {@link KernelChecks} in each implementation before any work starts:
- * a negative size or a too-short array is an {@link IllegalArgumentException} naming both.
+ * <p>Both implementations check arguments before any work starts: a negative size or a too-short
+ * array is an {@link IllegalArgumentException} naming the parameter, its value and the rule.
  * Outputs may alias inputs of the same shape for elementwise kernels.
  */
 public interface Kernels {
@@ -36,27 +36,35 @@ public interface Kernels {
     void fma(float[] a, float[] b, float[] c, float[] out, int n);
 
     /**
-     * GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. Within
-     * 4 ulp (plus 1e-6 absolute, near its zero) of the scalar twin, which evaluates tanh in double.
+     * GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. The twins
+     * share the formula and order and differ only in how tanh rounds (vector lanes vs
+     * {@link Math#tanh}): within 4 ulp of the result plus {@code 2⁻²²·max(1, |x|)} absolute, the
+     * latter where {@code 1 + tanh} cancels for large negative x.
      */
     void geluTanh(float[] x, float[] out, int n);
 
     /** Gradient of {@link #geluTanh}: {@code dx[i] = dy[i] · gelu'(x[i])}; same bound as forward. */
     void geluTanhBackward(float[] x, float[] dy, float[] dx, int n);
 
-    /** Exact GELU {@code 0.5·x·(1 + erf(x/√2))}; same bound as the tanh form. */
+    /**
+     * Exact GELU {@code 0.5·x·(1 + erf(x/√2))}, erf by Abramowitz &amp; Stegun 7.1.26 (absolute
+     * error ≤ 1.5e-7); same twin bound as the tanh form, exp rounding being the only difference.
+     */
     void geluErf(float[] x, float[] out, int n);
 
     /** Gradient of {@link #geluErf}: {@code dy · (Φ(x) + x·φ(x))}; same bound. */
     void geluErfBackward(float[] x, float[] dy, float[] dx, int n);
 
-    /** Sum of each row of {@code x[rows×cols]}; the vector twin sums in lanes, within cols·ulp·Σ|x|. */
+    /** Sum of each row of {@code x[rows×cols]}; the vector twin sums in lanes: within {@code cols · ulp(Σ|x|)}. */
     void rowSum(float[] x, int rows, int cols, float[] out);
 
     /** Maximum of each row; exact in both twins ({@code -Infinity} for an empty row). */
     void rowMax(float[] x, int rows, int cols, float[] out);
 
-    /** Mean squared error {@code Σ(p − t)² / n}; summed in double in both twins, within 1 ulp. */
+    /**
+     * Mean squared error {@code Σ(p − t)² / n}, accumulated with FMAs in float; the vector twin
+     * accumulates in lanes: within {@code n · ulp(result)} (all terms are non-negative).
+     */
     float mseLoss(float[] prediction, float[] target, int n);
 
     /** Gradient of {@link #mseLoss}: {@code grad[i] = (2/n)·(p[i] − t[i])}; exact in both twins. */
@@ -64,13 +72,14 @@ public interface Kernels {
 
     /**
      * Row-wise softmax with the maximum subtracted first. The vector twin evaluates {@code exp}
-     * in lanes and sums in lanes: within 4 ulp of the scalar twin per element.
+     * in lanes and sums in lanes: within {@code (4 + cols)} ulp of the scalar twin per element.
      */
     void softmax(float[] x, int rows, int cols, float[] out);
 
     /**
      * The {@code k} largest values of each row, in descending order, ties to the lower column
-     * (MoE routing); {@code indices} and {@code values} are rows×k. Exact in both twins.
+     * (MoE routing); {@code indices} and {@code values} are rows×k. Scores must not be NaN.
+     * Exact in both twins.
      */
     void topK(float[] x, int rows, int cols, int k, int[] indices, float[] values);
 
