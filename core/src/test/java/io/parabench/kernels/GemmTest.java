@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The blocked GEMM against the scalar twin, bit for bit, in all three layouts, on shapes that hit
- * every edge: 1×1×1, primes, tails of the 14-row and 2-vector micro-tile, more than one reduction
+ * every edge: 1×1×1, primes, tails of the 14-row (and 6-row) and 2-vector micro-tile, more than one reduction
  * block (k > 256) and more than one column block (n > 512). Sizes stay small: correctness, not speed.
  */
 class GemmTest {
@@ -49,9 +49,12 @@ class GemmTest {
                 VECTOR.gemm(HostPool.SERIAL, layout, m, n, k, a, b, serial, accumulate);
                 float[] parallel = c0.clone();
                 VECTOR.gemm(TWO, layout, m, n, k, a, b, parallel, accumulate);
+                float[] narrow = c0.clone();
+                VectorGemm.gemm(TWO, layout, m, n, k, a, b, narrow, accumulate, VectorGemm.NARROW_ROWS);
                 String what = layout + " " + m + "×" + n + "×" + k + (accumulate ? " +=" : "");
                 assertArrayEquals(expected, serial, what);
                 assertArrayEquals(expected, parallel, what + " on 2 threads");
+                assertArrayEquals(expected, narrow, what + " with the narrow-vector tile");
             }
         }
     }
