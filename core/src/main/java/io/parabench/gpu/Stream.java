@@ -76,6 +76,16 @@ public final class Stream {
      * b = W[k×n]; BACKWARD_WEIGHT a = dY[k×m], b = X[k×n]; c is m×n in all three.
      */
     public Launch gemm(GemmLayout layout, Tensor a, Tensor b, Tensor c, boolean accumulate) {
+        return gemm(layout, a, b, c, accumulate, Precision.FP32);
+    }
+
+    /**
+     * A GEMM timed as if its inputs were {@code precision} (BF16 or FP8 tensor cores, as DeepSeek
+     * trains): the cost uses that precision's peak and counts A and B at its width (4, 2 or 1
+     * bytes an element) and C as FP32. The numerics stay FP32; round the inputs first with
+     * {@link #roundTripBf16} or the FP8 casts to see what the precision loses.
+     */
+    public Launch gemm(GemmLayout layout, Tensor a, Tensor b, Tensor c, boolean accumulate, Precision precision) {
         onThisDevice(a, b, c);
         int m = c.rows();
         int n = c.cols();
@@ -90,9 +100,11 @@ public final class Stream {
                     + ", b " + bRows + "×" + bCols);
         }
         long flops = 2L * m * n * k;
-        long bytes = a.bytes() + b.bytes() + c.bytes() * (accumulate ? 2 : 1);
-        String name = "gemm_" + layout.name().toLowerCase(java.util.Locale.ROOT);
-        return launch(name, KernelCost.fp32(flops, bytes),
+        int inputWidth = precision == Precision.FP32 ? 4 : precision == Precision.BF16 ? 2 : 1;
+        long bytes = (long) inputWidth * (a.size() + b.size()) + c.bytes() * (accumulate ? 2 : 1);
+        String name = (precision == Precision.FP32 ? "gemm_" : precision.name().toLowerCase(java.util.Locale.ROOT) + "_gemm_")
+                + layout.name().toLowerCase(java.util.Locale.ROOT);
+        return launch(name, new KernelCost(flops, precision, bytes, MemoryPath.HBM),
                 () -> device.kernels().gemm(device.pool(), layout, m, n, k, a.data(), b.data(), c.data(), accumulate));
     }
 

@@ -37,6 +37,8 @@ class StreamKernelsTest {
             s.gemm(GemmLayout.FORWARD, x, w, y, false); // y = [[-2, 4], [-2, 13]]
             s.mseLoss(y, target, l);
             s.mseGrad(y, target, g);
+            // The same product timed as FP8: 1 byte per input element, C still FP32: 6 + 6 + 16.
+            s.gemm(GemmLayout.FORWARD, x, w, y, false, Precision.FP8);
             loss = l.data().clone();
             grad = g.data().clone();
         }
@@ -47,6 +49,9 @@ class StreamKernelsTest {
         assertTrue(json.contains("\"name\":\"gemm_forward\",\"pid\":0,\"tid\":0,\"ts\":0,\"dur\":1.001,"
                 + "\"args\":{\"device\":0,\"stream\":0,\"grid\":[132,1,1],\"block\":[128,1,1],\"sms\":132,"
                 + "\"flops\":24,\"bytes\":64}}"), json);
-        assertEquals(3, json.split("\"cat\":\"kernel\"").length - 1);
+        assertTrue(json.contains("\"name\":\"fp8_gemm_forward\",\"pid\":0,\"tid\":0,\"ts\":3.003,\"dur\":1.001,"
+                + "\"args\":{\"device\":0,\"stream\":0,\"grid\":[132,1,1],\"block\":[128,1,1],\"sms\":132,"
+                + "\"flops\":24,\"bytes\":28}}"), json);
+        assertEquals(4, json.split("\"cat\":\"kernel\"").length - 1);
     }
 }
