@@ -38,6 +38,23 @@ final class KernelChecks {
         }
     }
 
+    /**
+     * Checks an elementwise kernel's length and arrays; {@code params} names the arrays in order,
+     * space-separated, for the message (e.g. {@code "add b length (3) must be >= n (5)"}).
+     */
+    static void elementwise(String kernel, String params, int n, float[]... arrays) {
+        size(kernel + " n", n);
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] == null || arrays[i].length < n) {
+                String name = kernel + " " + params.split(" ")[i];
+                if (arrays[i] == null) {
+                    throw new IllegalArgumentException(name + " must not be null");
+                }
+                throw new IllegalArgumentException(name + " length (" + arrays[i].length + ") must be >= n (" + n + ")");
+            }
+        }
+    }
+
     static void gemm(HostPool pool, GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c) {
         if (pool == null || layout == null) {
             throw new IllegalArgumentException("gemm pool and layout must not be null");

@@ -35,7 +35,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void add(float[] a, float[] b, float[] out, int n) {
-        checkElementwise(n, a, b, out);
+        KernelChecks.elementwise("add", "a b out", n, a, b, out);
         for (int i = 0; i < n; i++) {
             out[i] = a[i] + b[i];
         }
@@ -43,7 +43,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void scale(float[] a, float s, float[] out, int n) {
-        checkElementwise(n, a, out);
+        KernelChecks.elementwise("scale", "a out", n, a, out);
         for (int i = 0; i < n; i++) {
             out[i] = a[i] * s;
         }
@@ -51,7 +51,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void fma(float[] a, float[] b, float[] c, float[] out, int n) {
-        checkElementwise(n, a, b, c, out);
+        KernelChecks.elementwise("fma", "a b c out", n, a, b, c, out);
         for (int i = 0; i < n; i++) {
             out[i] = Math.fma(a[i], b[i], c[i]);
         }
@@ -59,7 +59,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void geluTanh(float[] x, float[] out, int n) {
-        checkElementwise(n, x, out);
+        KernelChecks.elementwise("geluTanh", "x out", n, x, out);
         for (int i = 0; i < n; i++) {
             out[i] = Gelu.tanhForm(x[i]);
         }
@@ -67,7 +67,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void geluTanhBackward(float[] x, float[] dy, float[] dx, int n) {
-        checkElementwise(n, x, dy, dx);
+        KernelChecks.elementwise("geluTanhBackward", "x dy dx", n, x, dy, dx);
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * Gelu.tanhFormGrad(x[i]);
         }
@@ -75,7 +75,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void geluErf(float[] x, float[] out, int n) {
-        checkElementwise(n, x, out);
+        KernelChecks.elementwise("geluErf", "x out", n, x, out);
         for (int i = 0; i < n; i++) {
             out[i] = Gelu.erfForm(x[i]);
         }
@@ -83,7 +83,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void geluErfBackward(float[] x, float[] dy, float[] dx, int n) {
-        checkElementwise(n, x, dy, dx);
+        KernelChecks.elementwise("geluErfBackward", "x dy dx", n, x, dy, dx);
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * Gelu.erfFormGrad(x[i]);
         }
@@ -117,7 +117,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public float mseLoss(float[] prediction, float[] target, int n) {
-        checkElementwise(n, prediction, target);
+        KernelChecks.elementwise("mseLoss", "prediction target", n, prediction, target);
         if (n == 0) {
             throw new IllegalArgumentException("mseLoss n (0) must be >= 1");
         }
@@ -131,7 +131,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void mseGrad(float[] prediction, float[] target, float[] grad, int n) {
-        checkElementwise(n, prediction, target, grad);
+        KernelChecks.elementwise("mseGrad", "prediction target grad", n, prediction, target, grad);
         float factor = 2f / n;
         for (int i = 0; i < n; i++) {
             grad[i] = (prediction[i] - target[i]) * factor;
@@ -184,7 +184,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void roundTripBf16(float[] x, float[] out, int n) {
-        checkElementwise(n, x, out);
+        KernelChecks.elementwise("roundTripBf16", "x out", n, x, out);
         for (int i = 0; i < n; i++) {
             out[i] = Bf16.round(x[i]);
         }
@@ -226,13 +226,6 @@ public final class ScalarKernels implements Kernels {
                 int i = r * cols + j;
                 out[i] = Fp8E4m3.decode(codes[i]) * scales[r * groups + j / Fp8E4m3.GROUP];
             }
-        }
-    }
-
-    static void checkElementwise(int n, float[]... arrays) {
-        KernelChecks.size("n", n);
-        for (int i = 0; i < arrays.length; i++) {
-            KernelChecks.length("array argument " + (i + 1), arrays[i], n);
         }
     }
 }

@@ -41,7 +41,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void add(float[] a, float[] b, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, a, b, out);
+        KernelChecks.elementwise("add", "a b out", n, a, b, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
@@ -53,7 +53,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void scale(float[] a, float s, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, a, out);
+        KernelChecks.elementwise("scale", "a out", n, a, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector.fromArray(S, a, i).mul(s).intoArray(out, i);
@@ -65,7 +65,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void fma(float[] a, float[] b, float[] c, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, a, b, c, out);
+        KernelChecks.elementwise("fma", "a b c out", n, a, b, c, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, i), FloatVector.fromArray(S, c, i))
@@ -78,7 +78,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void geluTanh(float[] x, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, x, out);
+        KernelChecks.elementwise("geluTanh", "x out", n, x, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -93,7 +93,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void geluTanhBackward(float[] x, float[] dy, float[] dx, int n) {
-        ScalarKernels.checkElementwise(n, x, dy, dx);
+        KernelChecks.elementwise("geluTanhBackward", "x dy dx", n, x, dy, dx);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -113,7 +113,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void geluErf(float[] x, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, x, out);
+        KernelChecks.elementwise("geluErf", "x out", n, x, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -129,7 +129,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void geluErfBackward(float[] x, float[] dy, float[] dx, int n) {
-        ScalarKernels.checkElementwise(n, x, dy, dx);
+        KernelChecks.elementwise("geluErfBackward", "x dy dx", n, x, dy, dx);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -199,7 +199,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float mseLoss(float[] prediction, float[] target, int n) {
-        ScalarKernels.checkElementwise(n, prediction, target);
+        KernelChecks.elementwise("mseLoss", "prediction target", n, prediction, target);
         if (n == 0) {
             throw new IllegalArgumentException("mseLoss n (0) must be >= 1");
         }
@@ -219,7 +219,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void mseGrad(float[] prediction, float[] target, float[] grad, int n) {
-        ScalarKernels.checkElementwise(n, prediction, target, grad);
+        KernelChecks.elementwise("mseGrad", "prediction target grad", n, prediction, target, grad);
         float factor = 2f / n;
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
@@ -313,7 +313,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void roundTripBf16(float[] x, float[] out, int n) {
-        ScalarKernels.checkElementwise(n, x, out);
+        KernelChecks.elementwise("roundTripBf16", "x out", n, x, out);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += V) {
             IntVector bits = FloatVector.fromArray(S, x, i).reinterpretAsInts();

@@ -230,4 +230,19 @@ class KernelTwinsTest {
                     "x " + x[i] + " back " + sb[i]);
         }
     }
+
+    @Test
+    void shouldNameTheShortArrayAndTheRule() {
+        for (Kernels kernels : new Kernels[]{SCALAR, VECTOR}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> kernels.add(new float[5], new float[3], new float[5], 5));
+            assertEquals("add b length (3) must be >= n (5)", e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> kernels.topK(new float[6], 2, 3, 4, new int[8], new float[8]));
+            assertEquals("topK k (4) must be in 0..3 (the row length)", e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> kernels.castFp8E4m3(new float[300], 1, 300, new byte[300], new float[2]));
+            assertEquals("castFp8E4m3 scales length (2) must be >= 3", e.getMessage());
+        }
+    }
 }
