@@ -22,18 +22,20 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Thread-safe: packed panels belong to one call; threads only read them once packed.
  *
- * <p>Tuned for 512-bit vectors (AVX-512, 32 registers). With 256-bit vectors (AVX2, 16
- * registers) the 14-row tile spills: results stay exact, speed does not.
+ * <p>The micro-tile's row count follows the vector width (see {@link #WIDE_ROWS},
+ * {@link #NARROW_ROWS}), so the tile always fits the register file.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     /**
-     * Rows of the micro-tile for 512-bit vectors: 14 rows × 2 vectors = 28 accumulators, + 2 B
-     * vectors + 1 broadcast = 31 of AVX-512's 32 registers. Measured at 1024³ on one Zen 4 core:
-     * 8 rows ≈ 88, 12 ≈ 85, 14 ≈ 96 GFLOP/s (16 rows would spill).
+     * Rows of the micro-tile for 512-bit vectors: 8 rows × 2 vectors = 16 accumulators, + 2 B
+     * vectors + 1 broadcast = 19 of AVX-512's 32 registers. Measured at 1024³ on one Zen 4 core
+     * (GFLOP/s, best of 40): 8 rows ≈ 90 on JDK 17 and ≈ 88 on JDK 25; 14 rows (31 registers)
+     * ≈ 96 on JDK 17 but ≈ 44 on JDK 25, whose register allocator spills it; 12 rows swings
+     * between 54 and 88. Eight rows is the tile that holds up on both.
      */
-    static final int WIDE_ROWS = 14;
+    static final int WIDE_ROWS = 8;
     /** Rows of the micro-tile for narrower vectors: 12 accumulators + 3 fit AVX2's 16 registers. */
     static final int NARROW_ROWS = 6;
     /** The tile this process uses, fixed by the one vector species. */
@@ -177,18 +179,18 @@ final class VectorGemm {
     private static void microKernel(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff,
                                     float[] c, int cOff, int ldc, boolean load) {
         if (rows == WIDE_ROWS) {
-            microKernel14(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+            microKernel8(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
         } else {
             microKernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
         }
     }
 
     /**
-     * The 14×2-vector micro-kernel: C[14×2V] += Ap[14×kc] · Bp[kc×2V], C tile held in 28 vector
+     * The 8×2-vector micro-kernel: C[8×2V] += Ap[8×kc] · Bp[kc×2V], C tile held in 16 vector
      * locals. Each step broadcasts one packed A value per row and issues two FMAs against the
      * packed B row, so the loop is bound by the FMA ports, not by loads.
      */
-    private static void microKernel14(int kc, float[] ap, int aOff, float[] bp, int bOff,
+    private static void microKernel8(int kc, float[] ap, int aOff, float[] bp, int bOff,
                                     float[] c, int cOff, int ldc, boolean load) {
         FloatVector c00, c01;
         FloatVector c10, c11;
@@ -198,12 +200,6 @@ final class VectorGemm {
         FloatVector c50, c51;
         FloatVector c60, c61;
         FloatVector c70, c71;
-        FloatVector c80, c81;
-        FloatVector c90, c91;
-        FloatVector c100, c101;
-        FloatVector c110, c111;
-        FloatVector c120, c121;
-        FloatVector c130, c131;
         if (load) {
             c00 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
             c01 = FloatVector.fromArray(S, c, cOff + 0 * ldc + V);
@@ -221,18 +217,6 @@ final class VectorGemm {
             c61 = FloatVector.fromArray(S, c, cOff + 6 * ldc + V);
             c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
             c71 = FloatVector.fromArray(S, c, cOff + 7 * ldc + V);
-            c80 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
-            c81 = FloatVector.fromArray(S, c, cOff + 8 * ldc + V);
-            c90 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
-            c91 = FloatVector.fromArray(S, c, cOff + 9 * ldc + V);
-            c100 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
-            c101 = FloatVector.fromArray(S, c, cOff + 10 * ldc + V);
-            c110 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
-            c111 = FloatVector.fromArray(S, c, cOff + 11 * ldc + V);
-            c120 = FloatVector.fromArray(S, c, cOff + 12 * ldc);
-            c121 = FloatVector.fromArray(S, c, cOff + 12 * ldc + V);
-            c130 = FloatVector.fromArray(S, c, cOff + 13 * ldc);
-            c131 = FloatVector.fromArray(S, c, cOff + 13 * ldc + V);
         } else {
             FloatVector z = FloatVector.zero(S);
             c00 = z;
@@ -251,18 +235,6 @@ final class VectorGemm {
             c61 = z;
             c70 = z;
             c71 = z;
-            c80 = z;
-            c81 = z;
-            c90 = z;
-            c91 = z;
-            c100 = z;
-            c101 = z;
-            c110 = z;
-            c111 = z;
-            c120 = z;
-            c121 = z;
-            c130 = z;
-            c131 = z;
         }
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
@@ -292,25 +264,7 @@ final class VectorGemm {
             a = FloatVector.broadcast(S, ap[aOff + 7]);
             c70 = b0.fma(a, c70);
             c71 = b1.fma(a, c71);
-            a = FloatVector.broadcast(S, ap[aOff + 8]);
-            c80 = b0.fma(a, c80);
-            c81 = b1.fma(a, c81);
-            a = FloatVector.broadcast(S, ap[aOff + 9]);
-            c90 = b0.fma(a, c90);
-            c91 = b1.fma(a, c91);
-            a = FloatVector.broadcast(S, ap[aOff + 10]);
-            c100 = b0.fma(a, c100);
-            c101 = b1.fma(a, c101);
-            a = FloatVector.broadcast(S, ap[aOff + 11]);
-            c110 = b0.fma(a, c110);
-            c111 = b1.fma(a, c111);
-            a = FloatVector.broadcast(S, ap[aOff + 12]);
-            c120 = b0.fma(a, c120);
-            c121 = b1.fma(a, c121);
-            a = FloatVector.broadcast(S, ap[aOff + 13]);
-            c130 = b0.fma(a, c130);
-            c131 = b1.fma(a, c131);
-            aOff += 14;
+            aOff += 8;
             bOff += NR;
         }
         c00.intoArray(c, cOff + 0 * ldc);
@@ -329,18 +283,6 @@ final class VectorGemm {
         c61.intoArray(c, cOff + 6 * ldc + V);
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + V);
-        c80.intoArray(c, cOff + 8 * ldc);
-        c81.intoArray(c, cOff + 8 * ldc + V);
-        c90.intoArray(c, cOff + 9 * ldc);
-        c91.intoArray(c, cOff + 9 * ldc + V);
-        c100.intoArray(c, cOff + 10 * ldc);
-        c101.intoArray(c, cOff + 10 * ldc + V);
-        c110.intoArray(c, cOff + 11 * ldc);
-        c111.intoArray(c, cOff + 11 * ldc + V);
-        c120.intoArray(c, cOff + 12 * ldc);
-        c121.intoArray(c, cOff + 12 * ldc + V);
-        c130.intoArray(c, cOff + 13 * ldc);
-        c131.intoArray(c, cOff + 13 * ldc + V);
     }
 
     /**
