@@ -83,7 +83,7 @@ public final class Stream {
      * A GEMM timed as if its inputs were {@code precision} (BF16 or FP8 tensor cores, as DeepSeek
      * trains): the cost uses that precision's peak and counts A and B at its width (4, 2 or 1
      * bytes an element) and C as FP32. The numerics stay FP32; round the inputs first with
-     * {@link #roundTripBf16} or the FP8 casts to see what the precision loses.
+     * {@link #roundTripBf16} or {@link #roundTripFp8E4m3} to see what the precision loses.
      */
     public Launch gemm(GemmLayout layout, Tensor a, Tensor b, Tensor c, boolean accumulate, Precision precision) {
         onThisDevice(a, b, c);
@@ -173,6 +173,23 @@ public final class Stream {
         sameShape(x, out);
         return launch("bf16_round_trip", KernelCost.fp32(0, 2 * x.bytes()),
                 () -> device.kernels().roundTripBf16(x.data(), out.data(), x.size()));
+    }
+
+    /**
+     * DeepSeek-V3's FP8 activation path in one kernel: per-token e4m3 cast with one scale per 128
+     * channels, then the cast back, so {@code out} holds exactly what an FP8 GEMM would read.
+     * Bytes: the FP32 input read, one code byte and one FP32 output per element.
+     */
+    public Launch roundTripFp8E4m3(Tensor x, Tensor out) {
+        sameShape(x, out);
+        int rows = x.rows();
+        int cols = x.cols();
+        return launch("fp8_e4m3_round_trip", KernelCost.fp32(3L * x.size(), 2 * x.bytes() + x.size()), () -> {
+            byte[] codes = new byte[x.size()];
+            float[] scales = new float[rows * ((cols + 127) / 128)];
+            device.kernels().castFp8E4m3(x.data(), rows, cols, codes, scales);
+            device.kernels().castBackFp8E4m3(codes, scales, rows, cols, out.data());
+        });
     }
 
     /** Row-wise softmax of a rows×cols tensor; about 5 FLOPs an element (max, exp, sum, scale). */

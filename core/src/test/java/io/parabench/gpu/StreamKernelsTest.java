@@ -54,4 +54,17 @@ class StreamKernelsTest {
                 + "\"flops\":24,\"bytes\":28}}"), json);
         assertEquals(4, json.split("\"cat\":\"kernel\"").length - 1);
     }
+
+    @Test
+    void shouldRoundTripActivationsThroughFp8OnTheDevice() {
+        Device gpu = new Device(0, TwoStreamOverlapTest.SPEC, HostPool.SERIAL, null);
+        Stream s = gpu.stream(8);
+        Tensor x = gpu.allocate("x", 1, 3);
+        Tensor out = gpu.allocate("out", 1, 3);
+        // Group max 448 gives scale 1, so values map to e4m3 unscaled: 448 stays, 1.0625 ties to 1,
+        // 0.3 rounds to 0.3125 (1.25 × 2^-2, the nearer of 0.28125 and 0.3125).
+        System.arraycopy(new float[]{448f, 1.0625f, 0.3f}, 0, x.data(), 0, 3);
+        s.roundTripFp8E4m3(x, out);
+        assertArrayEquals(new float[]{448f, 1f, 0.3125f}, out.data());
+    }
 }
