@@ -153,7 +153,24 @@ final class VectorGemm {
     private static void packB(GemmLayout layout, float[] b, int n, int k, int p0, int kc, int j0, int nr,
                               float[] bp, int off) {
         if (layout == GemmLayout.FORWARD) {
-            for (int j = 0; j < NR; j++) {
+            // B = Wᵀ: a packed row takes one value from each of NR rows of W. Eight rows are read
+            // side by side so each packed row gets 32 contiguous bytes per pass, not 4.
+            int j = 0;
+            for (; j + 8 <= nr; j += 8) {
+                int s = (j0 + j) * k + p0;
+                for (int p = 0; p < kc; p++) {
+                    int d = off + p * NR + j;
+                    bp[d] = b[s + p];
+                    bp[d + 1] = b[s + k + p];
+                    bp[d + 2] = b[s + 2 * k + p];
+                    bp[d + 3] = b[s + 3 * k + p];
+                    bp[d + 4] = b[s + 4 * k + p];
+                    bp[d + 5] = b[s + 5 * k + p];
+                    bp[d + 6] = b[s + 6 * k + p];
+                    bp[d + 7] = b[s + 7 * k + p];
+                }
+            }
+            for (; j < NR; j++) {
                 if (j < nr) {
                     int src = (j0 + j) * k + p0;
                     for (int p = 0; p < kc; p++) {
