@@ -168,6 +168,39 @@ public final class ChromeTraceWriter implements Closeable {
         }
     }
 
+    /**
+     * Writes a complete ({@code ph:"X"}) copy event, {@code cat:"gpu_memcpy"}, with its args.
+     * (A separate name, not a {@code complete} overload, keeps {@code complete(…, null)} unambiguous.)
+     */
+    public void memcpy(String name, int pid, int tid, long startNs, long durationNs, MemcpyArgs copy) {
+        if (copy == null) {
+            throw new IllegalArgumentException("memcpy args of " + name + " must not be null");
+        }
+        if (durationNs < 0) {
+            throw new IllegalArgumentException("event duration (" + durationNs + " ns) of " + name + " must be >= 0");
+        }
+        try {
+            json.writeStartObject();
+            json.writeStringField("ph", "X");
+            json.writeStringField("cat", EventCategory.GPU_MEMCPY.traceName());
+            json.writeStringField("name", name);
+            json.writeNumberField("pid", pid);
+            json.writeNumberField("tid", tid);
+            json.writeFieldName("ts");
+            json.writeNumber(micros(startNs));
+            json.writeFieldName("dur");
+            json.writeNumber(micros(durationNs));
+            json.writeObjectFieldStart("args");
+            json.writeNumberField("device", copy.device());
+            json.writeNumberField("stream", copy.stream());
+            json.writeNumberField("bytes", copy.bytes());
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void writeKernelArgs(KernelArgs k) throws IOException {
         json.writeObjectFieldStart("args");
         json.writeNumberField("device", k.device());

@@ -48,6 +48,19 @@ class ChromeTraceWriterTest {
     }
 
     @Test
+    void shouldWriteMemcpyArgs() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ChromeTraceWriter w = ChromeTraceWriter.open(out, List.of(), -1, 0)) {
+            w.memcpy("Memcpy DtoD (Device -> Device)", 1, 3, 2_000, 1_001,
+                    new MemcpyArgs(1, 3, 4096));
+        }
+        assertEquals("{\"schemaVersion\":1,\"deviceProperties\":[],\"traceEvents\":["
+                + "{\"ph\":\"X\",\"cat\":\"gpu_memcpy\",\"name\":\"Memcpy DtoD (Device -> Device)\",\"pid\":1,"
+                + "\"tid\":3,\"ts\":2,\"dur\":1.001,\"args\":{\"device\":1,\"stream\":3,\"bytes\":4096}}]}",
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void shouldOnlyPublishFileOnClose(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.json");
         ChromeTraceWriter w = ChromeTraceWriter.open(trace, List.of(new DeviceProperties(0, "rank 0", 0)), -1, 0);

@@ -1,0 +1,264 @@
+package io.parabench.gpu;
+
+import io.parabench.kernels.GemmLayout;
+import io.parabench.trace.EventCategory;
+import io.parabench.trace.KernelArgs;
+import io.parabench.trace.MemcpyArgs;
+
+/**
+ * An in-order queue of work on one device, holding a fixed grant of the device's SMs.
+ *
+ * <p>Issuing work runs its numerics at once (on the device's host pool) and places it on the
+ * virtual clock: it starts when the stream is ready, i.e. after the stream's previous work and
+ * any {@link Event} it was told to {@link #waitFor}, and lasts as the {@link RooflineCostModel}
+ * says. Kernels use all SMs granted to the stream; the trace writes them as a persistent kernel
+ * of one 128-thread block per SM ({@code grid = [sms,1,1]}, {@code block = [128,1,1]}).
+ *
+ * <p>Not thread-safe; see {@link Device}.
+ */
+public final class Stream {
+    /** Threads per block written to traces for every kernel. */
+    static final int BLOCK_THREADS = 128;
+
+    private final Device device;
+    private final int id;
+    private final int sms;
+    private long readyNs;
+
+    Stream(Device device, int id, int sms) {
+        this.device = device;
+        this.id = id;
+        this.sms = sms;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** SMs granted to this stream (0 for a copy-only stream). */
+    public int sms() {
+        return sms;
+    }
+
+    /** Virtual time at which all work issued so far on this stream has finished. */
+    public long readyNs() {
+        return readyNs;
+    }
+
+    /**
+     * Runs a kernel: {@code numerics} now on the host, its time from {@code cost}.
+     *
+     * @throws IllegalArgumentException if this stream has no SMs
+     */
+    public Launch launch(String name, KernelCost cost, Runnable numerics) {
+        if (sms == 0) {
+            throw new IllegalArgumentException("kernel " + name + " needs SMs, but stream " + id + " of device "
+                    + device.id() + " has 0 (copy-only)");
+        }
+        long durationNs = RooflineCostModel.kernelNs(device.spec(), cost, sms);
+        numerics.run();
+        long start = readyNs;
+        readyNs = start + durationNs;
+        if (device.trace() != null) {
+            device.trace().complete(EventCategory.KERNEL, name, device.id(), id, start, durationNs,
+                    new KernelArgs(device.id(), id, sms, BLOCK_THREADS, sms, cost.flops(), cost.bytes()));
+        }
+        return new Launch(name, device.id(), id, start, readyNs);
+    }
+
+    /**
+     * One of a linear layer's GEMMs, FP32: {@code c = a·b} (or {@code c += a·b}) with shapes as
+     * {@link GemmLayout} stores them: FORWARD a = X[m×k], b = W[n×k]; BACKWARD_INPUT a = dY[m×k],
+     * b = W[k×n]; BACKWARD_WEIGHT a = dY[k×m], b = X[k×n]; c is m×n in all three.
+     */
+    public Launch gemm(GemmLayout layout, Tensor a, Tensor b, Tensor c, boolean accumulate) {
+        return gemm(layout, a, b, c, accumulate, Precision.FP32);
+    }
+
+    /**
+     * A GEMM timed as if its inputs were {@code precision} (BF16 or FP8 tensor cores, as DeepSeek
+     * trains): the cost uses that precision's peak and counts A and B at its width (4, 2 or 1
+     * bytes an element) and C as FP32. The numerics stay FP32; round the inputs first with
+     * {@link #roundTripBf16} or {@link #roundTripFp8E4m3} to see what the precision loses.
+     */
+    public Launch gemm(GemmLayout layout, Tensor a, Tensor b, Tensor c, boolean accumulate, Precision precision) {
+        onThisDevice(a, b, c);
+        int m = c.rows();
+        int n = c.cols();
+        int k = layout == GemmLayout.BACKWARD_WEIGHT ? a.rows() : a.cols();
+        int aRows = layout == GemmLayout.BACKWARD_WEIGHT ? k : m;
+        int aCols = layout == GemmLayout.BACKWARD_WEIGHT ? m : k;
+        int bRows = layout == GemmLayout.FORWARD ? n : k;
+        int bCols = layout == GemmLayout.FORWARD ? k : n;
+        if (a.rows() != aRows || a.cols() != aCols || b.rows() != bRows || b.cols() != bCols) {
+            throw new IllegalArgumentException("gemm " + layout + " shapes (a " + a.rows() + "×" + a.cols() + ", b "
+                    + b.rows() + "×" + b.cols() + ", c " + m + "×" + n + ") must be a " + aRows + "×" + aCols
+                    + ", b " + bRows + "×" + bCols);
+        }
+        long flops = 2L * m * n * k;
+        int inputWidth = precision == Precision.FP32 ? 4 : precision == Precision.BF16 ? 2 : 1;
+        long bytes = (long) inputWidth * (a.size() + b.size()) + c.bytes() * (accumulate ? 2 : 1);
+        String name = (precision == Precision.FP32 ? "gemm_" : precision.name().toLowerCase(java.util.Locale.ROOT) + "_gemm_")
+                + layout.name().toLowerCase(java.util.Locale.ROOT);
+        return launch(name, new KernelCost(flops, precision, bytes, MemoryPath.HBM),
+                () -> device.kernels().gemm(device.pool(), layout, m, n, k, a.data(), b.data(), c.data(), accumulate));
+    }
+
+    /** {@code out = a + b}, elementwise. */
+    public Launch add(Tensor a, Tensor b, Tensor out) {
+        sameShape(a, b, out);
+        return launch("add", KernelCost.fp32(a.size(), 3 * a.bytes()),
+                () -> device.kernels().add(a.data(), b.data(), out.data(), a.size()));
+    }
+
+    /** {@code out = a × s}, elementwise. */
+    public Launch scale(Tensor a, float s, Tensor out) {
+        sameShape(a, out);
+        return launch("scale", KernelCost.fp32(a.size(), 2 * a.bytes()),
+                () -> device.kernels().scale(a.data(), s, out.data(), a.size()));
+    }
+
+    /** GELU (tanh form) forward; about 20 FLOPs an element. */
+    public Launch geluTanh(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("gelu_tanh", KernelCost.fp32(20L * x.size(), 2 * x.bytes()),
+                () -> device.kernels().geluTanh(x.data(), out.data(), x.size()));
+    }
+
+    /** GELU (tanh form) backward: {@code dx = dy · gelu'(x)}; about 30 FLOPs an element. */
+    public Launch geluTanhBackward(Tensor x, Tensor dy, Tensor dx) {
+        sameShape(x, dy, dx);
+        return launch("gelu_tanh_backward", KernelCost.fp32(30L * x.size(), 3 * x.bytes()),
+                () -> device.kernels().geluTanhBackward(x.data(), dy.data(), dx.data(), x.size()));
+    }
+
+    /** Exact (erf) GELU forward; about 25 FLOPs an element. */
+    public Launch geluErf(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("gelu_erf", KernelCost.fp32(25L * x.size(), 2 * x.bytes()),
+                () -> device.kernels().geluErf(x.data(), out.data(), x.size()));
+    }
+
+    /** Exact (erf) GELU backward: {@code dx = dy · gelu'(x)}; about 30 FLOPs an element. */
+    public Launch geluErfBackward(Tensor x, Tensor dy, Tensor dx) {
+        sameShape(x, dy, dx);
+        return launch("gelu_erf_backward", KernelCost.fp32(30L * x.size(), 3 * x.bytes()),
+                () -> device.kernels().geluErfBackward(x.data(), dy.data(), dx.data(), x.size()));
+    }
+
+    /** Mean squared error of two same-shape tensors into the 1×1 tensor {@code loss}. */
+    public Launch mseLoss(Tensor prediction, Tensor target, Tensor loss) {
+        sameShape(prediction, target);
+        onThisDevice(loss);
+        if (loss.size() != 1) {
+            throw new IllegalArgumentException("mse loss tensor " + loss + " must hold exactly one element");
+        }
+        return launch("mse_loss", KernelCost.fp32(3L * prediction.size(), 2 * prediction.bytes() + 4),
+                () -> loss.data()[0] = device.kernels().mseLoss(prediction.data(), target.data(), prediction.size()));
+    }
+
+    /** Gradient of {@link #mseLoss} with respect to the prediction. */
+    public Launch mseGrad(Tensor prediction, Tensor target, Tensor grad) {
+        sameShape(prediction, target, grad);
+        return launch("mse_loss_backward", KernelCost.fp32(2L * prediction.size(), 3 * prediction.bytes()),
+                () -> device.kernels().mseGrad(prediction.data(), target.data(), grad.data(), prediction.size()));
+    }
+
+    /** Rounds every element to bfloat16 and back (what a BF16 activation store loses). */
+    public Launch roundTripBf16(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("bf16_round_trip", KernelCost.fp32(0, 2 * x.bytes()),
+                () -> device.kernels().roundTripBf16(x.data(), out.data(), x.size()));
+    }
+
+    /**
+     * DeepSeek-V3's FP8 activation path in one kernel: per-token e4m3 cast with one scale per 128
+     * channels, then the cast back, so {@code out} holds exactly what an FP8 GEMM would read.
+     * Bytes: the FP32 input read, one code byte and one FP32 output per element.
+     */
+    public Launch roundTripFp8E4m3(Tensor x, Tensor out) {
+        sameShape(x, out);
+        int rows = x.rows();
+        int cols = x.cols();
+        return launch("fp8_e4m3_round_trip", KernelCost.fp32(3L * x.size(), 2 * x.bytes() + x.size()), () -> {
+            byte[] codes = new byte[x.size()];
+            float[] scales = new float[rows * ((cols + 127) / 128)];
+            device.kernels().castFp8E4m3(x.data(), rows, cols, codes, scales);
+            device.kernels().castBackFp8E4m3(codes, scales, rows, cols, out.data());
+        });
+    }
+
+    /** Row-wise softmax of a rows×cols tensor; about 5 FLOPs an element (max, exp, sum, scale). */
+    public Launch softmax(Tensor x, Tensor out) {
+        sameShape(x, out);
+        return launch("softmax", KernelCost.fp32(5L * x.size(), 2 * x.bytes()),
+                () -> device.kernels().softmax(x.data(), x.rows(), x.cols(), out.data()));
+    }
+
+    /**
+     * Copies {@code src} into {@code dst} (same shape, either device) through copy engines, on
+     * any stream, 0-SM streams included; written as a {@code gpu_memcpy} event.
+     */
+    public Launch copy(Tensor src, Tensor dst, MemoryPath path) {
+        if (src.rows() != dst.rows() || src.cols() != dst.cols()) {
+            throw new IllegalArgumentException("copy shapes (" + src + " to " + dst + ") must match");
+        }
+        long durationNs = RooflineCostModel.copyNs(device.spec(), src.bytes(), path);
+        System.arraycopy(src.data(), 0, dst.data(), 0, src.size());
+        long start = readyNs;
+        readyNs = start + durationNs;
+        String name = path == MemoryPath.HBM ? "Memcpy DtoD (Device -> Device)" : "Memcpy PtoP (Device -> Device)";
+        if (device.trace() != null) {
+            device.trace().memcpy(name, device.id(), id, start, durationNs,
+                    new MemcpyArgs(device.id(), id, src.bytes()));
+        }
+        return new Launch(name, device.id(), id, start, readyNs);
+    }
+
+    /**
+     * Runs {@code body} (which issues work on this stream) inside a named range, written as a
+     * {@code user_annotation} event on this stream from the stream's ready time before the body
+     * to its ready time after.
+     */
+    public Launch annotate(String name, Runnable body) {
+        long start = readyNs;
+        body.run();
+        if (device.trace() != null) {
+            device.trace().complete(EventCategory.USER_ANNOTATION, name, device.id(), id, start, readyNs - start);
+        }
+        return new Launch(name, device.id(), id, start, readyNs);
+    }
+
+    /** An event at the time all work issued so far on this stream finishes. */
+    public Event record() {
+        return new Event(device.id(), id, readyNs);
+    }
+
+    /** Work issued on this stream from now on starts no earlier than {@code event}. */
+    public void waitFor(Event event) {
+        readyNs = Math.max(readyNs, event.timeNs());
+    }
+
+    private void onThisDevice(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t.device() != device) {
+                throw new IllegalArgumentException("tensor " + t + " must be on device " + device.id()
+                        + " to be used by its stream " + id);
+            }
+        }
+    }
+
+    private void sameShape(Tensor first, Tensor... others) {
+        onThisDevice(first);
+        onThisDevice(others);
+        for (Tensor t : others) {
+            if (t.rows() != first.rows() || t.cols() != first.cols()) {
+                throw new IllegalArgumentException("tensor shapes (" + first + ", " + t + ") must match");
+            }
+        }
+    }
+}
