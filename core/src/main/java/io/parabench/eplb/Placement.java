@@ -16,13 +16,16 @@ public final class Placement {
     private final ClusterShape shape;
     private final int[][] phy2log;
     private final int[][] logcnt;
-    private final int[][][] log2phy;
+    /** {@code log2phy} flattened to {@code [(layer * experts + expert) * maxReplicas + k]}: one array, not 15k. */
+    private final int[] log2phy;
+    private final int maxReplicas;
 
-    private Placement(ClusterShape shape, int[][] phy2log, int[][] logcnt, int[][][] log2phy) {
+    private Placement(ClusterShape shape, int[][] phy2log, int[][] logcnt, int[] log2phy, int maxReplicas) {
         this.shape = shape;
         this.phy2log = phy2log;
         this.logcnt = logcnt;
         this.log2phy = log2phy;
+        this.maxReplicas = maxReplicas;
     }
 
     /**
@@ -38,16 +41,15 @@ public final class Placement {
                 maxCount = Math.max(maxCount, ++logcnt[l][e]);
             }
         }
-        int[][][] log2phy = new int[layers][experts][maxCount];
+        int[] log2phy = new int[layers * experts * maxCount];
+        Arrays.fill(log2phy, -1);
         for (int l = 0; l < layers; l++) {
-            for (int e = 0; e < experts; e++) {
-                Arrays.fill(log2phy[l][e], -1);
-            }
+            int base = l * experts;
             for (int slot = 0; slot < phy2log[l].length; slot++) {
-                log2phy[l][phy2log[l][slot]][rank[l][slot]] = slot;
+                log2phy[(base + phy2log[l][slot]) * maxCount + rank[l][slot]] = slot;
             }
         }
-        return new Placement(shape, phy2log, logcnt, log2phy);
+        return new Placement(shape, phy2log, logcnt, log2phy, maxCount);
     }
 
     /**
@@ -109,7 +111,12 @@ public final class Placement {
 
     /** Width of {@link #log2phy()}: the largest replica count of any expert in any layer. */
     public int maxReplicas() {
-        return log2phy.length == 0 || log2phy[0].length == 0 ? 0 : log2phy[0][0].length;
+        return maxReplicas;
+    }
+
+    /** The slot of replica {@code k} of an expert, or {@code -1} when it has {@code k} or fewer replicas. */
+    public int slotOf(int layer, int expert, int k) {
+        return log2phy[(layer * experts() + expert) * maxReplicas + k];
     }
 
     /** {@code [layers][replicas]}: the logical expert of each physical slot (a copy). */
@@ -124,9 +131,13 @@ public final class Placement {
 
     /** {@code [layers][experts][maxReplicas]}: slots of each expert, {@code -1} padded (a copy). */
     public int[][][] log2phy() {
-        int[][][] copy = new int[log2phy.length][][];
+        int experts = experts();
+        int[][][] copy = new int[layers()][experts][];
         for (int l = 0; l < copy.length; l++) {
-            copy[l] = deepCopy(log2phy[l]);
+            for (int e = 0; e < experts; e++) {
+                int from = (l * experts + e) * maxReplicas;
+                copy[l][e] = Arrays.copyOfRange(log2phy, from, from + maxReplicas);
+            }
         }
         return copy;
     }
