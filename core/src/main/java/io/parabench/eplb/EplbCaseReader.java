@@ -54,11 +54,23 @@ public final class EplbCaseReader {
         return cases;
     }
 
-    /** Reads a bare loads matrix: a JSON array of arrays of numbers, {@code [layers][experts]}. */
+    /**
+     * Reads a bare loads file: a JSON array of arrays of numbers ({@code [layers][experts]}),
+     * or one array of numbers for a single layer.
+     */
     public static float[][] readLoads(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
             p.nextToken();
-            return ExpertLoads.toFloat32(doubles2(readNested(p), file + " loads"));
+            Object nested;
+            try {
+                nested = readNested(p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+            if (nested instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Double) {
+                nested = List.of(nested);
+            }
+            return ExpertLoads.toFloat32(doubles2(nested, file + " loads"));
         }
     }
 

@@ -19,6 +19,7 @@ import java.io.PrintWriter;
         description = "Reproduce, measure and explain DeepSeek's DualPipe, EPLB and profile data.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EplbCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files). */
