@@ -176,12 +176,23 @@ public final class EplbCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(file + " case " + c.index() + ": " + e.getMessage(), e);
             }
         }
+        // plan every case before printing anything: a case that fails leaves stdout empty
+        Placement[] plans = new Placement[all.size()];
+        PlacementMetrics[] metrics = new PlacementMetrics[all.size()];
+        for (int i = 0; i < plans.length; i++) {
+            EplbCase c = all.get(i);
+            try {
+                plans[i] = policy.rebalance(c.loads(), c.shape(), noDuplicateOnGpu);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " case " + c.index() + ": " + e.getMessage(), e);
+            }
+            metrics[i] = PlacementMetrics.of(c.loads(), plans[i]);
+        }
         if (format == OutputFormat.JSON) {
             try (JsonGenerator g = generator(out)) {
                 g.writeStartArray();
-                for (EplbCase c : all) {
-                    Placement p = policy.rebalance(c.loads(), c.shape(), noDuplicateOnGpu);
-                    writePlan(g, p, PlacementMetrics.of(c.loads(), p));
+                for (int i = 0; i < plans.length; i++) {
+                    writePlan(g, plans[i], metrics[i]);
                 }
                 g.writeEndArray();
             }
@@ -193,9 +204,9 @@ public final class EplbCommand implements Callable<Integer> {
         double balanced = 0;
         double meanMaxOverMean = 0;
         double worst = 0;
-        for (EplbCase c : all) {
-            Placement p = policy.rebalance(c.loads(), c.shape(), noDuplicateOnGpu);
-            PlacementMetrics m = PlacementMetrics.of(c.loads(), p);
+        for (int i = 0; i < plans.length; i++) {
+            EplbCase c = all.get(i);
+            PlacementMetrics m = metrics[i];
             ClusterShape s = c.shape();
             out.printf(Locale.ROOT, "%-5d %-9s %8d %6d %5d %5d %-12s %12.4f %14.4f %15.4f %9d%n", c.index(),
                     c.loads().length + "x" + c.loads()[0].length, s.replicas(), s.groups(), s.nodes(), s.gpus(),

@@ -147,6 +147,17 @@ class EplbCommandTest {
                 + "\"num_groups\":1,\"num_nodes\":1,\"num_gpus\":1}]").toString()), "replicas (1) must be >= experts (2)");
     }
 
+    @Test
+    void shouldPrintNothingWhenALaterCaseCannotBePlanned() throws IOException {
+        // case 1 has 2 experts per node but 3 slots per GPU: no way to avoid duplicates on a GPU
+        Path file = write("two.json", "[{\"weight\":[[1,2,3,4]],\"num_replicas\":4,\"num_groups\":1,\"num_nodes\":1,"
+                + "\"num_gpus\":2},{\"weight\":[[1,2]],\"num_replicas\":6,\"num_groups\":1,\"num_nodes\":1,"
+                + "\"num_gpus\":2}]");
+        Run r = run("eplb", "--cases", file.toString(), "--policy", "improved", "--no-duplicate-on-gpu", "--format", "json");
+        assertBadInput(r, "case 1: experts per node (2) must be >= replicas per GPU (3)");
+        assertEquals("", r.out());
+    }
+
     private static void assertBadInput(Run r, String message) {
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(message), r.err());
