@@ -54,7 +54,8 @@ public final class ImprovedBalancer {
                 referenceLayer[s] = reference.expertAt(l, s);
             }
             boolean keepReference = !noDuplicateOnGpu
-                    && maxGpuLoad(loads[l], layer, shape, experts) >= maxGpuLoad(loads[l], referenceLayer, shape, experts);
+                    && PlacementMetrics.maxGpuLoad(loads[l], layer, shape, experts)
+                    >= PlacementMetrics.maxGpuLoad(loads[l], referenceLayer, shape, experts);
             phy2log[l] = keepReference ? referenceLayer : layer;
         }
         return Placement.of(shape, experts, phy2log);
@@ -111,23 +112,5 @@ public final class ImprovedBalancer {
             }
             counts[best]++;
         }
-    }
-
-    /** The heaviest GPU of one layer, summed exactly as {@link PlacementMetrics} does. */
-    static double maxGpuLoad(float[] load, int[] phy2log, ClusterShape shape, int experts) {
-        int[] count = new int[experts];
-        for (int e : phy2log) {
-            count[e]++;
-        }
-        int perGpu = shape.replicasPerGpu();
-        double max = 0;
-        for (int g = 0; g < shape.gpus(); g++) {
-            double sum = 0;
-            for (int s = g * perGpu; s < (g + 1) * perGpu; s++) {
-                sum += (double) load[phy2log[s]] / count[phy2log[s]];
-            }
-            max = Math.max(max, sum);
-        }
-        return max;
     }
 }

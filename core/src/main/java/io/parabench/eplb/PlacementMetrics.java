@@ -171,6 +171,24 @@ public final class PlacementMetrics {
         return sum;
     }
 
+    /** The heaviest GPU of one layer given as slot contents, summed exactly as {@link #of} does. */
+    static double maxGpuLoad(float[] load, int[] phy2log, ClusterShape shape, int experts) {
+        int[] count = new int[experts];
+        for (int e : phy2log) {
+            count[e]++;
+        }
+        int perGpu = shape.replicasPerGpu();
+        double max = 0;
+        for (int g = 0; g < shape.gpus(); g++) {
+            double sum = 0;
+            for (int s = g * perGpu; s < (g + 1) * perGpu; s++) {
+                sum += (double) load[phy2log[s]] / count[phy2log[s]];
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
+    }
+
     private static double[][] copy(double[][] a) {
         double[][] c = new double[a.length][];
         for (int i = 0; i < a.length; i++) {

@@ -39,8 +39,8 @@ public final class SlotPreservingPlanner {
         for (int l = 0; l < layers; l++) {
             int[] old = row(previous, l);
             int[] fresh = row(plan, l);
-            double oldMax = ImprovedBalancer.maxGpuLoad(loads[l], old, shape, experts);
-            double newMax = ImprovedBalancer.maxGpuLoad(loads[l], fresh, shape, experts);
+            double oldMax = PlacementMetrics.maxGpuLoad(loads[l], old, shape, experts);
+            double newMax = PlacementMetrics.maxGpuLoad(loads[l], fresh, shape, experts);
             boolean oldAllowed = !noDuplicateOnGpu || !hasDuplicate(old, shape, experts);
             if (oldAllowed && oldMax <= newMax) {
                 phy2log[l] = old;
@@ -69,7 +69,7 @@ public final class SlotPreservingPlanner {
         for (int a = 0; a < nodes; a++) {
             for (int b = 0; b < nodes; b++) {
                 nodeWeight[a][b] = shared(old, a * gpusPerNode * perGpu, fresh, b * gpusPerNode * perGpu,
-                        gpusPerNode * perGpu, experts);
+                        gpusPerNode * perGpu);
             }
         }
         int[] nodeOf = nodes == 1 ? new int[]{0} : Assignment.maximise(nodeWeight);
@@ -79,7 +79,7 @@ public final class SlotPreservingPlanner {
             for (int i = 0; i < gpusPerNode; i++) {
                 for (int j = 0; j < gpusPerNode; j++) {
                     gpuWeight[i][j] = shared(old, (a * gpusPerNode + i) * perGpu, fresh,
-                            (b * gpusPerNode + j) * perGpu, perGpu, experts);
+                            (b * gpusPerNode + j) * perGpu, perGpu);
                 }
             }
             int[] gpuOf = Assignment.maximise(gpuWeight);
@@ -91,7 +91,7 @@ public final class SlotPreservingPlanner {
     }
 
     /** Replicas two slot ranges have in common (multiset intersection size). */
-    private static int shared(int[] x, int xFrom, int[] y, int yFrom, int len, int experts) {
+    private static int shared(int[] x, int xFrom, int[] y, int yFrom, int len) {
         int common = 0;
         boolean[] taken = new boolean[len];
         for (int i = xFrom; i < xFrom + len; i++) {
@@ -137,7 +137,7 @@ public final class SlotPreservingPlanner {
         int perGpu = shape.replicasPerGpu();
         int moved = 0;
         for (int g = 0; g < shape.gpus(); g++) {
-            moved += perGpu - shared(old, g * perGpu, now, g * perGpu, perGpu, experts);
+            moved += perGpu - shared(old, g * perGpu, now, g * perGpu, perGpu);
         }
         return moved;
     }
