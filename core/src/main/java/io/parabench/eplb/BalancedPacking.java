@@ -6,28 +6,34 @@ package io.parabench.eplb;
  * pack that still has room (lowest pack index on equal weight). Pack weights are summed in
  * float32, in the order the items are placed, as the reference does.
  *
- * <p>The reference scans all packs for every item ({@code O(n · packs)}); here the packs with
- * room sit in a binary min-heap keyed by {@code (weight, index)}, which picks the same pack in
- * {@code O(log packs)}: placing an item only makes its pack heavier, so the pack is popped,
- * updated and pushed back while it has room. For a few packs (≤ {@value #LINEAR_SCAN_PACKS},
- * e.g. the 8 GPUs of a node) a branch-light linear scan is faster than the heap and is used
- * instead; both pick the same pack. Not thread-safe: one instance per thread.
+ * <p>Each pack has one {@code long} key, {@code (float bits of its weight) << 32 | index}: the
+ * bits of a non-negative float order like its value (+infinity included, should a sum
+ * overflow), so the smallest key is the lightest pack, lowest index on a tie; a full pack's key
+ * is {@code Long.MAX_VALUE}. Comparing one {@code long} replaces a compare-and-tie-break that
+ * the CPU mispredicts. The reference scans all packs for every item; here a few packs
+ * (≤ {@value #LINEAR_SCAN_PACKS}, e.g. the 8 GPUs of a node) are scanned with branch-free
+ * {@code Math.min}, and more packs (e.g. 144 GPUs) sit in a binary min-heap of keys, which
+ * picks the same pack in {@code O(log packs)}. Not thread-safe: one instance per thread.
  */
 final class BalancedPacking {
-    /** Up to this many packs, scanning all of them beats heap upkeep (measured with EplbBenchmark). */
+    /** Up to this many packs, a branch-free scan beats heap upkeep (measured with EplbBenchmark). */
     static final int LINEAR_SCAN_PACKS = 16;
+    private static final long FULL = Long.MAX_VALUE;
+
     private final float[] packWeight;
     private final int[] packItems;
-    private final int[] heap;
+    private final long[] key;
+    private final long[] heap;
     private final int[] order;
-    private final long[] keys;
+    private final long[] sortKeys;
 
     BalancedPacking(int maxItems, int maxPacks) {
         packWeight = new float[maxPacks];
         packItems = new int[maxPacks];
-        heap = new int[maxPacks];
+        key = new long[maxPacks];
+        heap = new long[maxPacks];
         order = new int[maxItems];
-        keys = new long[maxItems];
+        sortKeys = new long[maxItems];
     }
 
     /**
@@ -44,72 +50,66 @@ final class BalancedPacking {
             }
             return;
         }
-        DescendingOrder.sort(weight, from, n, order, keys);
-        if (packs <= LINEAR_SCAN_PACKS) {
-            packByScan(weight, from, n, packs, perPack, packOut, rankOut);
-            return;
-        }
+        DescendingOrder.sort(weight, from, n, order, sortKeys);
         for (int p = 0; p < packs; p++) {
             packWeight[p] = 0f;
             packItems[p] = 0;
-            heap[p] = p; // all weights 0: index order is already a valid heap
+            key[p] = p; // weight 0: bits 0
+            heap[p] = p; // ascending keys already form a valid heap
         }
+        boolean scan = packs <= LINEAR_SCAN_PACKS;
         int size = packs;
         for (int k = 0; k < n; k++) {
             int item = order[k];
-            int p = heap[0];
+            int p;
+            if (scan) {
+                long best = key[0];
+                for (int q = 1; q < packs; q++) {
+                    best = Math.min(best, key[q]);
+                }
+                p = (int) best;
+            } else {
+                p = (int) heap[0];
+            }
             packOut[item] = p;
             rankOut[item] = packItems[p];
-            packWeight[p] += weight[from + item];
+            long next;
             if (++packItems[p] == perPack) {
-                heap[0] = heap[--size];
+                next = FULL;
+            } else {
+                packWeight[p] += weight[from + item];
+                next = ((long) Float.floatToRawIntBits(packWeight[p]) << 32) | p;
             }
-            siftDown(0, size);
-        }
-    }
-
-    private void packByScan(float[] weight, int from, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
-        for (int p = 0; p < packs; p++) {
-            packWeight[p] = 0f;
-            packItems[p] = 0;
-        }
-        for (int k = 0; k < n; k++) {
-            int item = order[k];
-            int best = -1;
-            float bestWeight = Float.POSITIVE_INFINITY;
-            for (int p = 0; p < packs; p++) {
-                // strict "<" keeps the lowest index among equally light packs
-                if (packItems[p] < perPack && (best < 0 || packWeight[p] < bestWeight)) {
-                    best = p;
-                    bestWeight = packWeight[p];
+            if (scan) {
+                key[p] = next;
+            } else {
+                // the lightest pack only gets heavier: replace the root (or drop it when full)
+                if (next == FULL) {
+                    heap[0] = heap[--size];
+                } else {
+                    heap[0] = next;
                 }
+                siftDown(size);
             }
-            packOut[item] = best;
-            rankOut[item] = packItems[best]++;
-            packWeight[best] += weight[from + item];
         }
     }
 
-    private boolean lighter(int a, int b) {
-        float wa = packWeight[a];
-        float wb = packWeight[b];
-        return wa < wb || (wa == wb && a < b);
-    }
-
-    private void siftDown(int i, int size) {
-        int x = heap[i];
+    private void siftDown(int size) {
+        int i = 0;
+        long x = heap[0];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && lighter(heap[child + 1], heap[child])) {
-                child++;
+            long c = heap[child];
+            if (child + 1 < size && heap[child + 1] < c) {
+                c = heap[++child];
             }
-            if (!lighter(heap[child], x)) {
+            if (c >= x) {
                 break;
             }
-            heap[i] = heap[child];
+            heap[i] = c;
             i = child;
         }
         heap[i] = x;

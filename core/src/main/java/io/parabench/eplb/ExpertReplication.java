@@ -6,9 +6,13 @@ package io.parabench.eplb;
  * float32), the lowest expert index on equal value. This minimises the heaviest replica.
  *
  * <p>The reference recomputes the arg-max over all experts for every replica
- * ({@code O(redundant · experts)}); here the experts sit in a binary max-heap keyed by
- * {@code (load / count, -index)}, and only the chosen expert's key changes, so each replica
- * costs {@code O(log experts)} and the choices are the same. Not thread-safe.
+ * ({@code O(redundant · experts)}). Here, with {@code r} redundant replicas, only the
+ * {@code r} heaviest experts (load descending, lower index first) can ever receive one: while
+ * fewer than {@code r} replicas are given, one of those {@code r} experts still has a single
+ * copy, so its load per replica is at least any outside expert's, with a lower index on a tie.
+ * Those candidates are selected in one pass, then sit in a binary max-heap keyed by
+ * {@code (load / count, -index)}; only the chosen expert's key changes per replica. Same
+ * choices, {@code O(experts + r log r)}. Not thread-safe.
  */
 final class ExpertReplication {
     private final int[] heap;
@@ -34,13 +38,14 @@ final class ExpertReplication {
             rank[e] = 0;
             count[e] = 1;
             perReplica[e] = load[from + e];
-            heap[e] = e;
         }
-        if (slots == experts) {
+        int redundant = slots - experts;
+        if (redundant == 0) {
             return;
         }
-        for (int i = experts / 2 - 1; i >= 0; i--) {
-            siftDown(i, experts);
+        int size = selectCandidates(experts, Math.min(redundant, experts));
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i, size);
         }
         for (int s = experts; s < slots; s++) {
             int e = heap[0];
@@ -48,8 +53,31 @@ final class ExpertReplication {
             rank[s] = count[e];
             count[e]++;
             perReplica[e] = load[from + e] / (float) count[e];
-            siftDown(0, experts);
+            siftDown(0, size);
         }
+    }
+
+    /**
+     * Puts the {@code k} heaviest experts (load descending, index ascending) into
+     * {@code heap[0..k)}, using it as a min-heap of the best seen so far ("worst on top").
+     */
+    private int selectCandidates(int experts, int k) {
+        for (int e = 0; e < k; e++) {
+            heap[e] = e;
+        }
+        if (k == experts) {
+            return k;
+        }
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDownWorst(i, k);
+        }
+        for (int e = k; e < experts; e++) {
+            if (above(e, heap[0])) {
+                heap[0] = e;
+                siftDownWorst(0, k);
+            }
+        }
+        return k;
     }
 
     private boolean above(int a, int b) {
@@ -69,6 +97,26 @@ final class ExpertReplication {
                 child++;
             }
             if (!above(heap[child], x)) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = x;
+    }
+
+    /** Sift-down for the min-heap of candidates: the least heavy (highest index on ties) on top. */
+    private void siftDownWorst(int i, int size) {
+        int x = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && above(heap[child], heap[child + 1])) {
+                child++;
+            }
+            if (!above(x, heap[child])) {
                 break;
             }
             heap[i] = heap[child];
