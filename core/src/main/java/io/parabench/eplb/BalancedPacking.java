@@ -57,41 +57,65 @@ final class BalancedPacking {
             key[p] = p; // weight 0: bits 0
             heap[p] = p; // ascending keys already form a valid heap
         }
-        boolean scan = packs <= LINEAR_SCAN_PACKS;
+        if (packs <= LINEAR_SCAN_PACKS) {
+            packByScan(weight, from, n, packs, perPack, packOut, rankOut);
+        } else {
+            packByHeap(weight, from, n, packs, perPack, packOut, rankOut);
+        }
+    }
+
+    private void packByScan(float[] weight, int from, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+        for (int k = 0; k < n; k++) {
+            int item = order[k];
+            // two independent min chains halve the dependency chain
+            long even = key[0];
+            long odd = FULL;
+            int q = 1;
+            for (; q + 1 < packs; q += 2) {
+                odd = min(odd, key[q]);
+                even = min(even, key[q + 1]);
+            }
+            if (q < packs) {
+                odd = min(odd, key[q]);
+            }
+            int p = (int) min(even, odd);
+            key[p] = place(weight[from + item], p, perPack);
+            packOut[item] = p;
+            rankOut[item] = packItems[p] - 1;
+        }
+    }
+
+    /**
+     * Branch-free minimum of two keys in {@code [0, Long.MAX_VALUE]} (their difference cannot
+     * overflow): which pack is lightest is data-dependent, and a mispredicted branch per pack
+     * cost more than the rest of the scan (Java 17's {@code Math.min(long, long)} branches).
+     */
+    private static long min(long a, long b) {
+        long d = a - b;
+        return b + (d & (d >> 63));
+    }
+
+    private void packByHeap(float[] weight, int from, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
         int size = packs;
         for (int k = 0; k < n; k++) {
             int item = order[k];
-            int p;
-            if (scan) {
-                long best = key[0];
-                for (int q = 1; q < packs; q++) {
-                    best = Math.min(best, key[q]);
-                }
-                p = (int) best;
-            } else {
-                p = (int) heap[0];
-            }
+            int p = (int) heap[0];
+            long next = place(weight[from + item], p, perPack);
             packOut[item] = p;
-            rankOut[item] = packItems[p];
-            long next;
-            if (++packItems[p] == perPack) {
-                next = FULL;
-            } else {
-                packWeight[p] += weight[from + item];
-                next = ((long) Float.floatToRawIntBits(packWeight[p]) << 32) | p;
-            }
-            if (scan) {
-                key[p] = next;
-            } else {
-                // the lightest pack only gets heavier: replace the root (or drop it when full)
-                if (next == FULL) {
-                    heap[0] = heap[--size];
-                } else {
-                    heap[0] = next;
-                }
-                siftDown(size);
-            }
+            rankOut[item] = packItems[p] - 1;
+            // the lightest pack only gets heavier: replace the root (or drop it when full)
+            heap[0] = next == FULL ? heap[--size] : next;
+            siftDown(size);
         }
+    }
+
+    /** Adds an item to pack {@code p}; returns the pack's new key. */
+    private long place(float itemWeight, int p, int perPack) {
+        if (++packItems[p] == perPack) {
+            return FULL;
+        }
+        packWeight[p] += itemWeight;
+        return ((long) Float.floatToRawIntBits(packWeight[p]) << 32) | p;
     }
 
     private void siftDown(int size) {

@@ -15,7 +15,26 @@ import java.util.Arrays;
 final class DescendingOrder {
     private static final int INFINITY_BITS = 0x7F800000;
 
+    /**
+     * Up to this many items (a node's 72 replicas in DeepSeek-V3 prefill) a plain insertion
+     * sort beats {@code Arrays.sort} on fresh data (both are bound by mispredicted compares;
+     * measured 1.15 vs 1.35 µs at 72); for 288 items {@code Arrays.sort} wins clearly.
+     */
+    private static final int INSERTION_SORT_MAX = 80;
+
     private DescendingOrder() {
+    }
+
+    private static void insertionSort(long[] a, int n) {
+        for (int i = 1; i < n; i++) {
+            long x = a[i];
+            int j = i - 1;
+            while (j >= 0 && a[j] > x) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = x;
+        }
     }
 
     /**
@@ -27,7 +46,11 @@ final class DescendingOrder {
             int bits = Float.floatToRawIntBits(values[from + i]) & 0x7FFFFFFF;
             keys[i] = ((long) (INFINITY_BITS - bits) << 32) | i;
         }
-        Arrays.sort(keys, 0, n);
+        if (n <= INSERTION_SORT_MAX) {
+            insertionSort(keys, n);
+        } else {
+            Arrays.sort(keys, 0, n);
+        }
         for (int i = 0; i < n; i++) {
             order[i] = (int) keys[i];
         }

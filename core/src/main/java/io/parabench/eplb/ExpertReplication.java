@@ -10,17 +10,24 @@ package io.parabench.eplb;
  * {@code r} heaviest experts (load descending, lower index first) can ever receive one: while
  * fewer than {@code r} replicas are given, one of those {@code r} experts still has a single
  * copy, so its load per replica is at least any outside expert's, with a lower index on a tie.
- * Those candidates are selected in one pass, then sit in a binary max-heap keyed by
- * {@code (load / count, -index)}; only the chosen expert's key changes per replica. Same
- * choices, {@code O(experts + r log r)}. Not thread-safe.
+ * Those candidates are selected in one pass, then sit in a binary max-heap; only the chosen
+ * expert's key changes per replica. Same choices, {@code O(experts + r log r)}. An expert's
+ * key is one {@code long}, {@code (float bits of load / count) << 32 | (MAX_INT − index)}:
+ * non-negative float bits order like the values, so a larger key is a heavier replica, the
+ * lower index on a tie, in one comparison. Not thread-safe.
  */
 final class ExpertReplication {
     private final int[] heap;
-    private final float[] perReplica;
+    private final long[] key;
 
     ExpertReplication(int maxExperts) {
         heap = new int[maxExperts];
-        perReplica = new float[maxExperts];
+        key = new long[maxExperts];
+    }
+
+    private static long key(float perReplica, int expert) {
+        // & 0x7FFFFFFF folds -0.0 onto 0.0
+        return ((long) (Float.floatToRawIntBits(perReplica) & 0x7FFFFFFF) << 32) | (Integer.MAX_VALUE - expert);
     }
 
     /**
@@ -37,7 +44,7 @@ final class ExpertReplication {
             phy2log[e] = e;
             rank[e] = 0;
             count[e] = 1;
-            perReplica[e] = load[from + e];
+            key[e] = key(load[from + e], e);
         }
         int redundant = slots - experts;
         if (redundant == 0) {
@@ -52,7 +59,7 @@ final class ExpertReplication {
             phy2log[s] = e;
             rank[s] = count[e];
             count[e]++;
-            perReplica[e] = load[from + e] / (float) count[e];
+            key[e] = key(load[from + e] / (float) count[e], e);
             siftDown(0, size);
         }
     }
@@ -81,9 +88,7 @@ final class ExpertReplication {
     }
 
     private boolean above(int a, int b) {
-        float va = perReplica[a];
-        float vb = perReplica[b];
-        return va > vb || (va == vb && a < b);
+        return key[a] > key[b];
     }
 
     private void siftDown(int i, int size) {

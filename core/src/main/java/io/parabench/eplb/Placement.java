@@ -42,7 +42,7 @@ public final class Placement {
             }
         }
         int[] log2phy = new int[layers * experts * maxCount];
-        Arrays.fill(log2phy, -1);
+        Arrays.fill(log2phy, -1); // one vectorised pass beats padding each expert's tail
         for (int l = 0; l < layers; l++) {
             int base = l * experts;
             for (int slot = 0; slot < phy2log[l].length; slot++) {
