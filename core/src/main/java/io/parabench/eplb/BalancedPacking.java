@@ -11,8 +11,8 @@ package io.parabench.eplb;
  * overflow), so the smallest key is the lightest pack, lowest index on a tie; a full pack's key
  * is {@code Long.MAX_VALUE}. Comparing one {@code long} replaces a compare-and-tie-break that
  * the CPU mispredicts. The reference scans all packs for every item; here a few packs
- * (≤ {@value #LINEAR_SCAN_PACKS}, e.g. the 8 GPUs of a node) are scanned with branch-free
- * {@code Math.min}, and more packs (e.g. 144 GPUs) sit in a binary min-heap of keys, which
+ * (≤ {@value #LINEAR_SCAN_PACKS}, e.g. the 8 GPUs of a node) are scanned with a branch-free
+ * minimum, and more packs (e.g. 144 GPUs) sit in a binary min-heap of keys, which
  * picks the same pack in {@code O(log packs)}. Not thread-safe: one instance per thread.
  */
 final class BalancedPacking {
