@@ -1,0 +1,132 @@
+package io.parabench.eplb;
+
+/**
+ * The reference's {@code replicate_experts}: starting from one replica per expert, gives each
+ * redundant replica to the expert with the highest load per replica ({@code load / count} in
+ * float32), the lowest expert index on equal value. This minimises the heaviest replica.
+ *
+ * <p>The reference recomputes the arg-max over all experts for every replica
+ * ({@code O(redundant · experts)}). Here, with {@code r} redundant replicas, only the
+ * {@code r} heaviest experts (load descending, lower index first) can ever receive one: while
+ * fewer than {@code r} replicas are given, one of those {@code r} experts still has a single
+ * copy, so its load per replica is at least any outside expert's, with a lower index on a tie.
+ * Those candidates are selected in one pass, then sit in a binary max-heap; only the chosen
+ * expert's key changes per replica. Same choices, {@code O(experts + r log r)}. An expert's
+ * key is one {@code long}, {@code (float bits of load / count) << 32 | (MAX_INT − index)}:
+ * non-negative float bits order like the values, so a larger key is a heavier replica, the
+ * lower index on a tie, in one comparison. Not thread-safe.
+ */
+final class ExpertReplication {
+    private final int[] heap;
+    private final long[] key;
+
+    ExpertReplication(int maxExperts) {
+        heap = new int[maxExperts];
+        key = new long[maxExperts];
+    }
+
+    private static long key(float perReplica, int expert) {
+        // & 0x7FFFFFFF folds -0.0 onto 0.0
+        return ((long) (Float.floatToRawIntBits(perReplica) & 0x7FFFFFFF) << 32) | (Integer.MAX_VALUE - expert);
+    }
+
+    /**
+     * Replicates experts {@code load[from..from+experts)} onto {@code slots} slots. Slot
+     * {@code s < experts} holds expert {@code s}, rank 0; later slots hold the redundant
+     * replicas in the order they were created.
+     *
+     * @param phy2log out: expert of each slot, {@code [0, slots)}
+     * @param rank    out: replica rank of each slot (0 for the first copy)
+     * @param count   out: replicas per expert, {@code [0, experts)}
+     */
+    void replicate(float[] load, int from, int experts, int slots, int[] phy2log, int[] rank, int[] count) {
+        for (int e = 0; e < experts; e++) {
+            phy2log[e] = e;
+            rank[e] = 0;
+            count[e] = 1;
+            key[e] = key(load[from + e], e);
+        }
+        int redundant = slots - experts;
+        if (redundant == 0) {
+            return;
+        }
+        int size = selectCandidates(experts, Math.min(redundant, experts));
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i, size);
+        }
+        for (int s = experts; s < slots; s++) {
+            int e = heap[0];
+            phy2log[s] = e;
+            rank[s] = count[e];
+            count[e]++;
+            key[e] = key(load[from + e] / (float) count[e], e);
+            siftDown(0, size);
+        }
+    }
+
+    /**
+     * Puts the {@code k} heaviest experts (load descending, index ascending) into
+     * {@code heap[0..k)}, using it as a min-heap of the best seen so far ("worst on top").
+     */
+    private int selectCandidates(int experts, int k) {
+        for (int e = 0; e < k; e++) {
+            heap[e] = e;
+        }
+        if (k == experts) {
+            return k;
+        }
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDownWorst(i, k);
+        }
+        for (int e = k; e < experts; e++) {
+            if (above(e, heap[0])) {
+                heap[0] = e;
+                siftDownWorst(0, k);
+            }
+        }
+        return k;
+    }
+
+    private boolean above(int a, int b) {
+        return key[a] > key[b];
+    }
+
+    private void siftDown(int i, int size) {
+        int x = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && above(heap[child + 1], heap[child])) {
+                child++;
+            }
+            if (!above(heap[child], x)) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = x;
+    }
+
+    /** Sift-down for the min-heap of candidates: the least heavy (highest index on ties) on top. */
+    private void siftDownWorst(int i, int size) {
+        int x = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && above(heap[child], heap[child + 1])) {
+                child++;
+            }
+            if (!above(x, heap[child])) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = x;
+    }
+}
