@@ -13,76 +13,100 @@ package io.parabench.eplb;
  * the CPU mispredicts. The reference scans all packs for every item; here a few packs
  * (≤ {@value #LINEAR_SCAN_PACKS}, e.g. the 8 GPUs of a node) are scanned with a branch-free
  * minimum, and more packs (e.g. 144 GPUs) sit in a binary min-heap of keys, which
- * picks the same pack in {@code O(log packs)}. Not thread-safe: one instance per thread.
+ * picks the same pack in {@code O(log packs)}.
+ *
+ * <p>One call packs several independent sets of the same size (the replicas of each node onto
+ * that node's GPUs). Each placement depends on the one before it (scan, add, new key: a chain
+ * of some 40 cycles), so a single set is latency-bound; scanned sets are therefore packed in
+ * lock-step, item {@code k} of every set before item {@code k + 1}, and the CPU overlaps the
+ * independent chains. Not thread-safe: one instance per thread.
  */
 final class BalancedPacking {
     /** Up to this many packs, a branch-free scan beats heap upkeep (measured with EplbBenchmark). */
     static final int LINEAR_SCAN_PACKS = 16;
     private static final long FULL = Long.MAX_VALUE;
 
+    private final DescendingOrder descending;
     private final float[] packWeight;
     private final int[] packItems;
     private final long[] key;
     private final long[] heap;
     private final int[] order;
-    private final long[] sortKeys;
 
+    /**
+     * Scratch space for up to {@code maxItems} items and {@code maxPacks} packs per call, summed
+     * over its sets.
+     */
     BalancedPacking(int maxItems, int maxPacks) {
+        descending = new DescendingOrder(maxItems);
         packWeight = new float[maxPacks];
         packItems = new int[maxPacks];
         key = new long[maxPacks];
         heap = new long[maxPacks];
         order = new int[maxItems];
-        sortKeys = new long[maxItems];
     }
 
     /**
-     * Packs {@code weight[from..from+n)}; writes each item's pack to {@code packOut[i]} and its
-     * position in the pack (the order it arrived) to {@code rankOut[i]}, for {@code i < n}.
+     * Packs {@code sets} sets of {@code n} items, set {@code s} being
+     * {@code weight[s·n .. (s+1)·n)}, each into its own {@code packs} packs. Writes item
+     * {@code i} of set {@code s}'s pack ({@code [0, packs)}) to {@code packOut[s·n + i]} and its
+     * position in the pack (the order it arrived) to {@code rankOut[s·n + i]}.
      */
-    void pack(float[] weight, int from, int n, int packs, int[] packOut, int[] rankOut) {
+    void pack(float[] weight, int sets, int n, int packs, int[] packOut, int[] rankOut) {
         int perPack = n / packs;
         if (perPack == 1) {
             // The reference short-cuts this case without sorting: item i goes to pack i.
-            for (int i = 0; i < n; i++) {
-                packOut[i] = i;
+            for (int i = 0; i < sets * n; i++) {
+                packOut[i] = i % n;
                 rankOut[i] = 0;
             }
             return;
         }
-        DescendingOrder.sort(weight, from, n, order, sortKeys);
-        for (int p = 0; p < packs; p++) {
-            packWeight[p] = 0f;
-            packItems[p] = 0;
-            key[p] = p; // weight 0: bits 0
-            heap[p] = p; // ascending keys already form a valid heap
+        for (int s = 0; s < sets; s++) {
+            descending.sort(weight, s * n, n, order, s * n);
+        }
+        for (int s = 0; s < sets; s++) {
+            for (int p = 0; p < packs; p++) {
+                packWeight[s * packs + p] = 0f;
+                packItems[s * packs + p] = 0;
+                key[s * packs + p] = p; // weight 0: bits 0
+            }
         }
         if (packs <= LINEAR_SCAN_PACKS) {
-            packByScan(weight, from, n, packs, perPack, packOut, rankOut);
+            packByScan(weight, sets, n, packs, perPack, packOut, rankOut);
         } else {
-            packByHeap(weight, from, n, packs, perPack, packOut, rankOut);
+            for (int s = 0; s < sets; s++) {
+                packByHeap(weight, s, n, packs, perPack, packOut, rankOut);
+            }
         }
     }
 
-    private void packByScan(float[] weight, int from, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+    private void packByScan(float[] weight, int sets, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
         for (int k = 0; k < n; k++) {
-            int item = order[k];
-            // two independent min chains halve the dependency chain
-            long even = key[0];
-            long odd = FULL;
-            int q = 1;
-            for (; q + 1 < packs; q += 2) {
-                odd = min(odd, key[q]);
-                even = min(even, key[q + 1]);
+            for (int s = 0, itemBase = 0, packBase = 0; s < sets; s++, itemBase += n, packBase += packs) {
+                int item = itemBase + order[itemBase + k];
+                int p = (int) lightest(packBase, packs);
+                key[packBase + p] = place(weight[item], packBase, p, perPack);
+                packOut[item] = p;
+                rankOut[item] = packItems[packBase + p] - 1;
             }
-            if (q < packs) {
-                odd = min(odd, key[q]);
-            }
-            int p = (int) min(even, odd);
-            key[p] = place(weight[from + item], p, perPack);
-            packOut[item] = p;
-            rankOut[item] = packItems[p] - 1;
         }
+    }
+
+    /** The smallest key of {@code key[base .. base+packs)}. */
+    private long lightest(int base, int packs) {
+        // two independent min chains halve the dependency chain
+        long even = key[base];
+        long odd = FULL;
+        int q = 1;
+        for (; q + 1 < packs; q += 2) {
+            odd = min(odd, key[base + q]);
+            even = min(even, key[base + q + 1]);
+        }
+        if (q < packs) {
+            odd = min(odd, key[base + q]);
+        }
+        return min(even, odd);
     }
 
     /**
@@ -95,27 +119,33 @@ final class BalancedPacking {
         return b + (d & (d >> 63));
     }
 
-    private void packByHeap(float[] weight, int from, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+    private void packByHeap(float[] weight, int set, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+        int itemBase = set * n;
+        int packBase = set * packs;
+        for (int p = 0; p < packs; p++) {
+            heap[p] = p; // ascending keys already form a valid heap
+        }
         int size = packs;
         for (int k = 0; k < n; k++) {
-            int item = order[k];
+            int item = itemBase + order[itemBase + k];
             int p = (int) heap[0];
-            long next = place(weight[from + item], p, perPack);
+            long next = place(weight[item], packBase, p, perPack);
             packOut[item] = p;
-            rankOut[item] = packItems[p] - 1;
+            rankOut[item] = packItems[packBase + p] - 1;
             // the lightest pack only gets heavier: replace the root (or drop it when full)
             heap[0] = next == FULL ? heap[--size] : next;
             siftDown(size);
         }
     }
 
-    /** Adds an item to pack {@code p}; returns the pack's new key. */
-    private long place(float itemWeight, int p, int perPack) {
-        if (++packItems[p] == perPack) {
-            return FULL;
-        }
-        packWeight[p] += itemWeight;
-        return ((long) Float.floatToRawIntBits(packWeight[p]) << 32) | p;
+    /** Adds an item to pack {@code p} of the set whose packs start at {@code base}; returns the pack's new key. */
+    private long place(float itemWeight, int base, int p, int perPack) {
+        int items = ++packItems[base + p];
+        float packed = packWeight[base + p] += itemWeight;
+        // -1 once the pack holds perPack items: then the key becomes FULL, without a branch on
+        // which pack fills when (a full pack's weight is never read again)
+        long full = (long) (perPack - 1 - items) >> 63;
+        return ((long) Float.floatToRawIntBits(packed) << 32) | p | (full >>> 1);
     }
 
     private void siftDown(int size) {

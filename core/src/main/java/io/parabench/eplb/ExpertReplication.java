@@ -33,17 +33,17 @@ final class ExpertReplication {
     /**
      * Replicates experts {@code load[from..from+experts)} onto {@code slots} slots. Slot
      * {@code s < experts} holds expert {@code s}, rank 0; later slots hold the redundant
-     * replicas in the order they were created.
+     * replicas in the order they were created. Experts are numbered from 0 in the outputs.
      *
-     * @param phy2log out: expert of each slot, {@code [0, slots)}
-     * @param rank    out: replica rank of each slot (0 for the first copy)
-     * @param count   out: replicas per expert, {@code [0, experts)}
+     * @param phy2log out: expert of each slot, {@code [slotFrom, slotFrom + slots)}
+     * @param rank    out: replica rank of each slot (0 for the first copy), same indices
+     * @param count   out: replicas per expert, {@code [from, from + experts)} like the loads
      */
-    void replicate(float[] load, int from, int experts, int slots, int[] phy2log, int[] rank, int[] count) {
+    void replicate(float[] load, int from, int experts, int slots, int[] phy2log, int[] rank, int slotFrom, int[] count) {
         for (int e = 0; e < experts; e++) {
-            phy2log[e] = e;
-            rank[e] = 0;
-            count[e] = 1;
+            phy2log[slotFrom + e] = e;
+            rank[slotFrom + e] = 0;
+            count[from + e] = 1;
             key[e] = key(load[from + e], e);
         }
         int redundant = slots - experts;
@@ -56,10 +56,11 @@ final class ExpertReplication {
         }
         for (int s = experts; s < slots; s++) {
             int e = heap[0];
-            phy2log[s] = e;
-            rank[s] = count[e];
-            count[e]++;
-            key[e] = key(load[from + e] / (float) count[e], e);
+            int copies = count[from + e];
+            phy2log[slotFrom + s] = e;
+            rank[slotFrom + s] = copies;
+            count[from + e] = copies + 1;
+            key[e] = key(load[from + e] / (float) (copies + 1), e);
             siftDown(0, size);
         }
     }

@@ -166,7 +166,7 @@ final class NodePlanner {
             key[e] = (float) (load[e] / counts[e]);
         }
         int[] order = new int[m];
-        DescendingOrder.sort(key, 0, m, order, new long[m]);
+        new DescendingOrder(m).sort(key, 0, m, order, 0);
         Packing p = new Packing(slots, gpus);
         if (!greedy(load, counts, order, p)) {
             roundRobin(counts, order, p);

@@ -81,19 +81,21 @@ public final class ReferenceBalancer {
             slotsPerNode = shape.replicas() / nodes;
             gpusPerNode = shape.gpus() / nodes;
             slotsPerGpu = shape.replicasPerGpu();
-            packing = new BalancedPacking(Math.max(groups, slotsPerNode), Math.max(nodes, gpusPerNode));
+            int replicas = shape.replicas();
+            packing = new BalancedPacking(Math.max(groups, replicas), Math.max(nodes, shape.gpus()));
             replication = new ExpertReplication(expertsPerNode);
             groupLoad = new float[groups];
             groupPack = new int[groups];
             groupRank = new int[groups];
             mlog2log = new int[experts];
-            nodeLoad = new float[expertsPerNode];
-            phy2mlog = new int[slotsPerNode];
-            phyRank = new int[slotsPerNode];
-            mlogCount = new int[expertsPerNode];
-            phyLoad = new float[slotsPerNode];
-            gpuOfPhy = new int[slotsPerNode];
-            rankInGpu = new int[slotsPerNode];
+            // per node, side by side: node n's experts at [n * expertsPerNode, ...), its replicas at [n * slotsPerNode, ...)
+            nodeLoad = new float[experts];
+            mlogCount = new int[experts];
+            phy2mlog = new int[replicas];
+            phyRank = new int[replicas];
+            phyLoad = new float[replicas];
+            gpuOfPhy = new int[replicas];
+            rankInGpu = new int[replicas];
         }
 
         void layer(float[] load, int[] phy2logOut, int[] rankOut) {
@@ -106,7 +108,7 @@ public final class ReferenceBalancer {
                 }
                 groupLoad[g] = sum;
             }
-            packing.pack(groupLoad, 0, groups, nodes, groupPack, groupRank);
+            packing.pack(groupLoad, 1, groups, nodes, groupPack, groupRank);
             for (int g = 0; g < groups; g++) {
                 int mlogBase = (groupPack[g] * groupsPerNode + groupRank[g]) * groupSize;
                 for (int k = 0; k < groupSize; k++) {
@@ -114,20 +116,25 @@ public final class ReferenceBalancer {
                 }
             }
             for (int n = 0; n < nodes; n++) {
+                // Step 2: replicate within each node; phy2mlog holds node-local expert numbers.
                 int mlogBase = n * expertsPerNode;
-                // Step 2: replicate within the node.
-                for (int m = 0; m < expertsPerNode; m++) {
-                    nodeLoad[m] = load[mlog2log[mlogBase + m]];
+                int slotBase = n * slotsPerNode;
+                for (int m = mlogBase; m < mlogBase + expertsPerNode; m++) {
+                    nodeLoad[m] = load[mlog2log[m]];
                 }
-                replication.replicate(nodeLoad, 0, expertsPerNode, slotsPerNode, phy2mlog, phyRank, mlogCount);
-                // Step 3: pack the node's replicas onto its GPUs.
-                for (int p = 0; p < slotsPerNode; p++) {
-                    int m = phy2mlog[p];
+                replication.replicate(nodeLoad, mlogBase, expertsPerNode, slotsPerNode, phy2mlog, phyRank, slotBase,
+                        mlogCount);
+                for (int p = slotBase; p < slotBase + slotsPerNode; p++) {
+                    int m = mlogBase + phy2mlog[p];
                     phyLoad[p] = nodeLoad[m] / (float) mlogCount[m];
                 }
-                packing.pack(phyLoad, 0, slotsPerNode, gpusPerNode, gpuOfPhy, rankInGpu);
+            }
+            // Step 3: pack each node's replicas onto its GPUs, all nodes in one call (in lock-step).
+            packing.pack(phyLoad, nodes, slotsPerNode, gpusPerNode, gpuOfPhy, rankInGpu);
+            for (int n = 0; n < nodes; n++) {
+                int mlogBase = n * expertsPerNode;
                 int slotBase = n * slotsPerNode;
-                for (int p = 0; p < slotsPerNode; p++) {
+                for (int p = slotBase; p < slotBase + slotsPerNode; p++) {
                     int slot = slotBase + gpuOfPhy[p] * slotsPerGpu + rankInGpu[p];
                     phy2logOut[slot] = mlog2log[mlogBase + phy2mlog[p]];
                     rankOut[slot] = phyRank[p];
