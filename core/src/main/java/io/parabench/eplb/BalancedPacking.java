@@ -10,27 +10,32 @@ package io.parabench.eplb;
  * bits of a non-negative float order like its value (+infinity included, should a sum
  * overflow), so the smallest key is the lightest pack, lowest index on a tie; a full pack's key
  * is {@code Long.MAX_VALUE}. Comparing one {@code long} replaces a compare-and-tie-break that
- * the CPU mispredicts. The reference scans all packs for every item; here a few packs
- * (≤ {@value #LINEAR_SCAN_PACKS}, e.g. the 8 GPUs of a node) are scanned with a branch-free
- * minimum, and more packs (e.g. 144 GPUs) sit in a binary min-heap of keys, which
- * picks the same pack in {@code O(log packs)}.
+ * the CPU mispredicts. The reference scans all packs for every item; here few packs
+ * (≤ {@value #TOURNAMENT_MAX_PACKS}, e.g. the 8 GPUs of a node) sit in a tournament tree (each
+ * inner node holds the smaller key of its two children, the root the lightest pack; placing an
+ * item re-plays only the path from its pack's leaf, with branch-free minima), and more packs
+ * (e.g. 144 GPUs) in a binary min-heap of keys, whose early-exit sift-down is cheaper than a
+ * full path of a deep tree when one set is packed alone. Both pick the pack the scan would.
  *
  * <p>One call packs several independent sets of the same size (the replicas of each node onto
- * that node's GPUs). Each placement depends on the one before it (scan, add, new key: a chain
- * of some 40 cycles), so a single set is latency-bound; scanned sets are therefore packed in
- * lock-step, item {@code k} of every set before item {@code k + 1}, and the CPU overlaps the
+ * that node's GPUs). Each placement depends on the one before it (pick, add, new key: a chain
+ * of some 30 cycles), so a single set is latency-bound; tree-packed sets are therefore packed
+ * in lock-step, item {@code k} of every set before item {@code k + 1}, and the CPU overlaps the
  * independent chains. Not thread-safe: one instance per thread.
  */
 final class BalancedPacking {
-    /** Up to this many packs, a branch-free scan beats heap upkeep (measured with EplbBenchmark). */
-    static final int LINEAR_SCAN_PACKS = 16;
+    /**
+     * Up to this many packs, a tournament tree packed in lock-step; above, a heap (with 144
+     * packs and one set the tree measured 0.92 ms against the heap's 0.87 ms in EplbBenchmark).
+     */
+    static final int TOURNAMENT_MAX_PACKS = 16;
     private static final long FULL = Long.MAX_VALUE;
 
     private final DescendingOrder descending;
     private final float[] packWeight;
     private final int[] packItems;
-    private final long[] key;
     private final long[] heap;
+    private final long[] tree;
     private final int[] order;
 
     /**
@@ -41,8 +46,8 @@ final class BalancedPacking {
         descending = new DescendingOrder(maxItems);
         packWeight = new float[maxPacks];
         packItems = new int[maxPacks];
-        key = new long[maxPacks];
         heap = new long[maxPacks];
+        tree = new long[4 * maxPacks]; // per set 2 × (packs rounded up to a power of two)
         order = new int[maxItems];
     }
 
@@ -69,11 +74,10 @@ final class BalancedPacking {
             for (int p = 0; p < packs; p++) {
                 packWeight[s * packs + p] = 0f;
                 packItems[s * packs + p] = 0;
-                key[s * packs + p] = p; // weight 0: bits 0
             }
         }
-        if (packs <= LINEAR_SCAN_PACKS) {
-            packByScan(weight, sets, n, packs, perPack, packOut, rankOut);
+        if (packs <= TOURNAMENT_MAX_PACKS) {
+            packByTournament(weight, sets, n, packs, perPack, packOut, rankOut);
         } else {
             for (int s = 0; s < sets; s++) {
                 packByHeap(weight, s, n, packs, perPack, packOut, rankOut);
@@ -81,38 +85,41 @@ final class BalancedPacking {
         }
     }
 
-    private void packByScan(float[] weight, int sets, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+    private void packByTournament(float[] weight, int sets, int n, int packs, int perPack, int[] packOut, int[] rankOut) {
+        // tree[t + 1] is a set's root, tree[t + leaves + p] pack p's leaf; padding leaves are FULL
+        int leaves = Integer.highestOneBit(2 * packs - 1);
+        int size = 2 * leaves;
+        for (int s = 0; s < sets; s++) {
+            int t = s * size;
+            for (int i = 0; i < leaves; i++) {
+                tree[t + leaves + i] = i < packs ? i : FULL; // weight 0 (bits 0), index i
+            }
+            for (int i = leaves - 1; i >= 1; i--) {
+                tree[t + i] = min(tree[t + 2 * i], tree[t + 2 * i + 1]);
+            }
+        }
         for (int k = 0; k < n; k++) {
-            for (int s = 0, itemBase = 0, packBase = 0; s < sets; s++, itemBase += n, packBase += packs) {
+            for (int s = 0, itemBase = 0, packBase = 0, t = 0; s < sets; s++, itemBase += n, packBase += packs, t += size) {
                 int item = itemBase + order[itemBase + k];
-                int p = (int) lightest(packBase, packs);
-                key[packBase + p] = place(weight[item], packBase, p, perPack);
+                int p = (int) tree[t + 1];
+                long v = place(weight[item], packBase, p, perPack);
+                int i = leaves + p;
+                tree[t + i] = v;
+                while (i > 1) {
+                    v = min(v, tree[t + (i ^ 1)]);
+                    i >>= 1;
+                    tree[t + i] = v;
+                }
                 packOut[item] = p;
                 rankOut[item] = packItems[packBase + p] - 1;
             }
         }
     }
 
-    /** The smallest key of {@code key[base .. base+packs)}. */
-    private long lightest(int base, int packs) {
-        // two independent min chains halve the dependency chain
-        long even = key[base];
-        long odd = FULL;
-        int q = 1;
-        for (; q + 1 < packs; q += 2) {
-            odd = min(odd, key[base + q]);
-            even = min(even, key[base + q + 1]);
-        }
-        if (q < packs) {
-            odd = min(odd, key[base + q]);
-        }
-        return min(even, odd);
-    }
-
     /**
      * Branch-free minimum of two keys in {@code [0, Long.MAX_VALUE]} (their difference cannot
      * overflow): which pack is lightest is data-dependent, and a mispredicted branch per pack
-     * cost more than the rest of the scan (Java 17's {@code Math.min(long, long)} branches).
+     * cost more than the rest of the pick (Java 17's {@code Math.min(long, long)} branches).
      */
     private static long min(long a, long b) {
         long d = a - b;
@@ -123,7 +130,7 @@ final class BalancedPacking {
         int itemBase = set * n;
         int packBase = set * packs;
         for (int p = 0; p < packs; p++) {
-            heap[p] = p; // ascending keys already form a valid heap
+            heap[p] = p; // weight 0 (bits 0), index p: ascending keys already form a valid heap
         }
         int size = packs;
         for (int k = 0; k < n; k++) {

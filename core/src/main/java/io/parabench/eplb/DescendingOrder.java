@@ -38,7 +38,7 @@ final class DescendingOrder {
     DescendingOrder(int maxItems) {
         keys = new long[maxItems];
         spread = new long[maxItems];
-        bucketStart = new int[buckets(maxItems) + 1];
+        bucketStart = new int[buckets(maxItems)];
     }
 
     /** A power of two above {@code n}: about one item per bucket, two on average at worst. */
@@ -65,12 +65,16 @@ final class DescendingOrder {
         int buckets = buckets(n);
         // the smallest shift with ((hi - lo) >>> shift) < buckets: bucket widths are 2^shift
         int shift = 32 - Integer.numberOfLeadingZeros((hi - lo) >>> Integer.numberOfTrailingZeros(buckets));
-        Arrays.fill(bucketStart, 0, buckets + 1, 0);
+        Arrays.fill(bucketStart, 0, buckets, 0);
         for (int i = 0; i < n; i++) {
-            bucketStart[(((int) (keys[i] >>> 32) - lo) >>> shift) + 1]++;
+            bucketStart[((int) (keys[i] >>> 32) - lo) >>> shift]++;
         }
-        for (int b = 1; b <= buckets; b++) {
-            bucketStart[b] += bucketStart[b - 1];
+        // running sum in a register: adding in place would wait on the store before each add
+        int start = 0;
+        for (int b = 0; b < buckets; b++) {
+            int size = bucketStart[b];
+            bucketStart[b] = start;
+            start += size;
         }
         for (int i = 0; i < n; i++) {
             long key = keys[i];

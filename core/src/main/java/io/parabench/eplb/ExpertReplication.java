@@ -14,20 +14,23 @@ package io.parabench.eplb;
  * expert's key changes per replica. Same choices, {@code O(experts + r log r)}. An expert's
  * key is one {@code long}, {@code (float bits of load / count) << 32 | (MAX_INT − index)}:
  * non-negative float bits order like the values, so a larger key is a heavier replica, the
- * lower index on a tie, in one comparison. Not thread-safe.
+ * lower index on a tie, in one comparison; the heaps hold the keys themselves, the expert
+ * being recovered from the low half, so no comparison waits for a second load. Not thread-safe.
  */
 final class ExpertReplication {
-    private final int[] heap;
-    private final long[] key;
+    private final long[] heap;
 
     ExpertReplication(int maxExperts) {
-        heap = new int[maxExperts];
-        key = new long[maxExperts];
+        heap = new long[maxExperts];
     }
 
     private static long key(float perReplica, int expert) {
         // & 0x7FFFFFFF folds -0.0 onto 0.0
         return ((long) (Float.floatToRawIntBits(perReplica) & 0x7FFFFFFF) << 32) | (Integer.MAX_VALUE - expert);
+    }
+
+    private static int expert(long key) {
+        return Integer.MAX_VALUE - (int) key;
     }
 
     /**
@@ -44,88 +47,87 @@ final class ExpertReplication {
             phy2log[slotFrom + e] = e;
             rank[slotFrom + e] = 0;
             count[from + e] = 1;
-            key[e] = key(load[from + e], e);
         }
         int redundant = slots - experts;
         if (redundant == 0) {
             return;
         }
-        int size = selectCandidates(experts, Math.min(redundant, experts));
+        int size = selectCandidates(load, from, experts, Math.min(redundant, experts));
         for (int i = size / 2 - 1; i >= 0; i--) {
-            siftDown(i, size);
+            siftDownHeaviest(i, size);
         }
         for (int s = experts; s < slots; s++) {
-            int e = heap[0];
+            int e = expert(heap[0]);
             int copies = count[from + e];
             phy2log[slotFrom + s] = e;
             rank[slotFrom + s] = copies;
             count[from + e] = copies + 1;
-            key[e] = key(load[from + e] / (float) (copies + 1), e);
-            siftDown(0, size);
+            heap[0] = key(load[from + e] / (float) (copies + 1), e);
+            siftDownHeaviest(0, size);
         }
     }
 
     /**
-     * Puts the {@code k} heaviest experts (load descending, index ascending) into
-     * {@code heap[0..k)}, using it as a min-heap of the best seen so far ("worst on top").
+     * Puts the keys of the {@code k} heaviest experts (load descending, index ascending) into
+     * {@code heap[0..k)}, using it as a min-heap of the best seen so far ("lightest on top").
      */
-    private int selectCandidates(int experts, int k) {
+    private int selectCandidates(float[] load, int from, int experts, int k) {
         for (int e = 0; e < k; e++) {
-            heap[e] = e;
+            heap[e] = key(load[from + e], e);
         }
         if (k == experts) {
             return k;
         }
         for (int i = k / 2 - 1; i >= 0; i--) {
-            siftDownWorst(i, k);
+            siftDownLightest(i, k);
         }
         for (int e = k; e < experts; e++) {
-            if (above(e, heap[0])) {
-                heap[0] = e;
-                siftDownWorst(0, k);
+            long key = key(load[from + e], e);
+            if (key > heap[0]) {
+                heap[0] = key;
+                siftDownLightest(0, k);
             }
         }
         return k;
     }
 
-    private boolean above(int a, int b) {
-        return key[a] > key[b];
-    }
-
-    private void siftDown(int i, int size) {
-        int x = heap[i];
+    /** Sift-down for the max-heap of candidates: the heaviest replica (lowest index on ties) on top. */
+    private void siftDownHeaviest(int i, int size) {
+        long x = heap[i];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && above(heap[child + 1], heap[child])) {
-                child++;
+            long c = heap[child];
+            if (child + 1 < size && heap[child + 1] > c) {
+                c = heap[++child];
             }
-            if (!above(heap[child], x)) {
+            if (c <= x) {
                 break;
             }
-            heap[i] = heap[child];
+            heap[i] = c;
             i = child;
         }
         heap[i] = x;
     }
 
     /** Sift-down for the min-heap of candidates: the least heavy (highest index on ties) on top. */
-    private void siftDownWorst(int i, int size) {
-        int x = heap[i];
+    private void siftDownLightest(int i, int size) {
+        long x = heap[i];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && above(heap[child], heap[child + 1])) {
-                child++;
+            long c = heap[child];
+            if (child + 1 < size && heap[child + 1] < c) {
+                c = heap[++child];
             }
-            if (!above(x, heap[child])) {
+            if (c >= x) {
                 break;
             }
-            heap[i] = heap[child];
+            heap[i] = c;
             i = child;
         }
         heap[i] = x;

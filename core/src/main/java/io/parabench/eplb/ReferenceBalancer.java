@@ -19,8 +19,11 @@ package io.parabench.eplb;
  * when two sums are within one ulp of each other.
  *
  * <p>Complexity per layer: {@code O(experts + replicas · log replicas)}; the reference's
- * linear scans are replaced by heaps that make the same choices. Thread-safe (each call
- * uses its own scratch space).
+ * linear scans are replaced by heaps and tournament trees that make the same choices, its sorts
+ * by a bucket sort (see {@link DescendingOrder}, {@link ExpertReplication},
+ * {@link BalancedPacking}). Scratch arrays are allocated once per call and reused for every
+ * layer; the nodes of a layer are packed onto their GPUs together. Thread-safe (each call uses
+ * its own scratch space).
  */
 public final class ReferenceBalancer {
     private ReferenceBalancer() {
@@ -124,9 +127,12 @@ public final class ReferenceBalancer {
                 }
                 replication.replicate(nodeLoad, mlogBase, expertsPerNode, slotsPerNode, phy2mlog, phyRank, slotBase,
                         mlogCount);
-                for (int p = slotBase; p < slotBase + slotsPerNode; p++) {
-                    int m = mlogBase + phy2mlog[p];
-                    phyLoad[p] = nodeLoad[m] / (float) mlogCount[m];
+                // slot p < expertsPerNode holds expert p: one contiguous (vectorisable) division
+                for (int m = 0; m < expertsPerNode; m++) {
+                    phyLoad[slotBase + m] = nodeLoad[mlogBase + m] / (float) mlogCount[mlogBase + m];
+                }
+                for (int p = slotBase + expertsPerNode; p < slotBase + slotsPerNode; p++) {
+                    phyLoad[p] = phyLoad[slotBase + phy2mlog[p]];
                 }
             }
             // Step 3: pack each node's replicas onto its GPUs, all nodes in one call (in lock-step).
