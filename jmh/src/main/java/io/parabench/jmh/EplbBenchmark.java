@@ -1,11 +1,15 @@
 package io.parabench.jmh;
 
+import io.parabench.eplb.BalancePolicy;
 import io.parabench.eplb.ClusterShape;
 import io.parabench.eplb.Placement;
+import io.parabench.eplb.PlacementMetrics;
 import io.parabench.eplb.ReferenceBalancer;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,22 +24,32 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wall-clock time of one call of {@link ReferenceBalancer#rebalance} (DeepSeek's
- * {@code rebalance_experts}, exact) on DeepSeek-V3-sized inputs, single thread:
- * 58 MoE layers × 256 routed experts in 8 groups, and
+ * Wall-clock time of one rebalance of all 58 MoE layers × 256 routed experts (8 groups) of
+ * DeepSeek-V3, single thread, with
  * <ul>
- *   <li>{@code prefill}: 288 replicas, 4 nodes, 32 GPUs (hierarchical policy) — goal ≤ 1 ms;</li>
- *   <li>{@code decode}: 288 replicas on 144 GPUs of 18 nodes (8 groups do not split over 18
- *       nodes, so the global policy) — goal ≤ 2 ms.</li>
+ *   <li>{@code policy}: {@code reference} — DeepSeek's {@code rebalance_experts}, exact
+ *       ({@link ReferenceBalancer}); {@code improved} — the search that is never worse on the
+ *       heaviest GPU ({@link io.parabench.eplb.ImprovedBalancer}, which runs the reference first
+ *       and then searches per node, so it costs far more);</li>
+ *   <li>{@code deployment}: {@code prefill} — 288 replicas, 4 nodes, 32 GPUs (hierarchical
+ *       policy), goal ≤ 1 ms for the reference; {@code decode} — 288 replicas on 144 GPUs of
+ *       18 nodes (8 groups do not split over 18 nodes, so the global policy), goal ≤ 2 ms.</li>
  * </ul>
- * The reference (PyTorch, CPU) takes about 0.3 s and 1.5 s for these.
+ * DeepSeek's reference (PyTorch, CPU) takes about 0.3 s and 1.5 s for these.
  *
  * <p>Loads are Zipf-like (exponent 1) over a seeded random permutation of the experts, with
  * ±50 % seeded noise, one row per layer, fixed in {@code @Setup} so every invocation balances
  * the same input. The placement is returned, so JMH consumes it and the call cannot be
  * eliminated; the time includes building the result arrays, as a caller would pay.
  *
- * <p>Run: {@code java -cp … org.openjdk.jmh.Main EplbBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}.
+ * <p>What the placement achieves on these loads is reported as exact secondary metrics
+ * ({@link EplbResults}): {@code exact_balancedness} (mean / max GPU load, averaged over layers;
+ * higher is better) and {@code exact_worst_imbalance} ((max − mean) / mean GPU load of the
+ * worst layer, i.e. its max/mean − 1; lower is better). The regression gate requires them to
+ * equal the baseline exactly, so a change that speeds a balancer up by changing its choices
+ * fails even when the timing improves.
+ *
+ * <p>Run: {@code java -cp … org.openjdk.jmh.Main EplbBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,15 +62,25 @@ public class EplbBenchmark {
     private static final int LAYERS = 58;
     private static final int EXPERTS = 256;
 
+    /** Which balancer: DeepSeek's, exactly, or the improved search beside it. */
+    @Param({"reference", "improved"})
+    public String policy;
+
     /** Which DeepSeek-V3 deployment to balance. */
     @Param({"prefill", "decode"})
     public String deployment;
 
     private float[][] loads;
     private ClusterShape shape;
+    private BalancePolicy balancer;
 
     @Setup
     public void setUp() {
+        balancer = switch (policy) {
+            case "reference" -> BalancePolicy.REFERENCE;
+            case "improved" -> BalancePolicy.IMPROVED;
+            default -> throw new IllegalArgumentException("policy (" + policy + ") must be reference or improved");
+        };
         shape = switch (deployment) {
             case "prefill" -> new ClusterShape(288, 8, 4, 32);
             case "decode" -> new ClusterShape(288, 8, 18, 144);
@@ -87,9 +111,47 @@ public class EplbBenchmark {
         return p;
     }
 
-    /** One rebalance of all 58 layers with the exact reference algorithm. */
+    /**
+     * Deterministic quality of the placement on the benchmark's loads, as {@code exact_*}
+     * secondary metrics (see the class comment and {@link ScheduleResults}). Recorded from the
+     * first placement of each iteration: every call balances the same input into the same
+     * placement, and measuring it on every call would add its cost to the timed work. Stored,
+     * not accumulated (JMH sums EVENTS counters over iterations).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class EplbResults {
+        public double exact_balancedness;
+        public double exact_worst_imbalance;
+        private boolean recorded;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            exact_balancedness = 0;
+            exact_worst_imbalance = 0;
+            recorded = false;
+        }
+
+        void record(float[][] loads, Placement placement) {
+            if (recorded) {
+                return;
+            }
+            PlacementMetrics metrics = PlacementMetrics.of(loads, placement);
+            exact_balancedness = metrics.balancedness();
+            double worst = 0;
+            for (int l = 0; l < metrics.layers(); l++) {
+                worst = Math.max(worst, metrics.imbalance(l));
+            }
+            exact_worst_imbalance = worst;
+            recorded = true;
+        }
+    }
+
+    /** One rebalance of all 58 layers with the chosen policy. */
     @Benchmark
-    public Placement reference() {
-        return ReferenceBalancer.rebalance(loads, shape);
+    public Placement rebalance(EplbResults results) {
+        Placement placement = balancer.rebalance(loads, shape, false);
+        results.record(loads, placement);
+        return placement;
     }
 }
