@@ -15,8 +15,10 @@ package io.parabench.eplb;
  * allows it: both copies then share one GPU's compute). The reference may break that rule, so
  * the comparison with it is skipped and the guarantee above does not apply.
  *
- * <p>Cost: far above the reference's (a search with many re-packings), typically tens of
- * milliseconds for DeepSeek-V3 sizes; meant for planning, not for the serving hot path.
+ * <p>Cost: far above the reference's (a search with many re-packings): on DeepSeek-V3 sizes
+ * (EplbBenchmark, 58 layers × 256 experts, 288 replicas) about 200 ms for prefill (4 nodes, 32
+ * GPUs) and 55 ms for decode (144 GPUs), against 0.46 ms and 0.77 ms for the reference; meant
+ * for planning, not for the serving hot path.
  * Thread-safe (no shared state).
  */
 public final class ImprovedBalancer {
