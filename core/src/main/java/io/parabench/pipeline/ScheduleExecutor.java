@@ -50,12 +50,20 @@ final class ScheduleExecutor {
     }
 
     /**
-     * Executes the schedule; fills {@code start[rank][i]} and {@code end[rank][i]} for op i.
+     * Executes the schedule and returns when every op started and ended.
      *
      * @throws IllegalArgumentException when the schedule deadlocks, naming the stuck ops
      */
-    static void execute(Schedule schedule, CostModel costs, double[][] start, double[][] end) {
+    static Timeline execute(Schedule schedule, CostModel costs) {
+        int ranks = schedule.ranks();
+        double[][] start = new double[ranks][];
+        double[][] end = new double[ranks][];
+        for (int r = 0; r < ranks; r++) {
+            start[r] = new double[schedule.ops(r).size()];
+            end[r] = new double[schedule.ops(r).size()];
+        }
         new ScheduleExecutor(schedule, costs).run(start, end);
+        return new Timeline(schedule, costs, start, end);
     }
 
     private int flowSlot(int flow, int stage, int microBatch) {

@@ -25,14 +25,7 @@ public final class ScheduleValidator {
     /** Validates the schedule; returns normally when it is valid. */
     public static void validate(Schedule schedule) {
         checkCounts(schedule);
-        int ranks = schedule.ranks();
-        double[][] start = new double[ranks][];
-        double[][] end = new double[ranks][];
-        for (int r = 0; r < ranks; r++) {
-            start[r] = new double[schedule.ops(r).size()];
-            end[r] = new double[schedule.ops(r).size()];
-        }
-        ScheduleExecutor.execute(schedule, CostModel.of(1, 1, 1, 1, Double.NaN, 0), start, end);
+        ScheduleExecutor.execute(schedule, CostModel.of(1, 1, 1, 1, Double.NaN, 0));
     }
 
     static void checkCounts(Schedule schedule) {

@@ -19,14 +19,6 @@ public final class Simulator {
     /** Simulates the schedule; throws {@link IllegalArgumentException} when it is invalid. */
     public static Timeline simulate(Schedule schedule, CostModel costs) {
         ScheduleValidator.checkCounts(schedule);
-        int ranks = schedule.ranks();
-        double[][] start = new double[ranks][];
-        double[][] end = new double[ranks][];
-        for (int r = 0; r < ranks; r++) {
-            start[r] = new double[schedule.ops(r).size()];
-            end[r] = new double[schedule.ops(r).size()];
-        }
-        ScheduleExecutor.execute(schedule, costs, start, end);
-        return new Timeline(schedule, costs, start, end);
+        return ScheduleExecutor.execute(schedule, costs);
     }
 }

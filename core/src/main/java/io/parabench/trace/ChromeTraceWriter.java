@@ -145,20 +145,8 @@ public final class ChromeTraceWriter implements Closeable {
      */
     public void complete(EventCategory cat, String name, int pid, int tid, long startNs, long durationNs,
                          KernelArgs kernel) {
-        if (durationNs < 0) {
-            throw new IllegalArgumentException("event duration (" + durationNs + " ns) of " + name + " must be >= 0");
-        }
         try {
-            json.writeStartObject();
-            json.writeStringField("ph", "X");
-            json.writeStringField("cat", cat.traceName());
-            json.writeStringField("name", name);
-            json.writeNumberField("pid", pid);
-            json.writeNumberField("tid", tid);
-            json.writeFieldName("ts");
-            json.writeNumber(micros(startNs));
-            json.writeFieldName("dur");
-            json.writeNumber(micros(durationNs));
+            beginComplete(cat, name, pid, tid, startNs, durationNs);
             if (kernel != null) {
                 writeKernelArgs(kernel);
             }
@@ -176,20 +164,8 @@ public final class ChromeTraceWriter implements Closeable {
         if (copy == null) {
             throw new IllegalArgumentException("memcpy args of " + name + " must not be null");
         }
-        if (durationNs < 0) {
-            throw new IllegalArgumentException("event duration (" + durationNs + " ns) of " + name + " must be >= 0");
-        }
         try {
-            json.writeStartObject();
-            json.writeStringField("ph", "X");
-            json.writeStringField("cat", EventCategory.GPU_MEMCPY.traceName());
-            json.writeStringField("name", name);
-            json.writeNumberField("pid", pid);
-            json.writeNumberField("tid", tid);
-            json.writeFieldName("ts");
-            json.writeNumber(micros(startNs));
-            json.writeFieldName("dur");
-            json.writeNumber(micros(durationNs));
+            beginComplete(EventCategory.GPU_MEMCPY, name, pid, tid, startNs, durationNs);
             json.writeObjectFieldStart("args");
             json.writeNumberField("device", copy.device());
             json.writeNumberField("stream", copy.stream());
@@ -199,6 +175,24 @@ public final class ChromeTraceWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Opens a complete event and writes its common fields; the caller adds args and closes it. */
+    private void beginComplete(EventCategory cat, String name, int pid, int tid, long startNs, long durationNs)
+            throws IOException {
+        if (durationNs < 0) {
+            throw new IllegalArgumentException("event duration (" + durationNs + " ns) of " + name + " must be >= 0");
+        }
+        json.writeStartObject();
+        json.writeStringField("ph", "X");
+        json.writeStringField("cat", cat.traceName());
+        json.writeStringField("name", name);
+        json.writeNumberField("pid", pid);
+        json.writeNumberField("tid", tid);
+        json.writeFieldName("ts");
+        json.writeNumber(micros(startNs));
+        json.writeFieldName("dur");
+        json.writeNumber(micros(durationNs));
     }
 
     private void writeKernelArgs(KernelArgs k) throws IOException {
@@ -227,8 +221,11 @@ public final class ChromeTraceWriter implements Closeable {
         json.writeEndObject();
     }
 
-    /** Formats nanoseconds as microseconds with exactly three decimals, without floating point. */
-    static String micros(long ns) {
+    /**
+     * Formats nanoseconds as microseconds with the nanoseconds as three decimals (trailing
+     * {@code .000} dropped), without floating point, as Kineto writes times.
+     */
+    public static String micros(long ns) {
         long whole = ns / 1000;
         long frac = Math.abs(ns % 1000);
         String sign = ns < 0 && whole == 0 ? "-" : "";

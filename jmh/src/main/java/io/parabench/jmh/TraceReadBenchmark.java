@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.parabench.trace.ChromeTraceWriter.micros;
+
 /**
  * Read throughput of the streaming Chrome-trace reader, in MB of JSON per second, on a
  * synthetic PyTorch-profiler trace of {@code sizeMb} MB (200 MB by default) generated in the
@@ -291,11 +293,5 @@ public class TraceReadBenchmark {
         g.writeStringField("cat", "ac2g");
         g.writeStringField("name", "ac2g");
         g.writeEndObject();
-    }
-
-    /** Microseconds with three decimals, as Kineto writes them. */
-    private static String micros(long ns) {
-        long frac = ns % 1000;
-        return ns / 1000 + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
     }
 }
