@@ -48,8 +48,8 @@ public final class Parabench implements Runnable {
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println("parabench: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
