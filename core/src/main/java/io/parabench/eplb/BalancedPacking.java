@@ -141,7 +141,7 @@ final class BalancedPacking {
             rankOut[item] = packItems[packBase + p] - 1;
             // the lightest pack only gets heavier: replace the root (or drop it when full)
             heap[0] = next == FULL ? heap[--size] : next;
-            siftDown(size);
+            PackedKeyHeap.siftDown(heap, 0, size);
         }
     }
 
@@ -153,26 +153,5 @@ final class BalancedPacking {
         // which pack fills when (a full pack's weight is never read again)
         long full = (long) (perPack - 1 - items) >> 63;
         return ((long) Float.floatToRawIntBits(packed) << 32) | p | (full >>> 1);
-    }
-
-    private void siftDown(int size) {
-        int i = 0;
-        long x = heap[0];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= size) {
-                break;
-            }
-            long c = heap[child];
-            if (child + 1 < size && heap[child + 1] < c) {
-                c = heap[++child];
-            }
-            if (c >= x) {
-                break;
-            }
-            heap[i] = c;
-            i = child;
-        }
-        heap[i] = x;
     }
 }

@@ -79,13 +79,13 @@ final class ExpertReplication {
             return k;
         }
         for (int i = k / 2 - 1; i >= 0; i--) {
-            siftDownLightest(i, k);
+            PackedKeyHeap.siftDown(heap, i, k);
         }
         for (int e = k; e < experts; e++) {
             long key = key(load[from + e], e);
             if (key > heap[0]) {
                 heap[0] = key;
-                siftDownLightest(0, k);
+                PackedKeyHeap.siftDown(heap, 0, k);
             }
         }
         return k;
@@ -104,27 +104,6 @@ final class ExpertReplication {
                 c = heap[++child];
             }
             if (c <= x) {
-                break;
-            }
-            heap[i] = c;
-            i = child;
-        }
-        heap[i] = x;
-    }
-
-    /** Sift-down for the min-heap of candidates: the least heavy (highest index on ties) on top. */
-    private void siftDownLightest(int i, int size) {
-        long x = heap[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= size) {
-                break;
-            }
-            long c = heap[child];
-            if (child + 1 < size && heap[child + 1] < c) {
-                c = heap[++child];
-            }
-            if (c >= x) {
                 break;
             }
             heap[i] = c;
