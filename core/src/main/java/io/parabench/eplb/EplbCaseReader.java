@@ -20,7 +20,10 @@ import java.util.Optional;
  * {@code gpu_load}. Other fields are skipped. Streams the file with jackson-core.
  */
 public final class EplbCaseReader {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Accepts {@code NaN} and {@code Infinity} tokens (Python's json writes them) so that
+     *  validation can reject such loads by name and value instead of failing as bad JSON. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private EplbCaseReader() {
     }
@@ -39,17 +42,23 @@ public final class EplbCaseReader {
 
     /** Reads every case from a stream; {@code source} names it in messages. */
     public static List<EplbCase> read(InputStream in, String source) throws IOException {
-        List<EplbCase> cases = new ArrayList<>();
         try (JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw new IllegalArgumentException(source + " must hold a JSON array of cases");
+            return read(p, source);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw malformed(source, e);
+        }
+    }
+
+    private static List<EplbCase> read(JsonParser p, String source) throws IOException {
+        List<EplbCase> cases = new ArrayList<>();
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException(source + " must hold a JSON array of cases");
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(source + " case " + cases.size() + " must be a JSON object");
             }
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                if (p.currentToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalArgumentException(source + " case " + cases.size() + " must be a JSON object");
-                }
-                cases.add(readCase(p, cases.size(), source));
-            }
+            cases.add(readCase(p, cases.size(), source));
         }
         return cases;
     }
@@ -60,18 +69,31 @@ public final class EplbCaseReader {
      */
     public static float[][] readLoads(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
-            p.nextToken();
-            Object nested;
-            try {
-                nested = readNested(p);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-            }
-            if (nested instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Double) {
-                nested = List.of(nested);
-            }
-            return ExpertLoads.toFloat32(doubles2(nested, file + " loads"));
+            return readLoads(p, file);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw malformed(file.toString(), e);
         }
+    }
+
+    /** A one-line error naming the file and where its JSON breaks. */
+    static IllegalArgumentException malformed(String source, com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        return new IllegalArgumentException(source + " is not valid JSON" + (at == null ? "" : " at line "
+                + at.getLineNr() + " column " + at.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+    }
+
+    private static float[][] readLoads(JsonParser p, Path file) throws IOException {
+        p.nextToken();
+        Object nested;
+        try {
+            nested = readNested(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        if (nested instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Double) {
+            nested = List.of(nested);
+        }
+        return ExpertLoads.toFloat32(doubles2(nested, file + " loads"));
     }
 
     private static EplbCase readCase(JsonParser p, int index, String source) throws IOException {

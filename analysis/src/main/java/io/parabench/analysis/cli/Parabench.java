@@ -53,6 +53,14 @@ public final class Parabench implements Runnable {
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                // Jackson's own message spans lines and hides the source; say where, in one line
+                var at = json.getLocation();
+                err.println("parabench " + commandLine.getCommandName() + ": malformed JSON"
+                        + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()
+                        + " (byte " + at.getByteOffset() + ")") + ": " + json.getOriginalMessage());
+                return EXIT_BAD_INPUT;
+            }
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
                     || ex instanceof java.io.IOException) {
                 err.println("parabench " + commandLine.getCommandName() + ": " + ex.getMessage());

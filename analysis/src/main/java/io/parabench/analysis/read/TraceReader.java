@@ -189,7 +189,8 @@ public final class TraceReader {
             } catch (JsonProcessingException e) {
                 long offset = e.getLocation() != null ? e.getLocation().getByteOffset() : offset();
                 throw new IllegalArgumentException("trace " + source + " is not valid JSON at byte offset " + offset
-                        + " (truncated or corrupt file?): " + e.getOriginalMessage(), e);
+                        + " (truncated or corrupt file?): "
+                        + e.getOriginalMessage().replaceAll(" \\(start marker at \\[.*?\\]\\)", ""), e);
             } catch (IOException e) {
                 throw new IllegalArgumentException("trace " + source + " cannot be read past byte offset " + offset()
                         + " (truncated or corrupt file?): " + e.getMessage(), e);

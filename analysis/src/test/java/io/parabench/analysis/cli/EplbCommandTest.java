@@ -137,6 +137,11 @@ class EplbCommandTest {
         assertBadInput(run("eplb", "--cases", readme.toString(), "--no-duplicate-on-gpu"), "needs --policy improved");
         assertBadInput(run("eplb", "--weights", write("nan.json", "[[1, \"NaN\"]]").toString(), "--replicas", "2",
                 "--groups", "1", "--nodes", "1", "--gpus", "1"), "load of layer 0 expert 1 (NaN) must be finite and >= 0");
+        assertBadInput(run("eplb", "--weights", write("nan-token.json", "[[1, NaN]]").toString(), "--replicas", "2",
+                "--groups", "1", "--nodes", "1", "--gpus", "1"), "load of layer 0 expert 1 (NaN) must be finite and >= 0");
+        Path broken = write("broken.json", "[[1, 2,");
+        assertBadInput(run("eplb", "--weights", broken.toString(), "--replicas", "2", "--groups", "1", "--nodes", "1",
+                "--gpus", "1"), broken + " is not valid JSON at line 1 column 8");
         assertBadInput(run("eplb", "--weights", write("ragged.json", "[[1,2],[3]]").toString(), "--replicas", "2",
                 "--groups", "1", "--nodes", "1", "--gpus", "1"), "ragged");
         assertBadInput(run("eplb", "--weights", readme.toString(), "--replicas", "5", "--groups", "1", "--nodes", "1",
