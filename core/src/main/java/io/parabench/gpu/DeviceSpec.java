@@ -87,6 +87,8 @@ public record DeviceSpec(String name, int numSms, double fp32FlopsPerSm, double 
      * bandwidth from {@code KernelBenchmark.add} on arrays past the caches (15–25 GB/s measured,
      * 20 used); copies between "devices" are host memcpys at that rate. Launch overhead is a task
      * hand-off to a pool thread, ~10 µs. Measured on a machine shared with other builds: rough.
+     * Fixed on purpose, so traces do not depend on the host; {@link HostCalibration} measures
+     * the current machine instead.
      */
     public static DeviceSpec host() {
         double gemmPerCore = 90e9;

@@ -24,6 +24,7 @@ import java.io.PrintWriter;
                 EplbCommand.class,
                 TraceStatsCommand.class,
                 ReportCommand.class,
+                CalibrateCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files). */
