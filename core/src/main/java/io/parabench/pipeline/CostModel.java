@@ -69,6 +69,20 @@ public final class CostModel {
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone());
     }
 
+    /**
+     * The same model with every compute duration (F, B, b, W, F&B) multiplied by
+     * {@code factor}; p2p latency and stage scales are kept. Used to compare schedules that cut
+     * a rank's share of the model into more stages (DualPipeV: 2, interleaved: v) with ones
+     * that do not.
+     */
+    public CostModel scaled(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("cost scale factor (" + factor + ") must be a finite number > 0");
+        }
+        return new CostModel(forward * factor, backward * factor, backwardInput * factor, weight * factor,
+                forwardBackward * factor, p2p, stageScale);
+    }
+
     double scale(int stage) {
         if (stageScale.length == 0) {
             return 1.0;

@@ -26,6 +26,24 @@ public final class ChartFiles {
     }
 
     /**
+     * Checks a chart option before any work starts.
+     *
+     * @param option the option's name for the message, e.g. {@code --chart}
+     * @param path   the file, or null when the option was not given
+     * @throws IllegalArgumentException naming option and value when the extension is neither
+     *                                  {@code .svg} nor {@code .png}
+     */
+    public static void requireChartExtension(String option, Path path) {
+        if (path == null) {
+            return;
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".svg") && !name.endsWith(".png")) {
+            throw new IllegalArgumentException(option + " (" + path + ") must end in .svg or .png");
+        }
+    }
+
+    /**
      * Writes the chart to {@code path} as SVG ({@code .svg}) or PNG ({@code .png}).
      *
      * @throws IllegalArgumentException when the extension is neither

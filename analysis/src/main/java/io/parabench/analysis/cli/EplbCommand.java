@@ -1,5 +1,6 @@
 package io.parabench.analysis.cli;
 
+import io.parabench.analysis.chart.ChartFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.parabench.analysis.chart.ExpertLoadChart;
@@ -127,12 +128,7 @@ public final class EplbCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chart and --layer (" + (chart != null ? chart : layer)
                     + ") apply only with --weights");
         }
-        if (chart != null) {
-            String name = chart.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (!name.endsWith(".svg") && !name.endsWith(".png")) {
-                throw new IllegalArgumentException("--chart (" + chart + ") must end in .svg or .png");
-            }
-        }
+        ChartFiles.requireChartExtension("--chart", chart);
         PrintWriter out = spec.commandLine().getOut();
         if (cases != null) {
             if (replicas != null || groups != null || nodes != null || gpus != null) {

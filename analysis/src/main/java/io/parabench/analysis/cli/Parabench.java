@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 ScheduleCommand.class,
                 SimulateCommand.class,
+                CompareCommand.class,
                 EplbCommand.class,
                 TraceStatsCommand.class,
                 ReportCommand.class,
