@@ -23,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Runs the benchmark suite, writes the HTML report and applies the regression gate; the main
@@ -150,7 +149,7 @@ public final class BenchmarkSuite {
             verdicts = gate.compare(BenchmarkRunFile.read(baselineFile, "baseline", profile.baselineProfile()), current);
             baselineName = root.relativize(baselineFile).toString();
         }
-        BenchmarkReport report = new BenchmarkReport(current, verdicts, history(), baselineName);
+        BenchmarkReport report = new BenchmarkReport(current, verdicts, BenchmarkRunFile.readHistory(root.resolve("data/history")), baselineName);
         if (jfr) {
             JfrSections.add(report, reports.resolve("jfr").resolve(timestamp));
         }
@@ -206,19 +205,6 @@ public final class BenchmarkSuite {
                 throw new IllegalArgumentException("parabench.include (" + include + ") matches no benchmark", e);
             }
             throw new IllegalStateException("JMH failed: " + cause.getMessage(), e);
-        }
-    }
-
-    private List<BenchmarkRun> history() {
-        Path dir = root.resolve("data/history");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted()
-                    .map(f -> BenchmarkRunFile.read(f, f.getFileName().toString(), "unknown")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 }

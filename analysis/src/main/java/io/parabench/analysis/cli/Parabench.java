@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 EplbCommand.class,
                 TraceStatsCommand.class,
                 ReportCommand.class,
+                BenchReportCommand.class,
                 CalibrateCommand.class,
         })
 public final class Parabench implements Runnable {

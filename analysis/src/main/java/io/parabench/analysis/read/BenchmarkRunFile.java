@@ -63,6 +63,19 @@ public final class BenchmarkRunFile {
                 environment, results(root.get("jmh"), file));
     }
 
+    /** Reads every run file of a history folder, oldest first (file names start with the timestamp). */
+    public static List<BenchmarkRun> readHistory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted()
+                    .map(f -> read(f, f.getFileName().toString(), "unknown")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Wraps a JMH result file into a run file, atomically. */
     public static void write(Path target, String timestamp, String profile, Map<String, String> environment,
                              Path jmhResults) {
