@@ -41,16 +41,8 @@ import java.util.concurrent.Callable;
         description = {"Simulate several pipeline schedules with the same size and costs and compare makespan,"
                 + " max bubble per rank, bubble rate, peak activations and parameters per rank."})
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--ranks", required = true, paramLabel = "P", description = "pipeline ranks")
-    int ranks;
-
-    @Option(names = "--chunks", required = true, paramLabel = "C",
-            description = "micro-batches per step (for dualpipe: both directions together)")
-    int chunks;
-
-    @Option(names = "--virtual-stages", paramLabel = "V", defaultValue = "2",
-            description = "stages per rank for interleaved (default: ${DEFAULT-VALUE})")
-    int virtualStages;
+    @Mixin
+    PipelineSizeOptions size;
 
     @Option(names = "--kinds", split = ",", paramLabel = "KIND",
             description = "schedules to compare (default: all: dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved)")
@@ -75,8 +67,8 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChartFiles.requireChartExtension("--chart", chart);
-        if (ranks < 1 || chunks < 1) {
-            throw new IllegalArgumentException("--ranks (" + ranks + ") and --chunks (" + chunks + ") must be >= 1");
+        if (size.ranks < 1 || size.chunks < 1) {
+            throw new IllegalArgumentException("--ranks (" + size.ranks + ") and --chunks (" + size.chunks + ") must be >= 1");
         }
         CostModel costs = cost.costModel();
         List<ScheduleKind> chosen = new ArrayList<>();
@@ -91,7 +83,7 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, Timeline> simulated = new LinkedHashMap<>();
         for (ScheduleKind kind : chosen) {
             try {
-                Schedule schedule = kind.generate(ranks, chunks, virtualStages);
+                Schedule schedule = kind.generate(size.ranks, size.chunks, size.virtualStages);
                 Timeline t = Simulator.simulate(schedule, costs.scaled(1.0 / stagesPerShare(schedule)));
                 rows.add(new Row(kind.cliName(), t, null));
                 simulated.put(kind.cliName(), t);
@@ -100,7 +92,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (chart != null && !simulated.isEmpty()) {
-            ChartFiles.write(ScheduleComparisonChart.create(ranks + " ranks, " + chunks + " micro-batches", simulated),
+            ChartFiles.write(ScheduleComparisonChart.create(size.ranks + " ranks, " + size.chunks + " micro-batches", simulated),
                     chart, 900, 120 + 60 * simulated.size());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -112,8 +104,8 @@ final class CompareCommand implements Callable<Integer> {
     private String json(List<Row> rows, CostModel costs) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        root.put("ranks", ranks);
-        root.put("chunks", chunks);
+        root.put("ranks", size.ranks);
+        root.put("chunks", size.chunks);
         root.put("costs", costs.toString());
         root.put("units", "costs per 1/P of the model; activations and parameters per rank in 1/P-of-the-model units");
         ArrayNode schedules = root.putArray("schedules");
@@ -135,7 +127,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private String text(List<Row> rows, CostModel costs) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d ranks, %d micro-batches, %s%n", ranks, chunks, costs));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d ranks, %d micro-batches, %s%n", size.ranks, size.chunks, costs));
         sb.append("costs per 1/P of the model; activations and parameters per rank in 1/P-of-the-model units")
                 .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-12s %10s %11s %12s %17s %11s%n", "schedule", "makespan", "max bubble",

@@ -2,6 +2,7 @@ package io.parabench.analysis.cli;
 
 import io.parabench.pipeline.Schedule;
 import io.parabench.pipeline.ScheduleKind;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that pick a generated schedule, shared by {@code schedule} and {@code simulate}. */
@@ -10,18 +11,10 @@ final class ScheduleOptions {
             description = "dualpipe, dualpipev, 1f1b, zb1p, gpipe or interleaved")
     String kind;
 
-    @Option(names = "--ranks", required = true, paramLabel = "P", description = "pipeline ranks")
-    int ranks;
-
-    @Option(names = "--chunks", required = true, paramLabel = "C",
-            description = "micro-batches per step (for dualpipe: both directions together)")
-    int chunks;
-
-    @Option(names = "--virtual-stages", paramLabel = "V", defaultValue = "2",
-            description = "stages per rank for interleaved (default: ${DEFAULT-VALUE})")
-    int virtualStages;
+    @Mixin
+    PipelineSizeOptions size;
 
     Schedule generate() {
-        return ScheduleKind.of(kind).generate(ranks, chunks, virtualStages);
+        return ScheduleKind.of(kind).generate(size.ranks, size.chunks, size.virtualStages);
     }
 }
