@@ -76,6 +76,12 @@ public final class ChromeTraceWriter implements Closeable {
         try {
             Files.createDirectories(dir);
             Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            try {
+                // temporary files are owner-only; a finished trace is for whoever can read the folder
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // non-POSIX file systems keep their defaults
+            }
             JsonGenerator gen = JSON.createGenerator(
                     new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), JsonEncoding.UTF8);
             ChromeTraceWriter writer = new ChromeTraceWriter(gen, absolute, temp);
