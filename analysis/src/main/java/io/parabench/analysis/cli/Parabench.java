@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 ReportCommand.class,
                 BenchReportCommand.class,
                 CalibrateCommand.class,
+                TrainCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files). */

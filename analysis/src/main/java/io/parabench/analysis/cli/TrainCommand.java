@@ -1,0 +1,182 @@
+package io.parabench.analysis.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parabench.gpu.DeviceSpec;
+import io.parabench.kernels.HostPool;
+import io.parabench.pipeline.Schedule;
+import io.parabench.pipeline.runtime.PipelineRuntime;
+import io.parabench.pipeline.runtime.ReferenceRun;
+import io.parabench.pipeline.runtime.StageModel;
+import io.parabench.pipeline.runtime.TrainingStep;
+import io.parabench.trace.ChromeTraceWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code parabench train}: runs one training step of a schedule for real on emulated GPUs and
+ * checks it against the same model trained without a pipeline.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Run one training step of a pipeline schedule on emulated GPUs (one per rank; real FP32"
+                + " numerics, virtual clock) and check the loss and every weight gradient against a"
+                + " non-pipelined run of the same model: they must be equal bit for bit.",
+                "Model: per stage Linear(width->hidden), GELU(tanh), Linear(hidden->width), no bias, MSE loss;"
+                + " weights, inputs and targets from --seed."})
+final class TrainCommand implements Callable<Integer> {
+    /** Largest width, hidden size or tokens accepted: keeps a step to seconds on a laptop. */
+    private static final int MAX_DIMENSION = 4096;
+
+    @Mixin
+    ScheduleOptions schedule;
+
+    @Option(names = "--device", defaultValue = "h800", paramLabel = "GPU",
+            description = "h800, h100, h200 or host (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--width", defaultValue = "64", paramLabel = "D", description = "model width (default: ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--hidden", defaultValue = "256", paramLabel = "H",
+            description = "hidden width of each stage's GELU layer (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--tokens", defaultValue = "32", paramLabel = "T",
+            description = "rows of one micro-batch (default: ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "host threads for the numerics; results do not depend on it (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace per rank: DIR/rank-<r>.json")
+    Path traceDir;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
+    OutputFormat format;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private static void requireDimension(String name, int value) {
+        if (value < 1 || value > MAX_DIMENSION) {
+            throw new IllegalArgumentException(name + " (" + value + ") must be in 1.." + MAX_DIMENSION);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        requireDimension("--width", width);
+        requireDimension("--hidden", hidden);
+        requireDimension("--tokens", tokens);
+        DeviceSpec gpu = DeviceSpec.preset(device);
+        Schedule plan = schedule.generate();
+        StageModel model = new StageModel(plan.layout().stages(0), width, hidden, tokens, seed);
+        TrainingStep step;
+        try (HostPool pool = HostPool.of(threads)) {
+            step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null) : traced(plan, model, gpu, pool);
+            ReferenceRun reference = ReferenceRun.run(model, step.losses().length, gpu, pool);
+            Check check = Check.of(step, reference);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(format == OutputFormat.JSON ? json(plan, gpu, model, step, check) : text(plan, gpu, model, step, check));
+            out.flush();
+        }
+        return 0;
+    }
+
+    private TrainingStep traced(Schedule plan, StageModel model, DeviceSpec gpu, HostPool pool) {
+        List<ChromeTraceWriter> writers = new ArrayList<>();
+        boolean done = false;
+        try {
+            for (int r = 0; r < plan.ranks(); r++) {
+                writers.add(ChromeTraceWriter.open(traceDir.resolve("rank-" + r + ".json"), List.of(gpu.properties(r)),
+                        r, plan.ranks()));
+            }
+            TrainingStep step = PipelineRuntime.run(plan, model, gpu, pool, writers);
+            for (ChromeTraceWriter w : writers) {
+                w.close();
+            }
+            done = true;
+            return step;
+        } finally {
+            if (!done) {
+                for (ChromeTraceWriter w : writers) {
+                    w.abort();
+                }
+            }
+        }
+    }
+
+    /** The pipelined step against the reference: largest loss and gradient differences. */
+    record Check(double maxLossDifference, double maxGradientDifference) {
+        static Check of(TrainingStep step, ReferenceRun reference) {
+            double loss = 0;
+            for (int m = 0; m < step.losses().length; m++) {
+                loss = Math.max(loss, Math.abs((double) step.losses()[m] - reference.losses()[m]));
+            }
+            double grad = 0;
+            for (int s = 0; s < step.gradients().size(); s++) {
+                grad = Math.max(grad, step.gradients().get(s).maxAbsDifference(reference.gradients().get(s)));
+            }
+            return new Check(loss, grad);
+        }
+    }
+
+    static String json(Schedule plan, DeviceSpec gpu, StageModel model, TrainingStep step, Check check) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("kind", plan.kind());
+        root.put("ranks", plan.ranks());
+        root.put("micro_batches", step.losses().length);
+        root.put("model_stages", model.stages());
+        root.put("device", gpu.name());
+        root.put("mean_loss", step.meanLoss());
+        root.put("max_loss_diff", check.maxLossDifference());
+        root.put("max_grad_diff", check.maxGradientDifference());
+        root.put("step_time(us)", step.stepNs() / 1000.0);
+        ArrayNode ranks = root.putArray("ranks");
+        for (int r = 0; r < step.ranks(); r++) {
+            ObjectNode rank = ranks.addObject();
+            rank.put("rank", r);
+            rank.put("busy(us)", step.computeBusyNs(r) / 1000.0);
+            rank.put("bubble", step.bubble(r));
+            rank.put("copies", step.copyLaunches().get(r).size());
+            rank.put("peak_memory(bytes)", step.peakBytes()[r]);
+        }
+        return mapper.writeValueAsString(root);
+    }
+
+    static String text(Schedule plan, DeviceSpec gpu, StageModel model, TrainingStep step, Check check) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s, %d ranks, %d micro-batches, %d model stages (d=%d, h=%d, %d tokens), %s%n",
+                plan.kind(), plan.ranks(), step.losses().length, model.stages(), model.width(), model.hidden(),
+                model.tokens(), gpu.name()));
+        sb.append(String.format(Locale.ROOT, "mean loss %.6f   max |loss - reference| %s   max |grad - reference| %s%n",
+                step.meanLoss(), num(check.maxLossDifference()), num(check.maxGradientDifference())));
+        sb.append(String.format(Locale.ROOT, "virtual step time %.3f us%n", step.stepNs() / 1000.0));
+        sb.append(String.format(Locale.ROOT, "%6s %12s %8s %8s %14s%n", "rank", "busy(us)", "bubble", "copies", "peak memory"));
+        for (int r = 0; r < step.ranks(); r++) {
+            sb.append(String.format(Locale.ROOT, "%6d %12.3f %8.4f %8d %14d%n", r, step.computeBusyNs(r) / 1000.0,
+                    step.bubble(r), step.copyLaunches().get(r).size(), step.peakBytes()[r]));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String num(double v) {
+        return v == 0 ? "0" : String.format(Locale.ROOT, "%.3e", v);
+    }
+}
