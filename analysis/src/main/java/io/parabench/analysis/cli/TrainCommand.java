@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         root.put("max_loss_diff", check.maxLossDifference());
         root.put("max_grad_diff", check.maxGradientDifference());
         root.put("step_time(us)", step.stepNs() / 1000.0);
-        ArrayNode ranks = root.putArray("ranks");
+        ArrayNode ranks = root.putArray("per_rank");
         for (int r = 0; r < step.ranks(); r++) {
             ObjectNode rank = ranks.addObject();
             rank.put("rank", r);

@@ -40,7 +40,9 @@ class TrainCommandTest {
         assertEquals(0.0, json.get("max_loss_diff").asDouble());
         assertTrue(json.get("mean_loss").asDouble() > 0);
         double step = json.get("step_time(us)").asDouble();
-        for (JsonNode rank : json.get("ranks")) {
+        assertEquals(4, json.get("ranks").asInt());
+        assertEquals(4, json.get("per_rank").size());
+        for (JsonNode rank : json.get("per_rank")) {
             assertTrue(rank.get("busy(us)").asDouble() < step);
             assertTrue(rank.get("bubble").asDouble() > 0 && rank.get("bubble").asDouble() < 1);
         }
