@@ -9,6 +9,7 @@ import io.parabench.gpu.Stream;
 import io.parabench.gpu.Tensor;
 import io.parabench.kernels.HostPool;
 import io.parabench.pipeline.Op;
+import io.parabench.pipeline.OpKind;
 import io.parabench.pipeline.PipelineLayout;
 import io.parabench.pipeline.Schedule;
 import io.parabench.pipeline.ScheduleValidator;
@@ -25,9 +26,10 @@ import java.util.Map;
  * computing its loss and weight gradients.
  *
  * <p>Each rank follows its op list in order. {@code F} runs the stage forward and keeps X, H and
- * A; the last stage also issues the MSE loss and its gradient. {@code B} computes the input and
- * the weight gradients; {@code b} only the input gradient, keeping dY and dH for its {@code W}; an
- * overlapped {@code F&B} runs the forward half, then the backward half, as one span. An output
+ * A; the last stage also issues the MSE loss and its gradient. {@code B} computes the input
+ * gradient, sends it, then computes the weight gradients; {@code b} only the input gradient,
+ * keeping dY and dH for its {@code W}; an overlapped {@code F&B} runs the forward half, then the
+ * backward half, as one span. An output
  * for another rank is copied on the sender's comm stream after an event on its compute stream,
  * and the receiver's compute stream waits on the copy's event before the op that consumes it, so
  * virtual time orders every transfer and lets copies run under later compute. Outputs staying on
@@ -203,7 +205,7 @@ public final class PipelineRuntime {
             }
             case BACKWARD, BACKWARD_INPUT -> {
                 Tensor dy = await(gradients, rank, op.chunk(), op.microBatch());
-                boolean full = op.kind() == io.parabench.pipeline.OpKind.BACKWARD;
+                boolean full = op.kind() == OpKind.BACKWARD;
                 yield s.annotate(op.token(), () -> backward(rank, op.chunk(), op.microBatch(), dy, full));
             }
             case WEIGHT -> s.annotate(op.token(), () -> weight(rank, op.chunk(), op.microBatch()));
@@ -257,11 +259,12 @@ public final class PipelineRuntime {
         int stage = layout.stage(rank, chunk);
         StagePass.Saved s = saved.get(slot(flow, stage, mb));
         Tensor dx = passes[rank][chunk].backwardInput(compute[rank], s, dy, stage > 0);
-        if (full) {
-            weight(rank, chunk, mb);
-        }
+        // send dX before the weight GEMMs are issued, so its copy runs under them
         if (dx != null) {
             deliver(gradients, slot(flow, stage - 1, mb), rank, layout.rankOf(flow, stage - 1), dx);
+        }
+        if (full) {
+            weight(rank, chunk, mb);
         }
     }
 

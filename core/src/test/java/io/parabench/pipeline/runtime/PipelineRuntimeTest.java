@@ -49,6 +49,7 @@ class PipelineRuntimeTest {
             "gpipe, 4, 4, 1, 12, 20",
             "interleaved, 2, 4, 2, 8, 16",
             "interleaved, 4, 8, 2, 12, 24",
+            "interleaved, 2, 4, 3, 8, 16",
             "dualpipe, 2, 4, 1, 8, 16",
             "dualpipe, 4, 10, 1, 12, 24",
             "dualpipev, 2, 4, 1, 8, 16",
