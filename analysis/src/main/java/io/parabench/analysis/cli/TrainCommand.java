@@ -36,7 +36,13 @@ import java.util.concurrent.Callable;
                 + " weights, inputs and targets from --seed."})
 final class TrainCommand implements Callable<Integer> {
     /** Largest width, hidden size or tokens accepted: keeps a step to seconds on a laptop. */
-    private static final int MAX_DIMENSION = 4096;
+    private static final int MAX_DIMENSION = 1024;
+
+    /**
+     * Most host memory the per-micro-batch weight gradients may take: the runtime keeps every
+     * micro-batch's gradients so it can sum them in a fixed order (8·width·hidden bytes each).
+     */
+    private static final long MAX_KEPT_GRADIENT_BYTES = 1L << 30;
 
     @Mixin
     ScheduleOptions schedule;
@@ -86,6 +92,12 @@ final class TrainCommand implements Callable<Integer> {
         DeviceSpec gpu = DeviceSpec.preset(device);
         Schedule plan = schedule.generate();
         StageModel model = new StageModel(plan.layout().stages(0), width, hidden, tokens, seed);
+        long kept = 8L * width * hidden * model.stages() * plan.chunks();
+        if (kept > MAX_KEPT_GRADIENT_BYTES) {
+            throw new IllegalArgumentException("--chunks (" + plan.chunks() + ") x model stages (" + model.stages()
+                    + ") x 8 x width x hidden (" + kept + " bytes of per-micro-batch gradients) must be at most "
+                    + MAX_KEPT_GRADIENT_BYTES + "; lower --chunks, --ranks, --width or --hidden");
+        }
         TrainingStep step;
         try (HostPool pool = HostPool.of(threads)) {
             step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null) : traced(plan, model, gpu, pool);

@@ -69,7 +69,12 @@ class TrainCommandTest {
         Run r = run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--width", "0");
         assertEquals(2, r.exit);
         assertFalse(r.err.isBlank());
-        assertEquals("parabench train: --width (0) must be in 1..4096", r.err.strip());
+        assertEquals("parabench train: --width (0) must be in 1..1024", r.err.strip());
+        Run big = run("train", "--kind", "1f1b", "--ranks", "64", "--chunks", "1024");
+        assertEquals(2, big.exit);
+        assertEquals("parabench train: --chunks (1024) x model stages (64) x 8 x width x hidden (8589934592 bytes of"
+                + " per-micro-batch gradients) must be at most 1073741824; lower --chunks, --ranks, --width or --hidden",
+                big.err.strip());
         Run device = run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--device", "a100");
         assertEquals(2, device.exit);
         assertEquals("parabench train: device preset (a100) must be one of h800, h100, h200, host", device.err.strip());
