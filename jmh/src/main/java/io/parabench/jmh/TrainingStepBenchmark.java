@@ -23,13 +23,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One real pipelined training step on emulated H800s ({@link PipelineRuntime}): host time per
- * step, and — as exact metrics the gate pins — the step's virtual time and mean loss.
+ * step, and — as an exact metric the gate pins — the step's virtual time.
  *
  * <p>4 ranks, 8 micro-batches, a stage of Linear(64→256) → GELU → Linear(256→64) on 32 tokens,
  * one host thread (so the timing is the suite's single-thread cost). The model and schedule are
  * built once per trial; each invocation runs the whole step (kernels, copies, virtual clock) and
- * returns it to JMH. The virtual step time and loss depend only on the schedule, the model and
- * the device preset, never on the host, so any change to them is a behaviour change.
+ * returns it to JMH. The virtual step time depends only on the schedule, the model's shapes and
+ * the device preset, never on the host, so any change to it is a behaviour change. The loss is
+ * not pinned: its MSE reduction runs in vector lanes, so its last bits follow the host's vector
+ * width, and the gate may run on another CPU than the one that recorded the baseline.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -55,17 +57,15 @@ public class TrainingStepBenchmark {
         pool.close();
     }
 
-    /** Exact results of the step, assigned per invocation (see {@link ScheduleResults} for the convention). */
+    /** The exact result of the step, assigned per invocation (see {@link ScheduleResults} for the convention). */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class StepResults {
         public double exact_step_time_us;
-        public double exact_mean_loss;
 
         @Setup(Level.Iteration)
         public void reset() {
             exact_step_time_us = 0;
-            exact_mean_loss = 0;
         }
     }
 
@@ -73,7 +73,6 @@ public class TrainingStepBenchmark {
     public TrainingStep trainStep(StepResults results) {
         TrainingStep step = PipelineRuntime.run(schedule, model, gpu, pool, null);
         results.exact_step_time_us = step.stepNs() / 1000.0;
-        results.exact_mean_loss = step.meanLoss();
         return step;
     }
 }
