@@ -23,7 +23,7 @@ class BenchReportCommandTest {
         Path baseline = results(dir, "baseline.json", 400);
         Path current = results(dir, "20261127-120000.json", 412.1);
         Path out = dir.resolve("report.html");
-        PipelineCommandsTest.Run r = PipelineCommandsTest.run("bench-report", current.toString(), "--baseline",
+        CommandRun r = CommandRun.run("bench-report", current.toString(), "--baseline",
                 baseline.toString(), "--history", dir.resolve("none").toString(), "--out", out.toString());
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("FAIL " + JmhResultFixture.SIMULATE + "{kind=dualpipe,ranks=16} exact_makespan"
@@ -31,14 +31,14 @@ class BenchReportCommandTest {
         assertEquals(out.toString(), r.out().strip());
         assertTrue(Files.readString(out).contains("REGRESSED"));
 
-        PipelineCommandsTest.Run same = PipelineCommandsTest.run("bench-report", current.toString(), "--baseline",
+        CommandRun same = CommandRun.run("bench-report", current.toString(), "--baseline",
                 current.toString(), "--history", dir.resolve("none").toString(), "--out", out.toString());
         assertEquals(0, same.exit(), same.err());
     }
 
     @Test
     void shouldRejectMissingResults(@TempDir Path dir) {
-        PipelineCommandsTest.Run r = PipelineCommandsTest.run("bench-report", dir.resolve("nope.json").toString());
+        CommandRun r = CommandRun.run("bench-report", dir.resolve("nope.json").toString());
         assertEquals(2, r.exit());
         assertEquals("parabench bench-report: RESULTS (" + dir.resolve("nope.json")
                 + ") must be an existing JMH result file", r.err().strip());

@@ -7,8 +7,6 @@ import io.parabench.gpu.HostCalibration;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,20 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CalibrateCommandTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Parabench.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** The one test that really calibrates (about 2 s): stdout is one JSON document with every key. */
     @Test
     void jsonIsOneDocumentWithFiguresAndSpec() throws IOException {
-        Run run = run("calibrate", "--format", "json");
+        CommandRun run = CommandRun.run("calibrate", "--format", "json");
         assertEquals(0, run.exit(), run.err());
         JsonNode root;
         try (var parser = MAPPER.createParser(run.out())) {
@@ -54,7 +44,7 @@ class CalibrateCommandTest {
 
     @Test
     void badFormatIsOneLineAndExitTwoWithoutCalibrating() {
-        Run run = run("calibrate", "--format", "xml");
+        CommandRun run = CommandRun.run("calibrate", "--format", "xml");
         assertEquals(Parabench.EXIT_BAD_INPUT, run.exit());
         assertEquals("", run.out());
         assertTrue(run.err().contains("--format") && run.err().contains("xml"), run.err());

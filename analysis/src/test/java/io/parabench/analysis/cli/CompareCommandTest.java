@@ -25,7 +25,7 @@ class CompareCommandTest {
     @Test
     void shouldCompareEveryScheduleOnTheSameModel(@TempDir Path dir) throws Exception {
         Path chart = dir.resolve("cmp.svg");
-        PipelineCommandsTest.Run r = PipelineCommandsTest.run("compare", "--ranks", "8", "--chunks", "32", "--fb", "3",
+        CommandRun r = CommandRun.run("compare", "--ranks", "8", "--chunks", "32", "--fb", "3",
                 "--format", "json", "--chart", chart.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -45,7 +45,7 @@ class CompareCommandTest {
 
     @Test
     void shouldListSchedulesWhoseRulesTheSizeBreaks() throws Exception {
-        PipelineCommandsTest.Run r = PipelineCommandsTest.run("compare", "--ranks", "3", "--chunks", "20",
+        CommandRun r = CommandRun.run("compare", "--ranks", "3", "--chunks", "20",
                 "--kinds", "dualpipe,1f1b", "--format", "json");
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -56,8 +56,8 @@ class CompareCommandTest {
 
     @Test
     void shouldRejectUnknownKindAndBadChartBeforeWork() {
-        assertEquals(2, PipelineCommandsTest.run("compare", "--ranks", "4", "--chunks", "8", "--kinds", "pipedream").exit());
-        PipelineCommandsTest.Run r = PipelineCommandsTest.run("compare", "--ranks", "4", "--chunks", "8", "--chart", "x.gif");
+        assertEquals(2, CommandRun.run("compare", "--ranks", "4", "--chunks", "8", "--kinds", "pipedream").exit());
+        CommandRun r = CommandRun.run("compare", "--ranks", "4", "--chunks", "8", "--chart", "x.gif");
         assertEquals(2, r.exit());
         assertEquals("parabench compare: --chart (x.gif) must end in .svg or .png", r.err().strip());
     }

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,15 +23,7 @@ class EplbCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Parabench.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** Parses stdout as exactly one JSON document, failing on anything after it. */
     private static JsonNode onlyJson(String stdout) throws IOException {
@@ -50,7 +40,7 @@ class EplbCommandTest {
 
     @Test
     void shouldPrintTheReadmePlacementAsJson() throws IOException {
-        Run r = run("eplb", "--cases", write("readme.json", README_CASE).toString(), "--format", "json");
+        CommandRun r = CommandRun.run("eplb", "--cases", write("readme.json", README_CASE).toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
         JsonNode cases = onlyJson(r.out());
         assertEquals(1, cases.size());
@@ -74,7 +64,7 @@ class EplbCommandTest {
     @Test
     void shouldMatchTheReferenceOnEverySharedCaseThroughTheCommandLine() throws IOException {
         Path file = SharedData.require("eplb/reference-cases.json");
-        Run r = run("eplb", "--cases", file.toString(), "--format", "json");
+        CommandRun r = CommandRun.run("eplb", "--cases", file.toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
         JsonNode got = onlyJson(r.out());
         JsonNode want = MAPPER.readTree(file.toFile());
@@ -89,7 +79,7 @@ class EplbCommandTest {
     void shouldReachTheOptimumWithTheImprovedPolicyAndDrawTheChart() throws IOException {
         Path weights = write("w.json", "[600,560,120,120,20,10,10,10]");
         Path chart = dir.resolve("load.svg");
-        Run r = run("eplb", "--weights", weights.toString(), "--replicas", "16", "--groups", "1", "--nodes", "1",
+        CommandRun r = CommandRun.run("eplb", "--weights", weights.toString(), "--replicas", "16", "--groups", "1", "--nodes", "1",
                 "--gpus", "8", "--policy", "improved", "--chart", chart.toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
         double max = 0;
@@ -105,7 +95,7 @@ class EplbCommandTest {
     @Test
     void shouldPrintATextSummaryOfOnePlan() throws IOException {
         Path weights = write("w.json", "[[600,560,120,120,20,10,10,10]]");
-        Run r = run("eplb", "--weights", weights.toString(), "--replicas", "16", "--groups", "1", "--nodes", "1",
+        CommandRun r = CommandRun.run("eplb", "--weights", weights.toString(), "--replicas", "16", "--groups", "1", "--nodes", "1",
                 "--gpus", "8");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("232.00"), r.out()); // the reference's heaviest GPU, worked out in core's tests
@@ -118,8 +108,8 @@ class EplbCommandTest {
         String[] args = {"eplb", "--simulate", "30", "--experts", "32", "--layers", "2", "--replicas", "40",
                 "--groups", "4", "--nodes", "2", "--gpus", "8", "--rebalance-every", "10", "--seed", "9",
                 "--format", "json"};
-        Run a = run(args);
-        Run b = run(args);
+        CommandRun a = CommandRun.run(args);
+        CommandRun b = CommandRun.run(args);
         assertEquals(0, a.exit(), a.err());
         assertEquals(a.out(), b.out());
         JsonNode sim = onlyJson(a.out());
@@ -131,24 +121,24 @@ class EplbCommandTest {
     @Test
     void shouldRejectBadInputWithOneLineAndExitCode2() throws IOException {
         Path readme = write("readme.json", README_CASE);
-        assertBadInput(run("eplb", "--cases", readme.toString(), "--weights", readme.toString()),
+        assertBadInput(CommandRun.run("eplb", "--cases", readme.toString(), "--weights", readme.toString()),
                 "must be exactly one of --cases FILE, --weights FILE or --simulate STEPS");
-        assertBadInput(run("eplb", "--cases", dir.resolve("missing.json").toString()), "must be a readable file");
-        assertBadInput(run("eplb", "--cases", readme.toString(), "--no-duplicate-on-gpu"), "needs --policy improved");
-        assertBadInput(run("eplb", "--weights", write("nan.json", "[[1, \"NaN\"]]").toString(), "--replicas", "2",
+        assertBadInput(CommandRun.run("eplb", "--cases", dir.resolve("missing.json").toString()), "must be a readable file");
+        assertBadInput(CommandRun.run("eplb", "--cases", readme.toString(), "--no-duplicate-on-gpu"), "needs --policy improved");
+        assertBadInput(CommandRun.run("eplb", "--weights", write("nan.json", "[[1, \"NaN\"]]").toString(), "--replicas", "2",
                 "--groups", "1", "--nodes", "1", "--gpus", "1"), "load of layer 0 expert 1 (NaN) must be finite and >= 0");
-        assertBadInput(run("eplb", "--weights", write("nan-token.json", "[[1, NaN]]").toString(), "--replicas", "2",
+        assertBadInput(CommandRun.run("eplb", "--weights", write("nan-token.json", "[[1, NaN]]").toString(), "--replicas", "2",
                 "--groups", "1", "--nodes", "1", "--gpus", "1"), "load of layer 0 expert 1 (NaN) must be finite and >= 0");
         Path broken = write("broken.json", "[[1, 2,");
-        assertBadInput(run("eplb", "--weights", broken.toString(), "--replicas", "2", "--groups", "1", "--nodes", "1",
+        assertBadInput(CommandRun.run("eplb", "--weights", broken.toString(), "--replicas", "2", "--groups", "1", "--nodes", "1",
                 "--gpus", "1"), broken + " is not valid JSON at line 1 column 8");
-        assertBadInput(run("eplb", "--weights", write("ragged.json", "[[1,2],[3]]").toString(), "--replicas", "2",
+        assertBadInput(CommandRun.run("eplb", "--weights", write("ragged.json", "[[1,2],[3]]").toString(), "--replicas", "2",
                 "--groups", "1", "--nodes", "1", "--gpus", "1"), "ragged");
-        assertBadInput(run("eplb", "--weights", readme.toString(), "--replicas", "5", "--groups", "1", "--nodes", "1",
+        assertBadInput(CommandRun.run("eplb", "--weights", readme.toString(), "--replicas", "5", "--groups", "1", "--nodes", "1",
                 "--gpus", "2"), "replicas (5) must be a multiple of gpus (2)");
-        assertBadInput(run("eplb", "--weights", write("w.json", "[1,2,3]").toString(), "--replicas", "4",
+        assertBadInput(CommandRun.run("eplb", "--weights", write("w.json", "[1,2,3]").toString(), "--replicas", "4",
                 "--groups", "1", "--nodes", "1", "--gpus", "2", "--chart", "out.pdf"), "must end in .svg or .png");
-        assertBadInput(run("eplb", "--cases", write("bad.json", "[{\"weight\":[[1,2]],\"num_replicas\":1,"
+        assertBadInput(CommandRun.run("eplb", "--cases", write("bad.json", "[{\"weight\":[[1,2]],\"num_replicas\":1,"
                 + "\"num_groups\":1,\"num_nodes\":1,\"num_gpus\":1}]").toString()), "replicas (1) must be >= experts (2)");
     }
 
@@ -158,12 +148,12 @@ class EplbCommandTest {
         Path file = write("two.json", "[{\"weight\":[[1,2,3,4]],\"num_replicas\":4,\"num_groups\":1,\"num_nodes\":1,"
                 + "\"num_gpus\":2},{\"weight\":[[1,2]],\"num_replicas\":6,\"num_groups\":1,\"num_nodes\":1,"
                 + "\"num_gpus\":2}]");
-        Run r = run("eplb", "--cases", file.toString(), "--policy", "improved", "--no-duplicate-on-gpu", "--format", "json");
+        CommandRun r = CommandRun.run("eplb", "--cases", file.toString(), "--policy", "improved", "--no-duplicate-on-gpu", "--format", "json");
         assertBadInput(r, "case 1: experts per node (2) must be >= replicas per GPU (3)");
         assertEquals("", r.out());
     }
 
-    private static void assertBadInput(Run r, String message) {
+    private static void assertBadInput(CommandRun r, String message) {
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());

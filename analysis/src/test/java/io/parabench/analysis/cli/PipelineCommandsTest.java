@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,51 +14,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PipelineCommandsTest {
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Parabench.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void scheduleJsonShouldHaveExactlyTheReferenceShape() throws Exception {
-        Run r = run("schedule", "--kind", "dualpipe", "--ranks", "2", "--chunks", "4", "--format", "json");
-        assertEquals(0, r.exit, r.err);
+        CommandRun r = CommandRun.run("schedule", "--kind", "dualpipe", "--ranks", "2", "--chunks", "4", "--format", "json");
+        assertEquals(0, r.exit(), r.err());
         assertEquals("{\"kind\":\"dualpipe\",\"ranks\":2,\"chunks\":4,\"ops\":[[\"F0:0\",\"F1:0\",\"F0:1\",\"B1:0\","
                 + "\"F1:1&B0:0\",\"B1:1\",\"b0:1\",\"W0:1\"],[\"F1:0\",\"F0:0\",\"F1:1\",\"B0:0\",\"F0:1&B1:0\",\"B0:1\","
-                + "\"b1:1\",\"W1:1\"]]}", r.out.strip());
+                + "\"b1:1\",\"W1:1\"]]}", r.out().strip());
     }
 
     @Test
     void oddRanksForDualPipeShouldBeOneLineAndExitTwo() {
-        Run r = run("schedule", "--kind", "dualpipe", "--ranks", "3", "--chunks", "20");
-        assertEquals(2, r.exit);
-        assertEquals("", r.out);
+        CommandRun r = CommandRun.run("schedule", "--kind", "dualpipe", "--ranks", "3", "--chunks", "20");
+        assertEquals(2, r.exit());
+        assertEquals("", r.out());
         assertEquals("parabench schedule: ranks (3) must be even for dualpipe (rank r pairs with rank P-1-r)",
-                r.err.strip());
+                r.err().strip());
     }
 
     @Test
     void unknownKindAndMissingOptionShouldExitTwo() {
-        assertEquals(2, run("schedule", "--kind", "pipedream", "--ranks", "4", "--chunks", "8").exit);
-        Run missing = run("simulate", "--kind", "1f1b", "--ranks", "4");
-        assertEquals(2, missing.exit);
-        assertTrue(missing.err.contains("--chunks"), missing.err);
+        assertEquals(2, CommandRun.run("schedule", "--kind", "pipedream", "--ranks", "4", "--chunks", "8").exit());
+        CommandRun missing = CommandRun.run("simulate", "--kind", "1f1b", "--ranks", "4");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("--chunks"), missing.err());
     }
 
     @Test
     void simulateJsonShouldCarryReadmeFigures(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("dp.json");
         Path chart = dir.resolve("dp.svg");
-        Run r = run("simulate", "--kind", "dualpipe", "--ranks", "8", "--chunks", "20", "--f", "1", "--b", "2",
+        CommandRun r = CommandRun.run("simulate", "--kind", "dualpipe", "--ranks", "8", "--chunks", "20", "--f", "1", "--b", "2",
                 "--w", "1", "--fb", "3", "--p2p", "0", "--format", "json", "--trace", trace.toString(),
                 "--chart", chart.toString());
-        assertEquals(0, r.exit, r.err);
-        JsonNode json = new ObjectMapper().readTree(r.out);
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(66.0, json.get("makespan").asDouble());
         assertEquals(8, json.get("ranks").size());
         for (JsonNode rank : json.get("ranks")) {
@@ -77,10 +67,10 @@ class PipelineCommandsTest {
     @Test
     void badChartExtensionShouldFailBeforeWritingAnything(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.json");
-        Run r = run("simulate", "--kind", "1f1b", "--ranks", "2", "--chunks", "2", "--trace", trace.toString(),
+        CommandRun r = CommandRun.run("simulate", "--kind", "1f1b", "--ranks", "2", "--chunks", "2", "--trace", trace.toString(),
                 "--chart", dir.resolve("c.gif").toString());
-        assertEquals(2, r.exit);
-        assertTrue(r.err.contains("--chart (") && r.err.contains("must end in .svg or .png"), r.err);
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--chart (") && r.err().contains("must end in .svg or .png"), r.err());
         assertFalse(Files.exists(trace), "nothing is half-written");
     }
 }

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,15 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TraceStatsCommandTest {
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Parabench.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static final String ONE_KERNEL = "{\"deviceProperties\":[{\"id\":3,\"name\":\"g\",\"numSms\":10}],"
             + "\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":3,\"tid\":7,\"ts\":10,\"dur\":5,"
@@ -36,7 +26,7 @@ class TraceStatsCommandTest {
     void shouldPrintTheIssuesJsonKeysPerDevice(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("t.json");
         Files.writeString(file, ONE_KERNEL);
-        Run r = run("trace-stats", file.toString(), "--format", "json");
+        CommandRun r = CommandRun.run("trace-stats", file.toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         List<String> keys = new ArrayList<>();
@@ -53,7 +43,7 @@ class TraceStatsCommandTest {
     @Test
     void shouldPrintPipelineBubblesForTheGpuTraces() throws IOException {
         Path dir = SharedData.require("gpu-traces/1f1b");
-        Run r = run("trace-stats", dir.toString(), "--format", "json", "--step", "sim:STEP");
+        CommandRun r = CommandRun.run("trace-stats", dir.toString(), "--format", "json", "--step", "sim:STEP");
         assertEquals(0, r.exit(), r.err());
         JsonNode pipeline = new ObjectMapper().readTree(r.out()).get("pipeline");
         // README: step window 383.98 ms, bubbles 56.92 / 57.12 / 57.09 / 55.43 ms, rate 0.148
@@ -72,7 +62,7 @@ class TraceStatsCommandTest {
     void shouldPrintTextByDefault(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("t.json");
         Files.writeString(file, ONE_KERNEL);
-        Run r = run("trace-stats", file.toString());
+        CommandRun r = CommandRun.run("trace-stats", file.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("device 3 (g, 10 SMs)"), r.out());
         assertTrue(r.out().contains("comm_overlap_ratio   n/a"), r.out());
@@ -85,10 +75,10 @@ class TraceStatsCommandTest {
             gz.write("{\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"aten::mm\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":2}]}"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        Run text = run("trace-stats", file.toString());
+        CommandRun text = CommandRun.run("trace-stats", file.toString());
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().startsWith("no GPU events"), text.out());
-        Run json = run("trace-stats", file.toString(), "--format", "json");
+        CommandRun json = CommandRun.run("trace-stats", file.toString(), "--format", "json");
         assertEquals("{ }", json.out().strip());
     }
 
@@ -96,7 +86,7 @@ class TraceStatsCommandTest {
     void shouldExitWithTwoOnATruncatedTrace(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("cut.json");
         Files.writeString(file, ONE_KERNEL.substring(0, 90));
-        Run r = run("trace-stats", file.toString());
+        CommandRun r = CommandRun.run("trace-stats", file.toString());
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
         assertEquals("", r.out());
         assertTrue(r.err().contains("byte offset 90"), r.err());
@@ -107,21 +97,21 @@ class TraceStatsCommandTest {
     void shouldExitWithTwoOnAWrongTopLevelType(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("list.json");
         Files.writeString(file, "\"not a trace\"");
-        Run r = run("trace-stats", file.toString());
+        CommandRun r = CommandRun.run("trace-stats", file.toString());
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("its top level is a string"), r.err());
     }
 
     @Test
     void shouldExitWithTwoOnADirectoryWithoutTraces(@TempDir Path dir) {
-        Run r = run("trace-stats", dir.toString());
+        CommandRun r = CommandRun.run("trace-stats", dir.toString());
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("must contain at least one *.json or *.json.gz trace file"), r.err());
     }
 
     @Test
     void shouldExitWithTwoOnABadPatternBeforeReading(@TempDir Path dir) {
-        Run r = run("trace-stats", dir.resolve("absent.json").toString(), "--comm-pattern", "[");
+        CommandRun r = CommandRun.run("trace-stats", dir.resolve("absent.json").toString(), "--comm-pattern", "[");
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("--comm-pattern ([) must be a valid Java regex"), r.err());
     }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,23 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Parabench.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void dualPipeStepMatchesTheReferenceAndWritesOneTracePerRank(@TempDir Path dir) throws Exception {
         Path traces = dir.resolve("traces");
-        Run r = run("train", "--kind", "dualpipe", "--ranks", "4", "--chunks", "8", "--width", "16", "--hidden", "32",
+        CommandRun r = CommandRun.run("train", "--kind", "dualpipe", "--ranks", "4", "--chunks", "8", "--width", "16", "--hidden", "32",
                 "--tokens", "8", "--trace", traces.toString(), "--format", "json");
-        assertEquals(0, r.exit, r.err);
-        JsonNode json = new ObjectMapper().readTree(r.out);
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("dualpipe", json.get("kind").asText());
         assertEquals(8, json.get("micro_batches").asInt());
         assertEquals(4, json.get("model_stages").asInt(), "each direction runs the 4 stages of one model");
@@ -57,26 +47,26 @@ class TrainCommandTest {
     /** Title, loss check, step time and column header, then one line per rank. */
     @Test
     void textNamesTheCheckAndEveryRank() {
-        Run r = run("train", "--kind", "zb1p", "--ranks", "2", "--chunks", "3", "--width", "8", "--hidden", "16");
-        assertEquals(0, r.exit, r.err);
-        assertTrue(r.out.contains("max |grad - reference| 0"), r.out);
-        assertTrue(r.out.contains("virtual step time"), r.out);
-        assertEquals(4 + 2, r.out.strip().split("\n").length, r.out);
+        CommandRun r = CommandRun.run("train", "--kind", "zb1p", "--ranks", "2", "--chunks", "3", "--width", "8", "--hidden", "16");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("max |grad - reference| 0"), r.out());
+        assertTrue(r.out().contains("virtual step time"), r.out());
+        assertEquals(4 + 2, r.out().strip().split("\n").length, r.out());
     }
 
     @Test
     void badSizesAreOneLineAndExitTwo() {
-        Run r = run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--width", "0");
-        assertEquals(2, r.exit);
-        assertFalse(r.err.isBlank());
-        assertEquals("parabench train: --width (0) must be in 1..1024", r.err.strip());
-        Run big = run("train", "--kind", "1f1b", "--ranks", "64", "--chunks", "1024");
-        assertEquals(2, big.exit);
+        CommandRun r = CommandRun.run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--width", "0");
+        assertEquals(2, r.exit());
+        assertFalse(r.err().isBlank());
+        assertEquals("parabench train: --width (0) must be in 1..1024", r.err().strip());
+        CommandRun big = CommandRun.run("train", "--kind", "1f1b", "--ranks", "64", "--chunks", "1024");
+        assertEquals(2, big.exit());
         assertEquals("parabench train: --chunks (1024) x model stages (64) x 8 x width x hidden (8589934592 bytes of"
                 + " per-micro-batch gradients) must be at most 1073741824; lower --chunks, --ranks, --width or --hidden",
-                big.err.strip());
-        Run device = run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--device", "a100");
-        assertEquals(2, device.exit);
-        assertEquals("parabench train: device preset (a100) must be one of h800, h100, h200, host", device.err.strip());
+                big.err().strip());
+        CommandRun device = CommandRun.run("train", "--kind", "1f1b", "--ranks", "2", "--chunks", "4", "--device", "a100");
+        assertEquals(2, device.exit());
+        assertEquals("parabench train: device preset (a100) must be one of h800, h100, h200, host", device.err().strip());
     }
 }
