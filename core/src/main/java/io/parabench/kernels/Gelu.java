@@ -2,7 +2,8 @@ package io.parabench.kernels;
 
 /**
  * Constants and the erf approximation shared by both GELU twins, so both evaluate the same
- * formula in the same order and differ only in how {@code exp}/{@code tanh} are rounded.
+ * formula in the same order; {@code exp} and {@code tanh} come from {@link ExpMath}, which the
+ * vector twin repeats lane by lane, so the twins agree bit for bit.
  */
 final class Gelu {
     /** √(2/π), the tanh form's scale. */
@@ -40,7 +41,7 @@ final class Gelu {
     /** GELU, tanh form, of one value; the vector twin's tail and the scalar twin share it. */
     static float tanhForm(float v) {
         float u = SQRT_2_OVER_PI * Math.fma(CUBIC * v, v * v, v);
-        float t = (float) Math.tanh(u);
+        float t = ExpMath.tanh(u);
         return 0.5f * v * (1f + t);
     }
 
@@ -48,7 +49,7 @@ final class Gelu {
     static float tanhFormGrad(float v) {
         float v2 = v * v;
         float u = SQRT_2_OVER_PI * Math.fma(CUBIC * v, v2, v);
-        float t = (float) Math.tanh(u);
+        float t = ExpMath.tanh(u);
         float du = SQRT_2_OVER_PI * Math.fma(CUBIC3, v2, 1f);
         float half = 0.5f * (1f + t);
         return Math.fma(0.5f * v * Math.fma(-t, t, 1f), du, half);
@@ -57,14 +58,14 @@ final class Gelu {
     /** Exact (erf) GELU of one value. */
     static float erfForm(float v) {
         float z = v * INV_SQRT2;
-        float erf = Math.copySign(erfAbs(z, (float) Math.exp(-(z * z))), z);
+        float erf = Math.copySign(erfAbs(z, ExpMath.exp(-(z * z))), z);
         return 0.5f * v * (1f + erf);
     }
 
     /** Derivative of the erf form at {@code v}: Φ(v) + v·φ(v). */
     static float erfFormGrad(float v) {
         float z = v * INV_SQRT2;
-        float g = (float) Math.exp(-(z * z)); // e^(-v²/2), shared by erf and the density
+        float g = ExpMath.exp(-(z * z)); // e^(-v²/2), shared by erf and the density
         float cdf = 0.5f * (1f + Math.copySign(erfAbs(z, g), z));
         return Math.fma(v * INV_SQRT_2PI, g, cdf);
     }

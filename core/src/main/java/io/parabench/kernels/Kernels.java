@@ -36,23 +36,22 @@ public interface Kernels {
     void fma(float[] a, float[] b, float[] c, float[] out, int n);
 
     /**
-     * GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. The twins
-     * share the formula and order and differ only in how tanh rounds (vector lanes vs
-     * {@link Math#tanh}): within 4 ulp of the result plus {@code 2⁻²²·max(1, |x|)} absolute, the
-     * latter where {@code 1 + tanh} cancels for large negative x.
+     * GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, tanh from
+     * {@link ExpMath} (absolute error about 1e-7). The twins share formula, order and tanh, so
+     * they agree bit for bit, and no JIT state can change the result.
      */
     void geluTanh(float[] x, float[] out, int n);
 
-    /** Gradient of {@link #geluTanh}: {@code dx[i] = dy[i] · gelu'(x[i])}; same bound as forward. */
+    /** Gradient of {@link #geluTanh}: {@code dx[i] = dy[i] · gelu'(x[i])}; the twins agree bit for bit. */
     void geluTanhBackward(float[] x, float[] dy, float[] dx, int n);
 
     /**
      * Exact GELU {@code 0.5·x·(1 + erf(x/√2))}, erf by Abramowitz &amp; Stegun 7.1.26 (absolute
-     * error ≤ 1.5e-7); same twin bound as the tanh form, exp rounding being the only difference.
+     * error ≤ 1.5e-7) with {@link ExpMath#exp}; the twins agree bit for bit.
      */
     void geluErf(float[] x, float[] out, int n);
 
-    /** Gradient of {@link #geluErf}: {@code dy · (Φ(x) + x·φ(x))}; same bound. */
+    /** Gradient of {@link #geluErf}: {@code dy · (Φ(x) + x·φ(x))}; the twins agree bit for bit. */
     void geluErfBackward(float[] x, float[] dy, float[] dx, int n);
 
     /** Sum of each row of {@code x[rows×cols]}; the vector twin sums in lanes: within {@code cols · ulp(Σ|x|)}. */
@@ -71,8 +70,9 @@ public interface Kernels {
     void mseGrad(float[] prediction, float[] target, float[] grad, int n);
 
     /**
-     * Row-wise softmax with the maximum subtracted first. The vector twin evaluates {@code exp}
-     * in lanes and sums in lanes: within {@code (4 + cols)} ulp of the scalar twin per element.
+     * Row-wise softmax with the maximum subtracted first, exp from {@link ExpMath} (the same bits
+     * in both twins). The vector twin sums in lanes: within {@code cols} ulp of the scalar twin
+     * per element.
      */
     void softmax(float[] x, int rows, int cols, float[] out);
 

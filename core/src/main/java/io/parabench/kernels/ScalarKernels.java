@@ -150,7 +150,7 @@ public final class ScalarKernels implements Kernels {
             }
             float sum = 0f;
             for (int j = 0; j < cols; j++) {
-                float e = (float) Math.exp(x[base + j] - max);
+                float e = ExpMath.exp(x[base + j] - max);
                 out[base + j] = e;
                 sum += e;
             }

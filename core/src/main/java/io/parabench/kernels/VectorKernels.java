@@ -83,7 +83,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector u = v.mul(Gelu.CUBIC).fma(v.mul(v), v).mul(Gelu.SQRT_2_OVER_PI);
-            FloatVector t = u.lanewise(VectorOperators.TANH);
+            FloatVector t = tanh(u);
             v.mul(0.5f).mul(t.add(1f)).intoArray(out, i);
         }
         for (; i < n; i++) {
@@ -99,7 +99,7 @@ final class VectorKernels implements Kernels {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector v2 = v.mul(v);
             FloatVector u = v.mul(Gelu.CUBIC).fma(v2, v).mul(Gelu.SQRT_2_OVER_PI);
-            FloatVector t = u.lanewise(VectorOperators.TANH);
+            FloatVector t = tanh(u);
             FloatVector du = v2.fma(Gelu.CUBIC3, 1f).mul(Gelu.SQRT_2_OVER_PI);
             FloatVector half = t.add(1f).mul(0.5f);
             FloatVector oneMinusT2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
@@ -118,7 +118,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector z = v.mul(Gelu.INV_SQRT2);
-            FloatVector g = z.mul(z).neg().lanewise(VectorOperators.EXP);
+            FloatVector g = exp(z.mul(z).neg());
             FloatVector erf = erf(z, g);
             v.mul(0.5f).mul(erf.add(1f)).intoArray(out, i);
         }
@@ -134,7 +134,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += V) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector z = v.mul(Gelu.INV_SQRT2);
-            FloatVector g = z.mul(z).neg().lanewise(VectorOperators.EXP);
+            FloatVector g = exp(z.mul(z).neg());
             FloatVector cdf = erf(z, g).add(1f).mul(0.5f);
             FloatVector d = v.mul(Gelu.INV_SQRT_2PI).fma(g, cdf);
             FloatVector.fromArray(S, dy, i).mul(d).intoArray(dx, i);
@@ -242,13 +242,13 @@ final class VectorKernels implements Kernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < bound; j += V) {
-                FloatVector e = FloatVector.fromArray(S, x, base + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, x, base + j).sub(max));
                 e.intoArray(out, base + j);
                 acc = acc.add(e);
             }
             float sum = acc.reduceLanes(VectorOperators.ADD);
             for (; j < cols; j++) {
-                float e = (float) Math.exp(x[base + j] - max);
+                float e = ExpMath.exp(x[base + j] - max);
                 out[base + j] = e;
                 sum += e;
             }
@@ -424,5 +424,28 @@ final class VectorKernels implements Kernels {
         IntVector bits = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 8))
                 .blend(Float.floatToRawIntBits(Float.NaN), magnitude.compare(VectorOperators.EQ, Fp8E4m3.NAN_CODE));
         return bits.or(code.and(0x80).lanewise(VectorOperators.LSHL, 24)).reinterpretAsFloats();
+    }
+
+    /** {@link ExpMath#exp} lane by lane, in the same operations and order. */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(ExpMath.LOWEST).min(ExpMath.HIGHEST);
+        FloatVector n = c.mul(ExpMath.LOG2E).add(ExpMath.ROUNDER).sub(ExpMath.ROUNDER);
+        FloatVector minusN = n.neg();
+        FloatVector r = minusN.fma(FloatVector.broadcast(S, ExpMath.LN2_HI), c);
+        r = minusN.fma(FloatVector.broadcast(S, ExpMath.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, ExpMath.C6).fma(r, FloatVector.broadcast(S, ExpMath.C5));
+        p = p.fma(r, FloatVector.broadcast(S, ExpMath.C4));
+        p = p.fma(r, FloatVector.broadcast(S, ExpMath.C3));
+        p = p.fma(r, FloatVector.broadcast(S, ExpMath.C2));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** {@link ExpMath#tanh} lane by lane. */
+    private static FloatVector tanh(FloatVector u) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.sub(FloatVector.broadcast(S, 2f).div(exp(u.mul(2f)).add(one)));
     }
 }
