@@ -23,6 +23,7 @@ final class ExpMath {
     static final float LOG2E = 1.44269504088896341f;
     /** 1.5 · 2²³: adding and subtracting it rounds a float of magnitude below 2²² to an integer. */
     static final float ROUNDER = 12582912f;
+    static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
     static final float C2 = 1f / 2;
@@ -36,7 +37,8 @@ final class ExpMath {
 
     static float exp(float x) {
         float c = Math.min(Math.max(x, LOWEST), HIGHEST);
-        float n = (c * LOG2E + ROUNDER) - ROUNDER;
+        float shifted = c * LOG2E + ROUNDER;
+        float n = shifted - ROUNDER;
         float r = Math.fma(-n, LN2_HI, c);
         r = Math.fma(-n, LN2_LO, r);
         float p = Math.fma(C6, r, C5);
@@ -45,7 +47,8 @@ final class ExpMath {
         p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
         p = Math.fma(p, r, 1f);
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+        // n is also the low mantissa bits of `shifted` (its ulp is 1): 2ⁿ without a conversion
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - ROUNDER_BITS + 127) << 23);
     }
 
     static float tanh(float u) {

@@ -429,7 +429,8 @@ final class VectorKernels implements Kernels {
     /** {@link ExpMath#exp} lane by lane, in the same operations and order. */
     private static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(ExpMath.LOWEST).min(ExpMath.HIGHEST);
-        FloatVector n = c.mul(ExpMath.LOG2E).add(ExpMath.ROUNDER).sub(ExpMath.ROUNDER);
+        FloatVector shifted = c.mul(ExpMath.LOG2E).add(ExpMath.ROUNDER);
+        FloatVector n = shifted.sub(ExpMath.ROUNDER);
         FloatVector minusN = n.neg();
         FloatVector r = minusN.fma(FloatVector.broadcast(S, ExpMath.LN2_HI), c);
         r = minusN.fma(FloatVector.broadcast(S, ExpMath.LN2_LO), r);
@@ -439,7 +440,9 @@ final class VectorKernels implements Kernels {
         p = p.fma(r, FloatVector.broadcast(S, ExpMath.C2));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        // n sits in the low mantissa bits of `shifted`: reinterpreting avoids a float-to-int
+        // conversion, which is not intrinsified for every vector width on JDK 17
+        IntVector bits = shifted.reinterpretAsInts().sub(ExpMath.ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 
