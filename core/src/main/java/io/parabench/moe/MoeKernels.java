@@ -1,0 +1,82 @@
+package io.parabench.moe;
+
+import io.parabench.gpu.Device;
+import io.parabench.gpu.KernelCost;
+import io.parabench.gpu.Launch;
+import io.parabench.gpu.Stream;
+import io.parabench.gpu.Tensor;
+import io.parabench.kernels.GemmLayout;
+import io.parabench.kernels.KernelProvider;
+
+/**
+ * The MoE work that the expert-parallel run and the reference share, so both compute every row
+ * with the same kernels in the same order: gating, one expert's MLP, and the weighted combine.
+ */
+final class MoeKernels {
+    private MoeKernels() {
+    }
+
+    /** A gate's decision for each row: {@code experts[row·k + rank]} and its probability. */
+    record Routing(int[] experts, float[] weights) {
+    }
+
+    /** Copies host weights into a new device tensor (weights are resident: no transfer is timed). */
+    static Tensor upload(Device device, String name, int rows, int cols, float[] values) {
+        Tensor t = device.allocate(name, rows, cols);
+        System.arraycopy(values, 0, t.data(), 0, values.length);
+        return t;
+    }
+
+    /** Router GEMM, softmax over the experts and top-k, on {@code stream}. */
+    static Routing route(Stream stream, MoeLayer layer, Tensor x, Tensor router) {
+        Device device = stream.device();
+        int rows = x.rows();
+        int experts = layer.experts();
+        int k = layer.topK();
+        Tensor logits = device.allocate("gate_logits", rows, experts);
+        Tensor probs = device.allocate("gate_probs", rows, experts);
+        stream.gemm(GemmLayout.FORWARD, x, router, logits, false);
+        stream.softmax(logits, probs);
+        int[] chosen = new int[rows * k];
+        float[] weights = new float[rows * k];
+        // a compare per score and one write per choice; small next to the GEMM
+        stream.launch("moe_topk", KernelCost.fp32((long) rows * experts * k, probs.bytes() + 8L * rows * k),
+                () -> KernelProvider.get().topK(probs.data(), rows, experts, k, chosen, weights));
+        device.free(logits);
+        device.free(probs);
+        return new Routing(chosen, weights);
+    }
+
+    /**
+     * One expert on the rows of {@code x} (n×width): {@code y = gelu(x·upᵀ)·downᵀ}, inside a
+     * {@code moe_expert_<e>} annotation; returns that annotation's span.
+     */
+    static Launch expert(Stream stream, int expert, Tensor x, Tensor up, Tensor down, Tensor y) {
+        Device device = stream.device();
+        return stream.annotate("moe_expert_" + expert, () -> {
+            Tensor h = device.allocate("expert_hidden", x.rows(), up.rows());
+            Tensor a = device.allocate("expert_act", x.rows(), up.rows());
+            stream.gemm(GemmLayout.FORWARD, x, up, h, false);
+            stream.geluTanh(h, a);
+            stream.gemm(GemmLayout.FORWARD, a, down, y, false);
+            device.free(h);
+            device.free(a);
+        });
+    }
+
+    /**
+     * {@code out[outRow] = Σ_r weight[r] · source[r][row[r]]}, summed in rank order from 0 so the
+     * bits do not depend on where the expert rows were computed.
+     */
+    static void weightedSum(float[] out, int outRow, int width, float[] weights, int weightOffset,
+                            float[][] sources, int[] sourceRows, int k) {
+        int o = outRow * width;
+        for (int j = 0; j < width; j++) {
+            float acc = 0f;
+            for (int r = 0; r < k; r++) {
+                acc += weights[weightOffset + r] * sources[r][sourceRows[r] * width + j];
+            }
+            out[o + j] = acc;
+        }
+    }
+}
