@@ -34,8 +34,9 @@ import java.util.List;
  * share its rows evenly, which is the assumption EPLB balances on.
  *
  * <p><b>Cost.</b> A dispatch or combine kernel moves {@code rows × width × 4} bytes over NVLink,
- * or the network when any peer of that kernel is on another node; the experts' GEMMs and GELU
- * come from the roofline like any kernel. Rows within a slot's buffer are ordered by (source GPU,
+ * or the network when any peer of that kernel is on another node; a GPU's local experts run as one
+ * grouped launch per step (see {@code MoeKernels.groupedExperts}), timed by the roofline like any
+ * kernel. Rows within a slot's buffer are ordered by (source GPU,
  * token, rank), and the combine sums a token's k expert outputs in rank order, so the output is
  * bit-identical to {@link ReferenceMoe}.
  */
@@ -190,16 +191,30 @@ public final class ExpertParallelLayer {
                 for (Event e : dispatched[c]) {
                     compute[g].waitFor(e);
                 }
+                List<Integer> active = new ArrayList<>();
                 for (int s = g * perSlot; s < (g + 1) * perSlot; s++) {
-                    if (slotRows[c][s] == 0) {
-                        continue;
+                    if (slotRows[c][s] > 0) {
+                        active.add(s);
+                        gpuRows[g] += slotRows[c][s];
+                        rowsPerSlot[s] += slotRows[c][s];
                     }
-                    Launch span = MoeKernels.expert(compute[g], placement.expertAt(0, s), received[c][s], up[s],
-                            down[s], expertOut[c][s]);
+                }
+                if (!active.isEmpty()) {
+                    int n = active.size();
+                    Tensor[] in = new Tensor[n];
+                    Tensor[] w1 = new Tensor[n];
+                    Tensor[] w2 = new Tensor[n];
+                    Tensor[] y = new Tensor[n];
+                    for (int i = 0; i < n; i++) {
+                        int s = active.get(i);
+                        in[i] = received[c][s];
+                        w1[i] = up[s];
+                        w2[i] = down[s];
+                        y[i] = expertOut[c][s];
+                    }
+                    Launch span = MoeKernels.groupedExperts(compute[g], pool, in, w1, w2, y);
                     expertLaunches.get(g).add(span);
                     busy[g] += span.durationNs();
-                    gpuRows[g] += slotRows[c][s];
-                    rowsPerSlot[s] += slotRows[c][s];
                 }
                 computed[g] = compute[g].record();
             }

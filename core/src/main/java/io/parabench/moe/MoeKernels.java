@@ -6,6 +6,8 @@ import io.parabench.gpu.Launch;
 import io.parabench.gpu.Stream;
 import io.parabench.gpu.Tensor;
 import io.parabench.kernels.GemmLayout;
+import io.parabench.kernels.HostPool;
+import io.parabench.kernels.Kernels;
 import io.parabench.kernels.KernelProvider;
 
 /**
@@ -61,6 +63,61 @@ final class MoeKernels {
             stream.gemm(GemmLayout.FORWARD, a, down, y, false);
             device.free(h);
             device.free(a);
+        });
+    }
+
+    /**
+     * A GPU's local experts as one grouped launch per step, as DeepSeek runs them (DeepGEMM's
+     * grouped GEMM): {@code moe_grouped_gemm_up}, {@code moe_grouped_gelu},
+     * {@code moe_grouped_gemm_down}, each covering every group, inside one {@code moe_experts}
+     * annotation whose span is returned. Group {@code i} computes
+     * {@code y[i] = gelu(x[i]·up[i]ᵀ)·down[i]ᵀ} with the same kernels, row for row, as
+     * {@link #expert}. One launch per step, not per expert: launch overheads would otherwise
+     * punish a placement for holding more (smaller) slots.
+     */
+    static Launch groupedExperts(Stream stream, HostPool pool, Tensor[] x, Tensor[] up, Tensor[] down, Tensor[] y) {
+        Device device = stream.device();
+        int groups = x.length;
+        return stream.annotate("moe_experts", () -> {
+            Tensor[] h = new Tensor[groups];
+            Tensor[] a = new Tensor[groups];
+            long upFlops = 0;
+            long upBytes = 0;
+            long downFlops = 0;
+            long downBytes = 0;
+            long hiddenBytes = 0;
+            for (int i = 0; i < groups; i++) {
+                h[i] = device.allocate("expert_hidden", x[i].rows(), up[i].rows());
+                a[i] = device.allocate("expert_act", x[i].rows(), up[i].rows());
+                long n = x[i].rows();
+                upFlops += 2 * n * up[i].rows() * up[i].cols();
+                upBytes += x[i].bytes() + up[i].bytes() + h[i].bytes();
+                downFlops += 2 * n * down[i].rows() * down[i].cols();
+                downBytes += a[i].bytes() + down[i].bytes() + y[i].bytes();
+                hiddenBytes += h[i].bytes();
+            }
+            Kernels kernels = KernelProvider.get();
+            stream.launch("moe_grouped_gemm_up", KernelCost.fp32(upFlops, upBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    kernels.gemm(pool, GemmLayout.FORWARD, x[i].rows(), up[i].rows(), up[i].cols(), x[i].data(),
+                            up[i].data(), h[i].data(), false);
+                }
+            });
+            stream.launch("moe_grouped_gelu", KernelCost.fp32(20 * hiddenBytes / 4, 2 * hiddenBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    kernels.geluTanh(h[i].data(), a[i].data(), h[i].size());
+                }
+            });
+            stream.launch("moe_grouped_gemm_down", KernelCost.fp32(downFlops, downBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    kernels.gemm(pool, GemmLayout.FORWARD, a[i].rows(), down[i].rows(), down[i].cols(), a[i].data(),
+                            down[i].data(), y[i].data(), false);
+                }
+            });
+            for (int i = 0; i < groups; i++) {
+                device.free(h[i]);
+                device.free(a[i]);
+            }
         });
     }
 
