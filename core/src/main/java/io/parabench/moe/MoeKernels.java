@@ -15,6 +15,9 @@ import io.parabench.kernels.KernelProvider;
  * with the same kernels in the same order: gating, one expert's MLP, and the weighted combine.
  */
 final class MoeKernels {
+    private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
+    private static final float CUBIC = 0.044715f;
+
     private MoeKernels() {
     }
 
@@ -38,7 +41,8 @@ final class MoeKernels {
         Tensor logits = device.allocate("gate_logits", rows, experts);
         Tensor probs = device.allocate("gate_probs", rows, experts);
         stream.gemm(GemmLayout.FORWARD, x, router, logits, false);
-        stream.softmax(logits, probs);
+        stream.launch("moe_gate_softmax", KernelCost.fp32(5L * logits.size(), 2 * logits.bytes()),
+                () -> softmax(logits.data(), rows, experts, probs.data()));
         int[] chosen = new int[rows * k];
         float[] weights = new float[rows * k];
         // a compare per score and one write per choice; small next to the GEMM
@@ -50,29 +54,12 @@ final class MoeKernels {
     }
 
     /**
-     * One expert on the rows of {@code x} (n×width): {@code y = gelu(x·upᵀ)·downᵀ}, inside a
-     * {@code moe_expert_<e>} annotation; returns that annotation's span.
-     */
-    static Launch expert(Stream stream, int expert, Tensor x, Tensor up, Tensor down, Tensor y) {
-        Device device = stream.device();
-        return stream.annotate("moe_expert_" + expert, () -> {
-            Tensor h = device.allocate("expert_hidden", x.rows(), up.rows());
-            Tensor a = device.allocate("expert_act", x.rows(), up.rows());
-            stream.gemm(GemmLayout.FORWARD, x, up, h, false);
-            stream.geluTanh(h, a);
-            stream.gemm(GemmLayout.FORWARD, a, down, y, false);
-            device.free(h);
-            device.free(a);
-        });
-    }
-
-    /**
      * A GPU's local experts as one grouped launch per step, as DeepSeek runs them (DeepGEMM's
      * grouped GEMM): {@code moe_grouped_gemm_up}, {@code moe_grouped_gelu},
      * {@code moe_grouped_gemm_down}, each covering every group, inside one {@code moe_experts}
      * annotation whose span is returned. Group {@code i} computes
-     * {@code y[i] = gelu(x[i]·up[i]ᵀ)·down[i]ᵀ} with the same kernels, row for row, as
-     * {@link #expert}. One launch per step, not per expert: launch overheads would otherwise
+     * {@code y[i] = gelu(x[i]·up[i]ᵀ)·down[i]ᵀ} with the same kernels whatever the grouping, so a
+     * row's result does not depend on which GPU or batch computed it. One launch per step, not per expert: launch overheads would otherwise
      * punish a placement for holding more (smaller) slots.
      */
     static Launch groupedExperts(Stream stream, HostPool pool, Tensor[] x, Tensor[] up, Tensor[] down, Tensor[] y) {
@@ -105,7 +92,7 @@ final class MoeKernels {
             });
             stream.launch("moe_grouped_gelu", KernelCost.fp32(20 * hiddenBytes / 4, 2 * hiddenBytes), () -> {
                 for (int i = 0; i < groups; i++) {
-                    kernels.geluTanh(h[i].data(), a[i].data(), h[i].size());
+                    geluTanh(h[i].data(), a[i].data(), h[i].size());
                 }
             });
             stream.launch("moe_grouped_gemm_down", KernelCost.fp32(downFlops, downBytes), () -> {
@@ -119,6 +106,39 @@ final class MoeKernels {
                 device.free(a[i]);
             }
         });
+    }
+
+    /**
+     * Row-wise softmax in scalar code with {@link StrictMath#exp}. Not the shared vector kernel:
+     * the Vector API's {@code EXP} and {@code TANH} lanes round differently before and after the
+     * JIT compiles them, so the same row could give different bits early and late in a run, and
+     * the expert-parallel run could not equal the reference bit for bit.
+     */
+    static void softmax(float[] x, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[o + j]);
+            }
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = (float) StrictMath.exp(x[o + j] - max);
+                sum += out[o + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                out[o + j] /= sum;
+            }
+        }
+    }
+
+    /** GELU, tanh form, scalar with {@link StrictMath#tanh}: same bits in every JIT state (see {@link #softmax}). */
+    static void geluTanh(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float u = SQRT_2_OVER_PI * Math.fma(CUBIC * v, v * v, v);
+            out[i] = 0.5f * v * (1f + (float) StrictMath.tanh(u));
+        }
     }
 
     /**

@@ -15,10 +15,6 @@ import java.util.SplittableRandom;
  * every weight of router row {@code e}: expert 0's logit rises by about {@code skew}, the last
  * expert's not at all, so a positive skew makes low-numbered experts hot.
  *
- * <p>{@code hidden} must be a multiple of 16, so every expert's hidden activation is a whole
- * number of vector lanes: the GELU kernel then treats each element alike wherever its row lands
- * in a batch, which is what makes the expert-parallel output bit-identical to the reference.
- *
  * <p>Immutable; the weight accessors return the live arrays, which callers must not modify.
  */
 public final class MoeLayer {
@@ -32,7 +28,7 @@ public final class MoeLayer {
 
     /**
      * @param width   model width d, >= 1
-     * @param hidden  expert hidden width h, a positive multiple of 16
+     * @param hidden  expert hidden width h, >= 1
      * @param experts routed experts E, >= 2
      * @param topK    experts per token k, in 1..experts
      * @param skew    router skew, finite and >= 0 (0: no deliberate skew)
@@ -42,8 +38,8 @@ public final class MoeLayer {
         if (width < 1) {
             throw new IllegalArgumentException("width (" + width + ") must be >= 1");
         }
-        if (hidden < 16 || hidden % 16 != 0) {
-            throw new IllegalArgumentException("hidden (" + hidden + ") must be a positive multiple of 16");
+        if (hidden < 1) {
+            throw new IllegalArgumentException("hidden (" + hidden + ") must be >= 1");
         }
         if (experts < 2) {
             throw new IllegalArgumentException("experts (" + experts + ") must be >= 2");

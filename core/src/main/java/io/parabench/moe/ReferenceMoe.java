@@ -9,10 +9,10 @@ import io.parabench.kernels.HostPool;
 /**
  * The same MoE layer on one device without expert parallelism: every GPU's tokens stacked into
  * one batch, gated at once, each expert run once on all rows that chose it (in token, rank
- * order), and the k outputs of a token summed in rank order. The expert-parallel run must give
+ * order; all experts in one grouped launch), and the k outputs of a token summed in rank order. The expert-parallel run must give
  * the same bits: the GEMM computes each element as one FMA chain whatever the batch, the softmax,
- * top-k and combine work row by row, and the GELU treats every element alike because the hidden
- * width is a whole number of vector lanes (see {@link MoeLayer}).
+ * top-k and combine work row by row, and the gate's softmax and the GELU are scalar
+ * {@link StrictMath} code, whose bits do not depend on the JIT (the Vector API's exp/tanh lanes do).
  */
 public final class ReferenceMoe {
     private ReferenceMoe() {
@@ -49,23 +49,19 @@ public final class ReferenceMoe {
             rowInExpert[i] = count[routing.experts()[i]]++;
         }
         Tensor[] expertOut = new Tensor[layer.experts()];
+        Tensor[] in = new Tensor[layer.experts()];
+        Tensor[] up = new Tensor[layer.experts()];
+        Tensor[] down = new Tensor[layer.experts()];
         for (int e = 0; e < layer.experts(); e++) {
-            Tensor in = device.allocate("expert_in", count[e], width);
+            in[e] = device.allocate("expert_in", count[e], width);
             expertOut[e] = device.allocate("expert_out", count[e], width);
-            for (int i = 0; i < rows * k; i++) {
-                if (routing.experts()[i] == e) {
-                    System.arraycopy(x.data(), (i / k) * width, in.data(), rowInExpert[i] * width, width);
-                }
-            }
-            if (count[e] > 0) {
-                Tensor up = MoeKernels.upload(device, "expert_up", layer.hidden(), width, layer.up(e));
-                Tensor down = MoeKernels.upload(device, "expert_down", width, layer.hidden(), layer.down(e));
-                MoeKernels.expert(stream, e, in, up, down, expertOut[e]);
-                device.free(up);
-                device.free(down);
-            }
-            device.free(in);
+            up[e] = MoeKernels.upload(device, "expert_up", layer.hidden(), width, layer.up(e));
+            down[e] = MoeKernels.upload(device, "expert_down", width, layer.hidden(), layer.down(e));
         }
+        for (int i = 0; i < rows * k; i++) {
+            System.arraycopy(x.data(), (i / k) * width, in[routing.experts()[i]].data(), rowInExpert[i] * width, width);
+        }
+        MoeKernels.groupedExperts(stream, pool, in, up, down, expertOut);
 
         float[][] out = new float[ranks][perGpu * width];
         float[][] sources = new float[k][];

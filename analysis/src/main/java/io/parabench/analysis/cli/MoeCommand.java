@@ -70,7 +70,7 @@ final class MoeCommand implements Callable<Integer> {
     int width;
 
     @Option(names = "--hidden", defaultValue = "128", paramLabel = "H",
-            description = "expert hidden width, a multiple of 16 (default: ${DEFAULT-VALUE})")
+            description = "expert hidden width (default: ${DEFAULT-VALUE})")
     int hidden;
 
     @Option(names = "--comm-sms", defaultValue = "20", paramLabel = "N",
@@ -113,7 +113,7 @@ final class MoeCommand implements Callable<Integer> {
         requireRange("--experts", experts, 2, 256);
         requireRange("--tokens", tokens, 1, 4096);
         requireRange("--width", width, 1, MAX_DIMENSION);
-        requireRange("--hidden", hidden, 16, MAX_DIMENSION);
+        requireRange("--hidden", hidden, 1, MAX_DIMENSION);
         requireRange("--threads", threads, 1, 64);
         if (!policy.equals("reference") && !policy.equals("none")) {
             throw new IllegalArgumentException("--policy (" + policy + ") must be reference or none");
