@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 BenchReportCommand.class,
                 CalibrateCommand.class,
                 TrainCommand.class,
+                MoeCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files). */

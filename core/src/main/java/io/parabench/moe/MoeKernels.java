@@ -1,0 +1,159 @@
+package io.parabench.moe;
+
+import io.parabench.gpu.Device;
+import io.parabench.gpu.KernelCost;
+import io.parabench.gpu.Launch;
+import io.parabench.gpu.Stream;
+import io.parabench.gpu.Tensor;
+import io.parabench.kernels.GemmLayout;
+import io.parabench.kernels.HostPool;
+import io.parabench.kernels.Kernels;
+import io.parabench.kernels.KernelProvider;
+
+/**
+ * The MoE work that the expert-parallel run and the reference share, so both compute every row
+ * with the same kernels in the same order: gating, one expert's MLP, and the weighted combine.
+ */
+final class MoeKernels {
+    private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
+    private static final float CUBIC = 0.044715f;
+
+    private MoeKernels() {
+    }
+
+    /** A gate's decision for each row: {@code experts[row·k + rank]} and its probability. */
+    record Routing(int[] experts, float[] weights) {
+    }
+
+    /** Copies host weights into a new device tensor (weights are resident: no transfer is timed). */
+    static Tensor upload(Device device, String name, int rows, int cols, float[] values) {
+        Tensor t = device.allocate(name, rows, cols);
+        System.arraycopy(values, 0, t.data(), 0, values.length);
+        return t;
+    }
+
+    /** Router GEMM, softmax over the experts and top-k, on {@code stream}. */
+    static Routing route(Stream stream, MoeLayer layer, Tensor x, Tensor router) {
+        Device device = stream.device();
+        int rows = x.rows();
+        int experts = layer.experts();
+        int k = layer.topK();
+        Tensor logits = device.allocate("gate_logits", rows, experts);
+        Tensor probs = device.allocate("gate_probs", rows, experts);
+        stream.gemm(GemmLayout.FORWARD, x, router, logits, false);
+        stream.launch("moe_gate_softmax", KernelCost.fp32(5L * logits.size(), 2 * logits.bytes()),
+                () -> softmax(logits.data(), rows, experts, probs.data()));
+        int[] chosen = new int[rows * k];
+        float[] weights = new float[rows * k];
+        // a compare per score and one write per choice; small next to the GEMM
+        stream.launch("moe_topk", KernelCost.fp32((long) rows * experts * k, probs.bytes() + 8L * rows * k),
+                () -> KernelProvider.get().topK(probs.data(), rows, experts, k, chosen, weights));
+        device.free(logits);
+        device.free(probs);
+        return new Routing(chosen, weights);
+    }
+
+    /**
+     * A GPU's local experts as one grouped launch per step, as DeepSeek runs them (DeepGEMM's
+     * grouped GEMM): {@code moe_grouped_gemm_up}, {@code moe_grouped_gelu},
+     * {@code moe_grouped_gemm_down}, each covering every group, inside one {@code moe_experts}
+     * annotation whose span is returned. Group {@code i} computes
+     * {@code y[i] = gelu(x[i]·up[i]ᵀ)·down[i]ᵀ} with the same kernels whatever the grouping, so a
+     * row's result does not depend on which GPU or batch computed it. One launch per step, not per expert: launch overheads would otherwise
+     * punish a placement for holding more (smaller) slots.
+     */
+    static Launch groupedExperts(Stream stream, HostPool pool, Tensor[] x, Tensor[] up, Tensor[] down, Tensor[] y) {
+        Device device = stream.device();
+        int groups = x.length;
+        return stream.annotate("moe_experts", () -> {
+            Tensor[] h = new Tensor[groups];
+            Tensor[] a = new Tensor[groups];
+            long upFlops = 0;
+            long upBytes = 0;
+            long downFlops = 0;
+            long downBytes = 0;
+            long hiddenBytes = 0;
+            for (int i = 0; i < groups; i++) {
+                h[i] = device.allocate("expert_hidden", x[i].rows(), up[i].rows());
+                a[i] = device.allocate("expert_act", x[i].rows(), up[i].rows());
+                long n = x[i].rows();
+                upFlops += 2 * n * up[i].rows() * up[i].cols();
+                upBytes += x[i].bytes() + up[i].bytes() + h[i].bytes();
+                downFlops += 2 * n * down[i].rows() * down[i].cols();
+                downBytes += a[i].bytes() + down[i].bytes() + y[i].bytes();
+                hiddenBytes += h[i].bytes();
+            }
+            Kernels kernels = KernelProvider.get();
+            stream.launch("moe_grouped_gemm_up", KernelCost.fp32(upFlops, upBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    kernels.gemm(pool, GemmLayout.FORWARD, x[i].rows(), up[i].rows(), up[i].cols(), x[i].data(),
+                            up[i].data(), h[i].data(), false);
+                }
+            });
+            stream.launch("moe_grouped_gelu", KernelCost.fp32(20 * hiddenBytes / 4, 2 * hiddenBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    geluTanh(h[i].data(), a[i].data(), h[i].size());
+                }
+            });
+            stream.launch("moe_grouped_gemm_down", KernelCost.fp32(downFlops, downBytes), () -> {
+                for (int i = 0; i < groups; i++) {
+                    kernels.gemm(pool, GemmLayout.FORWARD, a[i].rows(), down[i].rows(), down[i].cols(), a[i].data(),
+                            down[i].data(), y[i].data(), false);
+                }
+            });
+            for (int i = 0; i < groups; i++) {
+                device.free(h[i]);
+                device.free(a[i]);
+            }
+        });
+    }
+
+    /**
+     * Row-wise softmax in scalar code with {@link StrictMath#exp}. Not the shared vector kernel:
+     * the Vector API's {@code EXP} and {@code TANH} lanes round differently before and after the
+     * JIT compiles them, so the same row could give different bits early and late in a run, and
+     * the expert-parallel run could not equal the reference bit for bit.
+     */
+    static void softmax(float[] x, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[o + j]);
+            }
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = (float) StrictMath.exp(x[o + j] - max);
+                sum += out[o + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                out[o + j] /= sum;
+            }
+        }
+    }
+
+    /** GELU, tanh form, scalar with {@link StrictMath#tanh}: same bits in every JIT state (see {@link #softmax}). */
+    static void geluTanh(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float u = SQRT_2_OVER_PI * Math.fma(CUBIC * v, v * v, v);
+            out[i] = 0.5f * v * (1f + (float) StrictMath.tanh(u));
+        }
+    }
+
+    /**
+     * {@code out[outRow] = Σ_r weight[r] · source[r][row[r]]}, summed in rank order from 0 so the
+     * bits do not depend on where the expert rows were computed.
+     */
+    static void weightedSum(float[] out, int outRow, int width, float[] weights, int weightOffset,
+                            float[][] sources, int[] sourceRows, int k) {
+        int o = outRow * width;
+        for (int j = 0; j < width; j++) {
+            float acc = 0f;
+            for (int r = 0; r < k; r++) {
+                acc += weights[weightOffset + r] * sources[r][sourceRows[r] * width + j];
+            }
+            out[o + j] = acc;
+        }
+    }
+}
