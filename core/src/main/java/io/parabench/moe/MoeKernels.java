@@ -15,8 +15,6 @@ import io.parabench.kernels.KernelProvider;
  * with the same kernels in the same order: gating, one expert's MLP, and the weighted combine.
  */
 final class MoeKernels {
-    private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
-    private static final float CUBIC = 0.044715f;
 
     private MoeKernels() {
     }
@@ -42,7 +40,7 @@ final class MoeKernels {
         Tensor probs = device.allocate("gate_probs", rows, experts);
         stream.gemm(GemmLayout.FORWARD, x, router, logits, false);
         stream.launch("moe_gate_softmax", KernelCost.fp32(5L * logits.size(), 2 * logits.bytes()),
-                () -> softmax(logits.data(), rows, experts, probs.data()));
+                () -> KernelProvider.get().softmax(logits.data(), rows, experts, probs.data()));
         int[] chosen = new int[rows * k];
         float[] weights = new float[rows * k];
         // a compare per score and one write per choice; small next to the GEMM
@@ -92,7 +90,7 @@ final class MoeKernels {
             });
             stream.launch("moe_grouped_gelu", KernelCost.fp32(20 * hiddenBytes / 4, 2 * hiddenBytes), () -> {
                 for (int i = 0; i < groups; i++) {
-                    geluTanh(h[i].data(), a[i].data(), h[i].size());
+                    kernels.geluTanh(h[i].data(), a[i].data(), h[i].size());
                 }
             });
             stream.launch("moe_grouped_gemm_down", KernelCost.fp32(downFlops, downBytes), () -> {
@@ -106,39 +104,6 @@ final class MoeKernels {
                 device.free(a[i]);
             }
         });
-    }
-
-    /**
-     * Row-wise softmax in scalar code with {@link StrictMath#exp}. Not the shared vector kernel:
-     * the Vector API's {@code EXP} and {@code TANH} lanes round differently before and after the
-     * JIT compiles them, so the same row could give different bits early and late in a run, and
-     * the expert-parallel run could not equal the reference bit for bit.
-     */
-    static void softmax(float[] x, int rows, int cols, float[] out) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[o + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                out[o + j] = (float) StrictMath.exp(x[o + j] - max);
-                sum += out[o + j];
-            }
-            for (int j = 0; j < cols; j++) {
-                out[o + j] /= sum;
-            }
-        }
-    }
-
-    /** GELU, tanh form, scalar with {@link StrictMath#tanh}: same bits in every JIT state (see {@link #softmax}). */
-    static void geluTanh(float[] x, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            float u = SQRT_2_OVER_PI * Math.fma(CUBIC * v, v * v, v);
-            out[i] = 0.5f * v * (1f + (float) StrictMath.tanh(u));
-        }
     }
 
     /**
