@@ -16,6 +16,7 @@ import io.parabench.moe.ReferenceMoe;
 import io.parabench.trace.ChromeTraceWriter;
 import io.parabench.trace.DeviceProperties;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -81,16 +82,8 @@ final class MoeCommand implements Callable<Integer> {
             description = "token chunks whose communication overlaps other chunks' experts (default: ${DEFAULT-VALUE})")
     int chunks;
 
-    @Option(names = "--device", defaultValue = "h800", paramLabel = "GPU",
-            description = "h800, h100, h200 or host (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "host threads for the numerics; results do not depend on it (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    EmulatorOptions emulator;
 
     @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace of all GPUs: DIR/moe.json")
     Path traceDir;
@@ -114,7 +107,7 @@ final class MoeCommand implements Callable<Integer> {
         requireRange("--tokens", tokens, 1, 4096);
         requireRange("--width", width, 1, MAX_DIMENSION);
         requireRange("--hidden", hidden, 1, MAX_DIMENSION);
-        requireRange("--threads", threads, 1, 64);
+        requireRange("--threads", emulator.threads, 1, 64);
         if (!policy.equals("reference") && !policy.equals("none")) {
             throw new IllegalArgumentException("--policy (" + policy + ") must be reference or none");
         }
@@ -129,14 +122,14 @@ final class MoeCommand implements Callable<Integer> {
             slots = replicas != null ? replicas : (experts + gpus + gpus - 1) / gpus * gpus;
         }
         requireRange("--replicas", slots, experts, 4096);
-        DeviceSpec gpu = DeviceSpec.preset(device);
+        DeviceSpec gpu = emulator.deviceSpec();
         ClusterShape shape = new ClusterShape(slots, 1, nodes, gpus);
-        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, seed);
+        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         requireRange("--chunks", chunks, 1, tokens);
         requireRange("--comm-sms", commSms, 1, gpu.numSms() - 1);
-        float[][] x = layer.tokens(gpus, tokens, seed + 1);
+        float[][] x = layer.tokens(gpus, tokens, emulator.seed + 1);
 
-        try (HostPool pool = HostPool.of(threads)) {
+        try (HostPool pool = HostPool.of(emulator.threads)) {
             Placement placement = spread(shape, experts);
             if (policy.equals("reference")) {
                 // observe the router's expert loads (they do not depend on the placement), then balance them

@@ -47,10 +47,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
-    @Option(names = "--device", defaultValue = "h800", paramLabel = "GPU",
-            description = "h800, h100, h200 or host (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--width", defaultValue = "64", paramLabel = "D", description = "model width (default: ${DEFAULT-VALUE})")
     int width;
 
@@ -62,12 +58,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "rows of one micro-batch (default: ${DEFAULT-VALUE})")
     int tokens;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "host threads for the numerics; results do not depend on it (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    EmulatorOptions emulator;
 
     @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace per rank: DIR/rank-<r>.json")
     Path traceDir;
@@ -89,9 +81,9 @@ final class TrainCommand implements Callable<Integer> {
         requireDimension("--width", width);
         requireDimension("--hidden", hidden);
         requireDimension("--tokens", tokens);
-        DeviceSpec gpu = DeviceSpec.preset(device);
+        DeviceSpec gpu = emulator.deviceSpec();
         Schedule plan = schedule.generate();
-        StageModel model = new StageModel(plan.layout().stages(0), width, hidden, tokens, seed);
+        StageModel model = new StageModel(plan.layout().stages(0), width, hidden, tokens, emulator.seed);
         long kept = 8L * width * hidden * model.stages() * plan.chunks();
         if (kept > MAX_KEPT_GRADIENT_BYTES) {
             throw new IllegalArgumentException("--chunks (" + plan.chunks() + ") x model stages (" + model.stages()
@@ -99,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
                     + MAX_KEPT_GRADIENT_BYTES + "; lower --chunks, --ranks, --width or --hidden");
         }
         TrainingStep step;
-        try (HostPool pool = HostPool.of(threads)) {
+        try (HostPool pool = HostPool.of(emulator.threads)) {
             step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null) : traced(plan, model, gpu, pool);
             ReferenceRun reference = ReferenceRun.run(model, step.losses().length, gpu, pool);
             Check check = Check.of(step, reference);
