@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.DeviceMetrics;
-import io.parabench.analysis.metrics.KernelClassifier;
+import io.parabench.analysis.chart.KernelNames;
+import io.parabench.analysis.metrics.KernelStat;
+import io.parabench.analysis.metrics.LaunchSummary;
+import io.parabench.analysis.metrics.StreamIdle;
+import io.parabench.analysis.metrics.Temporal;
 import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.read.TraceReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,7 +25,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,9 +38,13 @@ import java.util.concurrent.Callable;
 @Command(name = "trace-stats", mixinStandardHelpOptions = true,
         description = {"Summarise a PyTorch-profiler (Chrome) trace: busy, idle, compute/communication overlap,"
                 + " SM occupancy and per-stream busy per device; pipeline bubbles for a directory of per-rank"
-                + " traces or a file holding several ranks.",
+                + " traces or a file holding several ranks; Holistic Trace Analysis's temporal, kernel, idle-time,"
+                + " launch and queue-length breakdowns per device (--classifier hta --time-base hta to compare with HTA).",
                 "Times in microseconds. Definitions: see the HTML report or TraceMetrics' Javadoc."})
 public final class TraceStatsCommand implements Callable<Integer> {
+    /** Kernel rows in the text output; JSON has all that --kernels keeps. */
+    private static final int TEXT_KERNELS = 5;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -46,22 +54,12 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
-    @Option(names = "--comm-pattern", paramLabel = "REGEX",
-            description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
-    String commPattern;
-
-    @Option(names = "--comm-stream", paramLabel = "N",
-            description = "stream whose kernels are all communication; repeatable")
-    List<Integer> commStreams;
-
-    @Option(names = "--step", paramLabel = "NAME",
-            description = "step annotation for pipeline bubbles: exact name, or NAME* for a prefix"
-                    + " (default: ProfilerStep#*, else sim:STEP, else the whole trace)")
-    String step;
+    @Mixin
+    TraceAnalysisOptions analysis;
 
     @Override
     public Integer call() throws IOException {
-        AnalysisOptions options = options(commPattern, commStreams, step);
+        AnalysisOptions options = analysis.analysisOptions();
         TraceSummary summary = TraceMetrics.analyze(input.toString(), TraceReader.read(input), options);
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
@@ -71,13 +69,6 @@ public final class TraceStatsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** Options shared with the report command; validated before any file is read. */
-    static AnalysisOptions options(String commPattern, List<Integer> commStreams, String step) {
-        KernelClassifier classifier = KernelClassifier.of(commPattern,
-                commStreams == null ? java.util.Set.of() : new HashSet<>(commStreams));
-        return new AnalysisOptions(classifier, step, AnalysisOptions.DEFAULT_TOP_KERNELS);
     }
 
     /** The JSON document: devices keyed by id, then {@code pipeline} when there is one. */
@@ -97,6 +88,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
             for (Map.Entry<Integer, Long> s : d.streamBusyNs().entrySet()) {
                 streams.put(Integer.toString(s.getKey()), s.getValue() / 1000.0);
             }
+            TraceStatsJson.putHtaAnalyses(node, d);
         }
         summary.pipeline().ifPresent(p -> {
             ObjectNode node = root.putObject("pipeline");
@@ -145,9 +137,43 @@ public final class TraceStatsCommand implements Callable<Integer> {
             d.streamBusyNs().forEach((s, ns) -> streams.append(streams.length() == 0 ? "" : ", ")
                     .append(s).append(": ").append(fmt(ns / 1000.0)));
             line(sb, "streams (busy_us)", streams.toString());
+            appendHta(sb, d);
         }
         summary.pipeline().ifPresent(p -> appendPipeline(sb, p));
         return sb.toString();
+    }
+
+    /** HTA's analyses of one device, a few lines each (all rows are in --format json). */
+    private static void appendHta(StringBuilder sb, DeviceMetrics d) {
+        Temporal t = d.temporal();
+        line(sb, "temporal", String.format(Locale.ROOT, "kernel_time_us %s, idle %s, compute %s, non-compute %s",
+                fmt(t.kernelTimeNs() / 1e3), share(t, t.idleNs()), share(t, t.computeNs()), share(t, t.nonComputeNs())));
+        List<KernelStat> kernels = d.breakdown().rows();
+        for (int k = 0; k < Math.min(TEXT_KERNELS, kernels.size()); k++) {
+            KernelStat s = kernels.get(k);
+            line(sb, k == 0 ? "top kernels" : "", String.format(Locale.ROOT,
+                    "%s ×%d, sum %s us, mean %s ± %s (sample std), %s, %.1f%% of its class",
+                    KernelNames.shorten(s.name()), s.count(), fmt(s.totalUs()), fmt(s.meanNs() / 1e3),
+                    fmt(s.stdNs() / 1e3), s.kind().name().toLowerCase(Locale.ROOT), 100 * d.breakdown().share(s)));
+        }
+        for (StreamIdle s : d.idleBreakdown()) {
+            line(sb, "idle stream " + s.stream(), "host_wait_us " + fmt(s.hostWaitNs() / 1e3) + ", kernel_wait_us "
+                    + fmt(s.kernelWaitNs() / 1e3) + ", other_us " + fmt(s.otherNs() / 1e3));
+        }
+        LaunchSummary l = d.launches();
+        if (l.launches() > 0) {
+            line(sb, "launches", String.format(Locale.ROOT,
+                    "%d; cpu p50 %s us, launch delay p50 %s us, %d over %s us runtime, %d over %s us delay,"
+                            + " %d kernels shorter than their launch", l.launches(), fmt(l.cpuDurationNs().p50() / 1e3),
+                    fmt(l.launchDelayNs().p50() / 1e3), l.runtimeOutliers(), fmt(l.runtimeCutoffNs() / 1e3),
+                    l.delayOutliers(), fmt(l.delayCutoffNs() / 1e3), l.shortKernels()));
+        }
+        d.queueLength().forEach((stream, q) -> line(sb, "queue stream " + stream, String.format(Locale.ROOT,
+                "mean %.2f, p50 %.0f, max %.0f outstanding ops", q.mean(), q.p50(), q.max())));
+    }
+
+    private static String share(Temporal t, long ns) {
+        return fmt(ns / 1e3) + " (" + ratio(t.share(ns)) + ")";
     }
 
     private static void appendPipeline(StringBuilder sb, PipelineMetrics p) {
