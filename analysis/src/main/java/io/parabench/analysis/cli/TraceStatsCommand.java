@@ -13,9 +13,9 @@ import io.parabench.analysis.metrics.StreamIdle;
 import io.parabench.analysis.metrics.Temporal;
 import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.RankBubble;
-import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.metrics.TraceSummary;
-import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.rank.LocalRanks;
+import io.parabench.analysis.rank.RankEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,10 +57,27 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Mixin
     TraceAnalysisOptions analysis;
 
+    @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
+            description = "where ranks are analysed: local (this machine's cores, default) or spark"
+                    + " (an embedded Spark job; see README, Thousands of ranks)")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master for --engine spark (default: local[*])")
+    String master;
+
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = analysis.analysisOptions();
-        TraceSummary summary = TraceMetrics.analyze(input.toString(), TraceReader.read(input), options);
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine (" + engine + ") must be local or spark");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master (" + master + ") needs --engine spark");
+        }
+        TraceSummary summary = engine.equals("local")
+                ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
+                : RankEngine.named(engine).analyze(input.toString(), options, master);
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
             out.println(json(summary));
@@ -71,8 +88,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The JSON document: devices keyed by id, then {@code pipeline} when there is one. */
-    static String json(TraceSummary summary) {
+    /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
+    public static String json(TraceSummary summary) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         for (DeviceMetrics d : summary.devices()) {

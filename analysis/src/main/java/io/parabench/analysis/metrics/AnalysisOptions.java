@@ -14,7 +14,8 @@ package io.parabench.analysis.metrics;
  * @param launchDelayCutoffNs launches waiting longer than this are delay outliers
  */
 public record AnalysisOptions(KernelClassifier classifier, String stepName, int topKernels, TimeBase timeBase,
-                              long kernelWaitNs, long runtimeCutoffNs, long launchDelayCutoffNs) {
+                              long kernelWaitNs, long runtimeCutoffNs, long launchDelayCutoffNs)
+        implements java.io.Serializable {
     /** Rows of the kernel breakdown by default: HTA's {@code num_kernels} in the shared reference files. */
     public static final int DEFAULT_TOP_KERNELS = 1000;
     /** HTA's {@code consecutive_kernel_delay} (30 in its microsecond timestamps). */

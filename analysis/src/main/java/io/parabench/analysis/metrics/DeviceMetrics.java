@@ -46,7 +46,8 @@ public record DeviceMetrics(String key, int rank, int device, String name, int n
                             long overlapNs, SortedMap<Integer, Long> streamBusyNs, long kernels, long commKernels,
                             SmOccupancy smOccupancy, KernelBreakdown breakdown, Temporal temporal,
                             List<StreamIdle> idleBreakdown, LaunchSummary launches,
-                            SortedMap<Integer, Distribution> queueLength) {
+                            SortedMap<Integer, Distribution> queueLength)
+        implements java.io.Serializable {
     public DeviceMetrics {
         long span = lastEndNs - firstStartNs;
         if (busyNs > span || computeBusyNs > busyNs || commBusyNs > busyNs || memoryBusyNs > busyNs
@@ -62,6 +63,13 @@ public record DeviceMetrics(String key, int rank, int device, String name, int n
     /** The kernel rows, longest total first (all that the options kept). */
     public List<KernelStat> topKernels() {
         return breakdown.rows();
+    }
+
+    /** The same metrics under another key (ids repeated across the files of a directory). */
+    public DeviceMetrics withKey(String newKey) {
+        return new DeviceMetrics(newKey, rank, device, name, numSms, firstStartNs, lastEndNs, busyNs, computeBusyNs,
+                commBusyNs, memoryBusyNs, overlapNs, streamBusyNs, kernels, commKernels, smOccupancy, breakdown, temporal,
+                idleBreakdown, launches, queueLength);
     }
 
     public long spanNs() {

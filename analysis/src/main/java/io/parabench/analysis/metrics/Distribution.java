@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Units are the sample's (ns for durations, operations for queue lengths).
  */
 public record Distribution(long count, double mean, double std, double min, double p25, double p50, double p75,
-                           double p90, double p99, double max) {
+                           double p90, double p99, double max) implements java.io.Serializable {
     static final Distribution EMPTY = new Distribution(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
             Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 

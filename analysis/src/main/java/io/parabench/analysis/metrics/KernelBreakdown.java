@@ -21,7 +21,7 @@ import java.util.Map;
  * @param namesCut   distinct names left out beyond {@code rows}
  * @param classTotalNs summed duration of all launches of each class (all names, kept or not)
  */
-public record KernelBreakdown(List<KernelStat> rows, int namesCut, Map<KernelClass, Long> classTotalNs) {
+public record KernelBreakdown(List<KernelStat> rows, int namesCut, Map<KernelClass, Long> classTotalNs) implements java.io.Serializable {
     public KernelBreakdown {
         rows = List.copyOf(rows);
         classTotalNs = Map.copyOf(classTotalNs);

@@ -20,7 +20,7 @@ import java.math.BigInteger;
  * @param sumSquaresNs2 sum of squared durations, ns²
  */
 public record KernelStat(String name, KernelClass kind, long count, long totalNs, long minNs, long maxNs,
-                         BigInteger sumSquaresNs2) {
+                         BigInteger sumSquaresNs2) implements java.io.Serializable {
     public KernelStat {
         if (count < 1 || minNs > maxNs) {
             throw new IllegalArgumentException("kernel " + name + ": count (" + count + ") must be >= 1 and min ("

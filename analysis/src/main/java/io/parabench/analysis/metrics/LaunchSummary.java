@@ -16,7 +16,7 @@ package io.parabench.analysis.metrics;
  */
 public record LaunchSummary(int launches, long runtimeCutoffNs, long delayCutoffNs, int runtimeOutliers,
                             int delayOutliers, int shortKernels, Distribution cpuDurationNs,
-                            Distribution gpuDurationNs, Distribution launchDelayNs) {
+                            Distribution gpuDurationNs, Distribution launchDelayNs) implements java.io.Serializable {
     static LaunchSummary of(LaunchStats s) {
         return new LaunchSummary(s.count(), s.runtimeCutoffNs(), s.delayCutoffNs(), s.runtimeOutliers(),
                 s.delayOutliers(), s.shortKernels(), s.cpuDuration(), s.gpuDuration(), s.launchDelay());

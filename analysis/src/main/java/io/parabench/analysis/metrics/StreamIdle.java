@@ -26,7 +26,7 @@ import java.util.List;
  * @param kernelWaitNs   summed kernel-wait gaps
  * @param otherNs        summed other gaps
  */
-public record StreamIdle(int stream, long hostWaitNs, long kernelWaitNs, long otherNs) {
+public record StreamIdle(int stream, long hostWaitNs, long kernelWaitNs, long otherNs) implements java.io.Serializable {
     public long idleNs() {
         return hostWaitNs + kernelWaitNs + otherNs;
     }

@@ -24,7 +24,7 @@ package io.parabench.analysis.metrics;
  *                           COMMUNICATION}, …), combinations that never occur left out
  */
 public record Temporal(long kernelTimeNs, long idleNs, long computeNs, long nonComputeNs,
-                       java.util.SortedMap<String, Long> classMixNs) {
+                       java.util.SortedMap<String, Long> classMixNs) implements java.io.Serializable {
     /** HTA's order of the classes in a combination's name. */
     private static final KernelClass[] MIX_ORDER = {KernelClass.COMPUTATION, KernelClass.COMMUNICATION,
             KernelClass.MEMORY};

@@ -32,7 +32,10 @@ class TraceStatsCommandTest {
         List<String> keys = new ArrayList<>();
         root.get("3").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("span_us", "busy_us", "idle_ratio", "compute_busy_us", "comm_busy_us",
-                "comm_overlap_ratio", "sm_occupancy_avg", "streams"), keys);
+                "comm_overlap_ratio", "sm_occupancy_avg", "streams", "temporal", "kernels", "kernels_std",
+                "kernels_not_listed", "idle_breakdown", "launch_stats", "queue_length"), keys);
+        assertEquals(5.0, root.get("3").get("temporal").get("kernel_time_us").asDouble());
+        assertEquals("sample", root.get("3").get("kernels_std").asText());
         assertEquals(5.0, root.get("3").get("span_us").asDouble());
         assertTrue(root.get("3").get("comm_overlap_ratio").isNull(), "no communication: ratio is null, not NaN");
         assertEquals(0.5, root.get("3").get("sm_occupancy_avg").asDouble());
