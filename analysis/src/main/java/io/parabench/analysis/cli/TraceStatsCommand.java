@@ -11,11 +11,17 @@ import io.parabench.analysis.metrics.KernelStat;
 import io.parabench.analysis.metrics.LaunchSummary;
 import io.parabench.analysis.metrics.StreamIdle;
 import io.parabench.analysis.metrics.Temporal;
+import io.parabench.analysis.metrics.CriticalPath;
 import io.parabench.analysis.metrics.PipelineMetrics;
+import io.parabench.analysis.metrics.PipelineTimeline;
+import io.parabench.analysis.metrics.Stragglers;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.rank.LocalRanks;
 import io.parabench.analysis.rank.RankEngine;
+import io.parabench.analysis.read.Trace;
+import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.report.PerfettoTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +30,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +73,47 @@ public final class TraceStatsCommand implements Callable<Integer> {
             description = "Spark master for --engine spark (default: local[*])")
     String master;
 
+    @Option(names = "--critical-path",
+            description = "also the stragglers and the critical path of a multi-rank step (holds every rank's trace"
+                    + " in memory)")
+    boolean criticalPath;
+
+    @Option(names = "--annotate", paramLabel = "OUT.json.gz",
+            description = "also write one merged trace of every rank for Perfetto, with SM-occupancy and queue-length"
+                    + " counter tracks and point-to-point flow arrows (holds every rank's trace in memory)")
+    Path annotate;
+
+    /** What the multi-rank analyses found; null without a pipeline or without --critical-path. */
+    record RankAnalyses(Stragglers stragglers, CriticalPath path) {
+    }
+
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = analysis.analysisOptions();
+        boolean inMemory = criticalPath || annotate != null;
+        if (inMemory && !engine.equals("local")) {
+            throw new IllegalArgumentException("--critical-path and --annotate (engine " + engine
+                    + ") need --engine local: they hold every rank's trace in memory");
+        }
+        if (annotate != null && (Files.isDirectory(annotate)
+                || !annotate.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.json(\\.gz)?"))) {
+            throw new IllegalArgumentException("--annotate (" + annotate + ") must be a file named *.json or *.json.gz");
+        }
+        if (inMemory) {
+            List<Trace> traces = TraceReader.read(input);
+            TraceSummary summary = LocalRanks.analyze(input.toString(), traces, options, LocalRanks.DEFAULT_THREADS);
+            PipelineTimeline timeline = summary.pipeline().map(p -> PipelineTimeline.of(traces, p, options)).orElse(null);
+            RankAnalyses ranks = criticalPath && timeline != null
+                    ? new RankAnalyses(Stragglers.of(timeline), CriticalPath.of(timeline)) : null;
+            if (annotate != null) {
+                PerfettoTrace.write(annotate, traces, summary,
+                        timeline == null ? List.of() : CriticalPath.edges(timeline), options);
+                spec.commandLine().getErr().println("trace-stats: wrote " + annotate);
+                spec.commandLine().getErr().flush();
+            }
+            print(summary, ranks);
+            return 0;
+        }
         if (!engine.equals("local") && !engine.equals("spark")) {
             throw new IllegalArgumentException("--engine (" + engine + ") must be local or spark");
         }
@@ -78,18 +123,26 @@ public final class TraceStatsCommand implements Callable<Integer> {
         TraceSummary summary = engine.equals("local")
                 ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
                 : RankEngine.named(engine).analyze(input.toString(), options, master);
+        print(summary, null);
+        return 0;
+    }
+
+    private void print(TraceSummary summary, RankAnalyses ranks) {
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
-            out.println(json(summary));
+            out.println(json(summary, ranks));
         } else {
-            out.print(text(summary));
+            out.print(text(summary, ranks));
         }
         out.flush();
-        return 0;
     }
 
     /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
     public static String json(TraceSummary summary) {
+        return json(summary, null);
+    }
+
+    static String json(TraceSummary summary, RankAnalyses multiRank) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         for (DeviceMetrics d : summary.devices()) {
@@ -118,6 +171,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
                 rank.put("bubble_us", r.bubbleUs());
             }
             putRatio(node, "bubble_rate", p.bubbleRate());
+            if (multiRank != null) {
+                PipelineJson.putStragglers(node, multiRank.stragglers());
+                PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
+            }
         });
         try {
             return mapper.writeValueAsString(root);
@@ -135,6 +192,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     static String text(TraceSummary summary) {
+        return text(summary, null);
+    }
+
+    static String text(TraceSummary summary, RankAnalyses ranks) {
         StringBuilder sb = new StringBuilder();
         if (summary.devices().isEmpty()) {
             sb.append("no GPU events (kernel, gpu_memcpy, gpu_memset) in ").append(summary.source())
@@ -156,7 +217,12 @@ public final class TraceStatsCommand implements Callable<Integer> {
             line(sb, "streams (busy_us)", streams.toString());
             appendHta(sb, d);
         }
-        summary.pipeline().ifPresent(p -> appendPipeline(sb, p));
+        summary.pipeline().ifPresent(p -> {
+            appendPipeline(sb, p);
+            if (ranks != null) {
+                PipelineJson.appendText(sb, ranks.stragglers(), ranks.path(), p.windowStartNs());
+            }
+        });
         return sb.toString();
     }
 

@@ -38,7 +38,7 @@ public record QueueLength(int stream, long[] timeNs, int[] length) {
     }
 
     /** The queue length series of every stream of a device that has launched work, by stream. */
-    static List<QueueLength> of(DeviceEvents d) {
+    public static List<QueueLength> of(DeviceEvents d) {
         TraceDevices owner = d.owner();
         GpuEvents e = d.trace().gpuEvents();
         RuntimeCalls calls = d.trace().runtimeCalls();

@@ -16,10 +16,14 @@ import io.parabench.analysis.metrics.StreamIdle;
 import io.parabench.analysis.metrics.Temporal;
 import io.parabench.analysis.metrics.TimeBase;
 import io.parabench.analysis.metrics.PipelineMetrics;
-import io.parabench.analysis.metrics.PipelineRank;
+import io.parabench.analysis.metrics.CriticalPath;
+import io.parabench.analysis.metrics.PipelineOp;
+import io.parabench.analysis.metrics.PipelineTimeline;
+import io.parabench.analysis.metrics.Stragglers;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.StreamActivity;
 import io.parabench.analysis.metrics.TraceDevices;
+import io.parabench.analysis.metrics.TraceDiff;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.read.Trace;
 
@@ -45,6 +49,9 @@ public final class TraceReport {
     static final int MAX_DEVICE_SECTIONS = 16;
     /** Rows of the summary table; a trace with more devices gets a note instead of a page nobody can open. */
     static final int MAX_SUMMARY_ROWS = 256;
+    /** Ranks a pipeline Gantt chart draws; beyond, bars would be thinner than a pixel. */
+    static final int MAX_GANTT_RANKS = 64;
+    private static final int MAX_DIFF_ROWS = 20;
 
     private TraceReport() {
     }
@@ -146,6 +153,9 @@ public final class TraceReport {
             r.table(List.of("trace", "pipeline step (ms)", "step annotation", "bubble rate", "bubble per rank (ms)"),
                     pipelines);
         }
+        if (inputs.size() == 2) {
+            appendDiff(r, TraceDiff.of(inputs.get(0).summary(), inputs.get(1).summary()));
+        }
         r.section("Definitions");
         r.definitions(definitions(options));
         for (Input in : inputs) {
@@ -205,19 +215,91 @@ public final class TraceReport {
         return sb.toString();
     }
 
+    /** What changed from the first trace to the second (see {@link TraceDiff}). */
+    private static void appendDiff(HtmlReport r, TraceDiff d) {
+        r.section("Trace diff: " + d.b().source() + " against " + d.a().source());
+        List<List<String>> head = new ArrayList<>();
+        head.add(List.of("step (ms)", ms(TraceDiff.stepNs(d.a())), ms(TraceDiff.stepNs(d.b())), signedMs(d.stepDeltaNs())));
+        if (d.a().pipeline().isPresent() && d.b().pipeline().isPresent()) {
+            double ra = d.a().pipeline().get().bubbleRate();
+            double rb = d.b().pipeline().get().bubbleRate();
+            head.add(List.of("bubble rate", ratio(ra), ratio(rb), String.format(Locale.ROOT, "%+.4f", rb - ra)));
+        }
+        for (TraceDiff.RankDelta x : d.ranks()) {
+            head.add(List.of("rank " + x.rank() + " bubble (ms)", ms(x.bubbleNsA()), ms(x.bubbleNsB()),
+                    signedMs(x.bubbleDeltaNs())));
+        }
+        r.table(List.of("", "A", "B", "B − A"), head);
+        appendDeltas(r, "kernel", d.kernels());
+        appendDeltas(r, "annotation", d.annotations());
+    }
+
+    private static void appendDeltas(HtmlReport r, String what, List<TraceDiff.Delta> deltas) {
+        List<List<String>> rows = new ArrayList<>();
+        for (TraceDiff.Delta x : deltas.subList(0, Math.min(MAX_DIFF_ROWS, deltas.size()))) {
+            rows.add(List.of(KernelNames.shorten(x.name()), Long.toString(x.countA()), Long.toString(x.countB()),
+                    ms(x.totalNsA()), ms(x.totalNsB()), signedMs(x.deltaNs()), x.onlyIn() == null ? "" : x.onlyIn()));
+        }
+        if (!rows.isEmpty()) {
+            r.table(List.of(what + " (by impact)", "count A", "count B", "total A (ms)", "total B (ms)", "B − A (ms)",
+                    "only in"), rows);
+        }
+        if (deltas.size() > MAX_DIFF_ROWS) {
+            r.note((deltas.size() - MAX_DIFF_ROWS) + " more " + what + " names changed less (trace-diff --top N lists them).");
+        }
+    }
+
+    static String signedMs(long ns) {
+        return String.format(Locale.ROOT, "%+.3f", ns / 1e6);
+    }
+
     private static void appendPipeline(HtmlReport r, String prefix, List<Trace> traces, PipelineMetrics p,
                                        AnalysisOptions options) {
         r.section(prefix + "Pipeline step and bubbles");
-        List<PipelineRank> ranks = PipelineRank.of(traces);
-        r.chart(PipelineGanttChart.create(ranks, p, options.classifier()), WIDTH, 160 + 70 * ranks.size(),
-                "Ops per rank (from sim:* GPU annotations, op-token kernels, or computation kernels) and bubbles"
-                        + " (time in the step window without computation kernels).");
         List<List<String>> rows = new ArrayList<>();
         for (RankBubble b : p.ranks()) {
             rows.add(List.of(Integer.toString(b.rank()), ms(b.computeBusyNs()), ms(b.bubbleNs()),
                     ratio((double) b.bubbleNs() / p.stepNs())));
         }
+        if (p.ranks().size() > MAX_GANTT_RANKS) {
+            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"),
+                    rows.subList(0, Math.min(rows.size(), MAX_SUMMARY_ROWS)));
+            r.note(p.ranks().size() + " ranks: more than the " + MAX_GANTT_RANKS + " a Gantt chart can show; the chart,"
+                    + " the stragglers and the critical path are left out (trace-stats --critical-path has them).");
+            return;
+        }
+        PipelineTimeline timeline = PipelineTimeline.of(traces, p, options);
+        CriticalPath path = CriticalPath.of(timeline);
+        r.chart(PipelineGanttChart.create(timeline, path), WIDTH, 160 + 70 * timeline.ranks().size(),
+                "Ops per rank (from sim:* annotations, op-token kernels, or computation kernels), bubbles (time in the"
+                        + " step window without computation kernels), and the critical path (dark line: ops and"
+                        + " point-to-point transfers that bound the step).");
         r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"), rows);
+        Stragglers s = Stragglers.of(timeline);
+        List<List<String>> loads = new ArrayList<>();
+        for (Stragglers.RankLoad l : s.ranks()) {
+            loads.add(List.of(Integer.toString(l.rank()), ms(l.startSkewNs()), ms(l.endSlackNs()), ms(l.computeNs()),
+                    ms(l.commWaitNs())));
+        }
+        r.table(List.of("rank", "start skew (ms)", "end slack (ms)", "compute (ms)", "NCCL wait (ms)"), loads);
+        r.note("Slowest rank: " + s.slowestRank() + ", " + ms(s.behindNs())
+                + " ms more computation than the mean of the others.");
+        List<List<String>> steps = new ArrayList<>();
+        int e = 0;
+        for (PipelineOp op : path.ops()) {
+            while (e < path.edges().size() && path.edges().get(e).doneNs() <= op.startNs()) {
+                CriticalPath.Edge edge = path.edges().get(e++);
+                steps.add(List.of("p2p", edge.fromRank() + " → " + edge.toRank(), "", ms(edge.sendStartNs() - p.windowStartNs()),
+                        ms(edge.doneNs() - p.windowStartNs())));
+            }
+            steps.add(List.of("op", Integer.toString(op.rank()), op.name(), ms(op.startNs() - p.windowStartNs()),
+                    ms(op.endNs() - p.windowStartNs())));
+        }
+        r.table(List.of("critical path", "rank", "op", "start (ms)", "end (ms)"),
+                steps.subList(0, Math.min(steps.size(), MAX_SUMMARY_ROWS)));
+        r.note("Critical path: " + path.ops().size() + " ops (" + ms(path.opsNs()) + " ms of the " + ms(p.stepNs())
+                + " ms step) and " + path.edges().size() + " point-to-point transfers"
+                + (steps.size() > MAX_SUMMARY_ROWS ? "; the first " + MAX_SUMMARY_ROWS + " steps are listed." : "."));
     }
 
     private static void appendDevice(HtmlReport r, String prefix, List<TraceDevices> prepared, DeviceMetrics d,
