@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * stream, grid, SM count and correlation id, the user annotations, and the correlation ids of
  * CPU runtime calls (to attribute kernels to CPU annotations). CPU ops, flow and metadata
  * events are parsed past and dropped, so memory is proportional to the number of GPU events
- * (about 41 bytes each, plus 24 per runtime call) and distinct names, never to the file size.
+ * (about 41 bytes each, plus 36 per runtime call) and distinct names, never to the file size.
  *
  * <p>Accepted input: a {@code .json} or gzip-compressed file (detected by its magic bytes, not
  * its name), whose top level is an object with a {@code traceEvents} array (or, as Chrome
@@ -352,7 +352,7 @@ public final class TraceReader {
                         }
                         break;
                     case "name":
-                        if (catKind != CAT_IRRELEVANT && catKind != CAT_RUNTIME && v == JsonToken.VALUE_STRING) {
+                        if (catKind != CAT_IRRELEVANT && v == JsonToken.VALUE_STRING) {
                             name = p.getText();
                         } else {
                             p.skipChildren();
@@ -400,7 +400,7 @@ public final class TraceReader {
             }
             if (catKind == CAT_RUNTIME) {
                 if (correlation >= 0) {
-                    runtimeCalls.add(ts, correlation, pid, tid);
+                    runtimeCalls.add(ts, ts + dur, names.intern(name == null ? "" : name), correlation, pid, tid);
                 }
             } else if (name == null) {
                 return;
