@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.chart.KernelNames;
@@ -43,8 +41,8 @@ public final class TraceDiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "second trace file or directory")
     Path second;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "20",
             description = "kernel and annotation rows to print, by impact (default: ${DEFAULT-VALUE})")
@@ -63,14 +61,13 @@ public final class TraceDiffCommand implements Callable<Integer> {
         TraceSummary b = TraceMetrics.analyze(second.toString(), TraceReader.read(second), options);
         TraceDiff diff = TraceDiff.of(a, b);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format == OutputFormat.JSON ? json(diff, top) + System.lineSeparator() : text(diff, top));
+        out.print(format.json() ? json(diff, top) + System.lineSeparator() : text(diff, top));
         out.flush();
         return 0;
     }
 
     static String json(TraceDiff d, int top) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("a", d.a().source());
         root.put("b", d.b().source());
         root.put("step_a_us", TraceDiff.stepNs(d.a()) / 1e3);
@@ -92,11 +89,7 @@ public final class TraceDiffCommand implements Callable<Integer> {
         root.put("kernels_not_listed", Math.max(0, d.kernels().size() - top));
         putDeltas(root.putArray("annotations"), d.annotations(), top);
         root.put("annotations_not_listed", Math.max(0, d.annotations().size() - top));
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 
     private static void putDeltas(ArrayNode array, List<TraceDiff.Delta> rows, int top) {

@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
@@ -58,8 +56,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|DIR", description = "trace file (.json or .json.gz) or directory of per-rank traces")
     Path input;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Mixin
     TraceAnalysisOptions analysis;
@@ -129,7 +127,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
 
     private void print(TraceSummary summary, RankAnalyses ranks) {
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             out.println(json(summary, ranks));
         } else {
             out.print(text(summary, ranks));
@@ -143,8 +141,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     static String json(TraceSummary summary, RankAnalyses multiRank) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         for (DeviceMetrics d : summary.devices()) {
             ObjectNode node = root.putObject(d.key());
             node.put("span_us", d.spanUs());
@@ -176,11 +173,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
                 PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
             }
         });
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 
     private static void putRatio(ObjectNode node, String key, double value) {

@@ -12,6 +12,7 @@ import io.parabench.analysis.metrics.TraceDevices;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.read.GpuEvents;
 import io.parabench.analysis.read.Trace;
+import io.parabench.output.AtomicFile;
 
 import java.io.IOException;
 import java.io.OutputStream;
