@@ -45,7 +45,7 @@ final class CompareCommand implements Callable<Integer> {
     PipelineSizeOptions size;
 
     @Option(names = "--kinds", split = ",", paramLabel = "KIND",
-            description = "schedules to compare (default: all: dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved)")
+            description = "schedules to compare (default: all: dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved, zbv)")
     List<String> kinds;
 
     @Mixin

@@ -9,9 +9,9 @@ import io.parabench.analysis.metrics.DeviceMetrics;
 import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.RankBubble;
-import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.metrics.TraceSummary;
-import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.rank.LocalRanks;
+import io.parabench.analysis.rank.RankEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,10 +59,27 @@ public final class TraceStatsCommand implements Callable<Integer> {
                     + " (default: ProfilerStep#*, else sim:STEP, else the whole trace)")
     String step;
 
+    @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
+            description = "where ranks are analysed: local (this machine's cores, default) or spark"
+                    + " (an embedded Spark job; see README, Thousands of ranks)")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master for --engine spark (default: local[*])")
+    String master;
+
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = options(commPattern, commStreams, step);
-        TraceSummary summary = TraceMetrics.analyze(input.toString(), TraceReader.read(input), options);
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine (" + engine + ") must be local or spark");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master (" + master + ") needs --engine spark");
+        }
+        TraceSummary summary = engine.equals("local")
+                ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
+                : RankEngine.named(engine).analyze(input.toString(), options, master);
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
             out.println(json(summary));
@@ -80,8 +97,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
         return new AnalysisOptions(classifier, step, AnalysisOptions.DEFAULT_TOP_KERNELS);
     }
 
-    /** The JSON document: devices keyed by id, then {@code pipeline} when there is one. */
-    static String json(TraceSummary summary) {
+    /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
+    public static String json(TraceSummary summary) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         for (DeviceMetrics d : summary.devices()) {
