@@ -6,7 +6,7 @@ package io.parabench.gpu;
  * GPU; launch gaps, host issue and contention between streams are the {@link Device}'s business.
  *
  * <ul>
- *   <li><b>GEMM</b> ({@link KernelCost#gemm()} set): tile and wave quantisation over the SMs
+ *   <li><b>GEMM</b> ({@link KernelCost#gemm()} set): tile and (partial) wave quantisation over the SMs
  *       granted, k depth through a per-tile overhead, split-k when the tiles cannot fill the SMs,
  *       a small-shape floor and cuBLAS' workspace memset, as {@link Calibration.GemmFit} says; never
  *       faster than moving its bytes at the HBM rate.</li>
@@ -82,7 +82,10 @@ public final class CalibratedClock {
             if (tiles < sms) {
                 split = Math.max(1, Math.min(sms / tiles, k / SPLIT_K_MIN_DEPTH));
             }
-            long waves = (tiles * split + sms - 1) / sms;
+            double exact = (double) (tiles * split) / sms;
+            double full = Math.floor(exact);
+            double partial = exact - full;
+            double waves = full + (partial > 0 ? fit.waveTail() + (1 - fit.waveTail()) * partial : 0);
             // the fit's peak is for all SMs of the device it was measured on; a tile runs on one SM
             double tileFlopsPerNs = fit.peakFlops() / deviceSms * efficiency / 1e9;
             double ns = waves * (fit.tileOverheadNs() + 2.0 * tile[0] * tile[1] * ((double) k / split) / tileFlopsPerNs);

@@ -57,7 +57,9 @@ public record Calibration(Map<Precision, GemmFit> gemm, Map<MemoryOp, MemoryFit>
      * sizes from 256×128 down to 32×32, the one that finishes first, each smaller size running at
      * {@code smallTileEfficiency} of the next larger (less reuse per loaded byte); tiles run in
      * waves of one tile per SM, a wave taking {@code tileOverheadNs} (prologue and epilogue, the
-     * k-depth effect) plus the tile's FLOPs at {@code peakFlops ÷ SMs}. Too few tiles to fill the
+     * k-depth effect) plus the tile's FLOPs at {@code peakFlops ÷ SMs}. A partial last wave costs
+     * {@code waveTail} of a full one (1: classic wave quantisation; less when persistent
+     * stream-k kernels spread the last tiles' k loop over the idle SMs). Too few tiles to fill the
      * SMs are split along k. Every call also pays {@code floorNs} (the small-shape floor), and
      * calls of at least {@code memsetAboveFlops} FLOPs a {@code memsetNs} workspace memset.
      *
@@ -65,17 +67,21 @@ public record Calibration(Map<Precision, GemmFit> gemm, Map<MemoryOp, MemoryFit>
      * @param tileOverheadNs      fixed time of one tile per wave
      * @param floorNs             fixed time of every call
      * @param smallTileEfficiency throughput of a tile relative to the next larger tile size, in (0, 1]
+     * @param waveTail            cost of a partial last wave relative to a full one, in [0, 1]
      * @param memsetAboveFlops    calls with at least this many FLOPs add the workspace memset
      * @param memsetNs            duration of cuBLAS' workspace memset
      */
     public record GemmFit(double peakFlops, double tileOverheadNs, double floorNs, double smallTileEfficiency,
-                          double memsetAboveFlops, double memsetNs) {
+                          double waveTail, double memsetAboveFlops, double memsetNs) {
         public GemmFit {
             positive("peak_flops", peakFlops);
             nonNegative("tile_overhead_ns", tileOverheadNs);
             nonNegative("floor_ns", floorNs);
             if (!(smallTileEfficiency > 0 && smallTileEfficiency <= 1)) {
                 throw new IllegalArgumentException("small_tile_efficiency (" + smallTileEfficiency + ") must be in (0, 1]");
+            }
+            if (!(waveTail >= 0 && waveTail <= 1)) {
+                throw new IllegalArgumentException("wave_tail (" + waveTail + ") must be in [0, 1]");
             }
             positive("memset_above_flops", memsetAboveFlops);
             nonNegative("memset_ns", memsetNs);

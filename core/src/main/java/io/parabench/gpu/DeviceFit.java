@@ -24,7 +24,7 @@ import java.util.Map;
  * Deterministic: the same file and base give the same spec. Thread-safe (no shared state).
  */
 public final class DeviceFit {
-    private static final int EVALUATIONS = 3000;
+    private static final int EVALUATIONS = 1500;
 
     private DeviceFit() {
     }
@@ -82,7 +82,8 @@ public final class DeviceFit {
         double threshold = memsetThreshold(rows);
         double memsetNs = from.memsetNs();
         double[] x = {Math.log(from.peakFlops()), Math.log(Math.max(1, from.tileOverheadNs())),
-                Math.log(Math.max(1, from.floorNs())), logit(Math.min(0.999, from.smallTileEfficiency()))};
+                Math.log(Math.max(1, from.floorNs())), logit(Math.min(0.999, from.smallTileEfficiency())),
+                logit(Math.min(0.999, Math.max(0.001, from.waveTail())))};
         java.util.function.ToDoubleFunction<double[]> error = p -> {
             Calibration.GemmFit fit = gemmFit(p, threshold, memsetNs);
             Calibration c = withGemm(start, rows.get(0).precision(), fit);
@@ -99,7 +100,7 @@ public final class DeviceFit {
     }
 
     private static Calibration.GemmFit gemmFit(double[] p, double memsetAboveFlops, double memsetNs) {
-        return new Calibration.GemmFit(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), logistic(p[3]),
+        return new Calibration.GemmFit(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), logistic(p[3]), logistic(p[4]),
                 memsetAboveFlops, memsetNs);
     }
 

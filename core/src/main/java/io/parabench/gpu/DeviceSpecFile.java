@@ -47,6 +47,7 @@ public final class DeviceSpecFile {
             n.put("tile_overhead_ns", g.tileOverheadNs());
             n.put("floor_ns", g.floorNs());
             n.put("small_tile_efficiency", g.smallTileEfficiency());
+            n.put("wave_tail", g.waveTail());
             n.put("memset_above_flops", g.memsetAboveFlops());
             n.put("memset_ns", g.memsetNs());
         }
@@ -101,7 +102,8 @@ public final class DeviceSpecFile {
                 JsonNode g = object(cal.path("gemm"), p.label(), at + ".gemm");
                 String gat = at + ".gemm." + p.label();
                 gemm.put(p, new Calibration.GemmFit(num(g, "peak_flops", gat), num(g, "tile_overhead_ns", gat),
-                        num(g, "floor_ns", gat), num(g, "small_tile_efficiency", gat), num(g, "memset_above_flops", gat),
+                        num(g, "floor_ns", gat), num(g, "small_tile_efficiency", gat), num(g, "wave_tail", gat),
+                        num(g, "memset_above_flops", gat),
                         num(g, "memset_ns", gat)));
             }
             Map<MemoryOp, Calibration.MemoryFit> memory = new EnumMap<>(MemoryOp.class);
