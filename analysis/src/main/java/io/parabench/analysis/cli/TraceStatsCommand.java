@@ -1,5 +1,6 @@
 package io.parabench.analysis.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
@@ -128,7 +129,23 @@ public final class TraceStatsCommand implements Callable<Integer> {
     private void print(TraceSummary summary, RankAnalyses ranks) {
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
-            out.println(json(summary, ranks));
+            // streamed device by device: a trace of 100 k devices makes a document of hundreds of MB
+            try (JsonGenerator g = JsonOutput.generator(out)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                for (DeviceMetrics d : summary.devices()) {
+                    g.writeFieldName(d.key());
+                    g.writeTree(deviceNode(d));
+                }
+                if (summary.pipeline().isPresent()) {
+                    g.writeFieldName("pipeline");
+                    g.writeTree(pipelineNode(summary.pipeline().get(), ranks));
+                }
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            out.println();
         } else {
             out.print(text(summary, ranks));
         }
@@ -143,37 +160,45 @@ public final class TraceStatsCommand implements Callable<Integer> {
     static String json(TraceSummary summary, RankAnalyses multiRank) {
         ObjectNode root = JsonOutput.object();
         for (DeviceMetrics d : summary.devices()) {
-            ObjectNode node = root.putObject(d.key());
-            node.put("span_us", d.spanUs());
-            node.put("busy_us", d.busyUs());
-            putRatio(node, "idle_ratio", d.idleRatio());
-            node.put("compute_busy_us", d.computeBusyUs());
-            node.put("comm_busy_us", d.commBusyUs());
-            putRatio(node, "comm_overlap_ratio", d.commOverlapRatio());
-            putRatio(node, "sm_occupancy_avg", d.smOccupancyAvg());
-            ObjectNode streams = node.putObject("streams");
-            for (Map.Entry<Integer, Long> s : d.streamBusyNs().entrySet()) {
-                streams.put(Integer.toString(s.getKey()), s.getValue() / 1000.0);
-            }
-            TraceStatsJson.putHtaAnalyses(node, d);
+            root.set(d.key(), deviceNode(d));
         }
-        summary.pipeline().ifPresent(p -> {
-            ObjectNode node = root.putObject("pipeline");
-            node.put("step_us", p.stepUs());
-            ArrayNode ranks = node.putArray("ranks");
-            for (RankBubble r : p.ranks()) {
-                ObjectNode rank = ranks.addObject();
-                rank.put("rank", r.rank());
-                rank.put("compute_busy_us", r.computeBusyUs());
-                rank.put("bubble_us", r.bubbleUs());
-            }
-            putRatio(node, "bubble_rate", p.bubbleRate());
-            if (multiRank != null) {
-                PipelineJson.putStragglers(node, multiRank.stragglers());
-                PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
-            }
-        });
+        summary.pipeline().ifPresent(p -> root.set("pipeline", pipelineNode(p, multiRank)));
         return JsonOutput.write(root);
+    }
+
+    private static ObjectNode deviceNode(DeviceMetrics d) {
+        ObjectNode node = JsonOutput.object();
+        node.put("span_us", d.spanUs());
+        node.put("busy_us", d.busyUs());
+        putRatio(node, "idle_ratio", d.idleRatio());
+        node.put("compute_busy_us", d.computeBusyUs());
+        node.put("comm_busy_us", d.commBusyUs());
+        putRatio(node, "comm_overlap_ratio", d.commOverlapRatio());
+        putRatio(node, "sm_occupancy_avg", d.smOccupancyAvg());
+        ObjectNode streams = node.putObject("streams");
+        for (Map.Entry<Integer, Long> s : d.streamBusyNs().entrySet()) {
+            streams.put(Integer.toString(s.getKey()), s.getValue() / 1000.0);
+        }
+        TraceStatsJson.putHtaAnalyses(node, d);
+        return node;
+    }
+
+    private static ObjectNode pipelineNode(PipelineMetrics p, RankAnalyses multiRank) {
+        ObjectNode node = JsonOutput.object();
+        node.put("step_us", p.stepUs());
+        ArrayNode ranks = node.putArray("ranks");
+        for (RankBubble r : p.ranks()) {
+            ObjectNode rank = ranks.addObject();
+            rank.put("rank", r.rank());
+            rank.put("compute_busy_us", r.computeBusyUs());
+            rank.put("bubble_us", r.bubbleUs());
+        }
+        putRatio(node, "bubble_rate", p.bubbleRate());
+        if (multiRank != null) {
+            PipelineJson.putStragglers(node, multiRank.stragglers());
+            PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
+        }
+        return node;
     }
 
     private static void putRatio(ObjectNode node, String key, double value) {

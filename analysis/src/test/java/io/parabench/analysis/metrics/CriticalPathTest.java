@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A two-rank step worked out by hand (µs; stream 0 computes, stream 1 runs NCCL send/recv):
@@ -86,5 +87,29 @@ public class CriticalPathTest {
                 "starts at 12, ends at 45 of 65, computes 10 + 23, NCCL 1..12 and 45..47");
         assertEquals(1, s.slowestRank());
         assertEquals(5 * US, s.behindNs(), "33 − 28");
+    }
+
+    /**
+     * 1F1B on 4 ranks with 20 micro-batches: the step must open with micro-batch 0's forward
+     * through the four stages and its backward on the last stage, and close with micro-batch 19's
+     * backward from the last stage back to the first; transfers only join neighbouring stages.
+     */
+    @Test
+    void shouldRunThroughTheWarmUpAndTheCoolDownOfThe1f1bStep() throws IOException {
+        List<Trace> traces = TraceReader.read(io.parabench.testing.SharedData.require("gpu-traces/1f1b"));
+        AnalysisOptions options = AnalysisOptions.defaults();
+        PipelineMetrics p = TraceMetrics.analyze("1f1b", traces, options).pipeline().orElseThrow();
+        CriticalPath path = CriticalPath.of(PipelineTimeline.of(traces, p, options));
+        List<String> ops = path.ops().stream().map(op -> op.rank() + " " + op.name()).toList();
+        assertEquals(List.of("0 sim:F s0 mb0", "1 sim:F s1 mb0", "2 sim:F s2 mb0", "3 sim:F s3 mb0", "3 sim:B s3 mb0"),
+                ops.subList(0, 5));
+        assertEquals(List.of("3 sim:B s3 mb19", "2 sim:B s2 mb19", "1 sim:B s1 mb19", "0 sim:B s0 mb19"),
+                ops.subList(ops.size() - 4, ops.size()));
+        for (CriticalPath.Edge e : path.edges()) {
+            assertEquals(1, Math.abs(e.fromRank() - e.toRank()), "stage to neighbouring stage: " + e);
+        }
+        assertEquals(java.util.Set.of(0, 1, 2, 3), path.ops().stream().map(PipelineOp::rank)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertTrue(path.opsNs() <= p.stepNs(), "ops on one chain cannot outlast the step");
     }
 }
