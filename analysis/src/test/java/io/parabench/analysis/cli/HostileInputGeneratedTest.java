@@ -173,22 +173,22 @@ class HostileInputGeneratedTest {
     @TestFactory
     Stream<DynamicTest> scheduleSimulateCompareArguments(@TempDir Path root) {
         return Stream.of("schedule", "simulate", "compare")
-                .flatMap(command -> inProcess(command, 40, root, (random, out) -> pipelineArgs(random, command, out)));
+                .flatMap(command -> inProcess(command, 25, root, (random, out) -> pipelineArgs(random, command, out)));
     }
 
     @TestFactory
     Stream<DynamicTest> trainArguments(@TempDir Path root) {
-        return inProcess("train", 25, root, (random, out) -> pipelineArgs(random, "train", out));
+        return inProcess("train", 15, root, (random, out) -> pipelineArgs(random, "train", out));
     }
 
     @TestFactory
     Stream<DynamicTest> eplbSimulationArguments(@TempDir Path root) {
-        return inProcess("eplb", 40, root, (random, out) -> eplbSimulateArgs(random));
+        return inProcess("eplb", 25, root, (random, out) -> eplbSimulateArgs(random));
     }
 
     @TestFactory
     Stream<DynamicTest> moeArguments(@TempDir Path root) {
-        return inProcess("moe", 25, root, HostileInputGeneratedTest::moeArgs);
+        return inProcess("moe", 20, root, HostileInputGeneratedTest::moeArgs);
     }
 
     /** Huge counts in a 256 MiB JVM: each must be refused by the size check, not by an OutOfMemoryError. */
@@ -276,7 +276,7 @@ class HostileInputGeneratedTest {
     Stream<DynamicTest> hostileTraces(@TempDir Path root) {
         SplittableRandom random = new SplittableRandom(SEED ^ 0x7ace);
         List<DynamicTest> tests = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 24; i++) {
             int shape = random.nextInt(TRACE_SHAPES.length);
             byte[] trace = hostileTrace(random, shape);
             boolean report = random.nextInt(3) == 0;
