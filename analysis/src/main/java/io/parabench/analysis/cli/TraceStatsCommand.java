@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
@@ -13,6 +11,7 @@ import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.rank.LocalRanks;
 import io.parabench.analysis.rank.RankEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,8 +42,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|DIR", description = "trace file (.json or .json.gz) or directory of per-rank traces")
     Path input;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Option(names = "--comm-pattern", paramLabel = "REGEX",
             description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
@@ -81,7 +80,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
                 ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
                 : RankEngine.named(engine).analyze(input.toString(), options, master);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             out.println(json(summary));
         } else {
             out.print(text(summary));
@@ -99,8 +98,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
 
     /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
     public static String json(TraceSummary summary) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         for (DeviceMetrics d : summary.devices()) {
             ObjectNode node = root.putObject(d.key());
             node.put("span_us", d.spanUs());
@@ -127,11 +125,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
             }
             putRatio(node, "bubble_rate", p.bubbleRate());
         });
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 
     private static void putRatio(ObjectNode node, String key, double value) {
