@@ -29,7 +29,9 @@ public final class SparkRankEngine implements RankEngine {
                 ? java.util.Optional.of(SparkSession.getActiveSession().get()) : java.util.Optional.empty();
         SparkSession spark = running.orElseGet(() -> EmbeddedSpark.start(master == null ? DEFAULT_MASTER : master));
         try {
-            return SparkRanks.analyze(spark, input, options);
+            SparkRanks.Run run = SparkRanks.analyze(spark, input, options);
+            System.err.println("spark: " + run.describe());
+            return run.summary();
         } finally {
             if (running.isEmpty()) {
                 spark.stop();

@@ -12,9 +12,12 @@ import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 
 /**
@@ -30,22 +33,54 @@ import java.util.List;
  * "Job aborted due to stage failure" with executor stack traces.
  */
 public final class SparkRanks {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private SparkRanks() {
     }
 
+    /**
+     * What a run measured.
+     *
+     * @param summary  the analysis
+     * @param files    trace files read (a file mapped twice counts once)
+     * @param mapCpuNs CPU time the tasks spent reading and summarising files, summed over tasks:
+     *                 the work an executor core does, without Spark's own overhead
+     */
+    public record Run(TraceSummary summary, int files, long mapCpuNs) {
+        /** JSON megabytes summarised per second of one executor core. */
+        public double mbPerCoreSecond() {
+            return summary.bytesRead() / 1e6 / (mapCpuNs / 1e9);
+        }
+
+        /** One line for stderr: files, megabytes, map CPU and MB/s per core. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%d trace files, %.1f MB of JSON, %.1f s of executor CPU in"
+                    + " the map: %.1f MB/s per core", files, summary.bytesRead() / 1e6, mapCpuNs / 1e9, mbPerCoreSecond());
+        }
+    }
+
     /** Analyses every trace file {@code input} names (see {@link TraceInput}). */
-    public static TraceSummary analyze(SparkSession spark, String input, AnalysisOptions options) throws IOException {
+    public static Run analyze(SparkSession spark, String input, AnalysisOptions options) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> files = TraceInput.list(input, jsc.hadoopConfiguration());
         Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
-        return RankAnalysis.run(input, files, options, (some, step) -> map(jsc, conf, some, options, step));
+        LongAccumulator cpuNs = jsc.sc().longAccumulator("parabench map CPU ns");
+        TraceSummary summary = RankAnalysis.run(input, files, options,
+                (some, step) -> map(jsc, conf, cpuNs, some, options, step));
+        return new Run(summary, files.size(), cpuNs.value());
     }
 
     private static List<RankSummary> map(JavaSparkContext jsc, Broadcast<SerializableConfiguration> conf,
-                                         List<String> files, AnalysisOptions options, StepChoice step) {
+                                         LongAccumulator cpuNs, List<String> files, AnalysisOptions options,
+                                         StepChoice step) {
         try {
             return jsc.parallelize(files, files.size())
-                    .map(file -> summarise(conf.value(), file, options, step))
+                    .map(file -> {
+                        long start = THREADS.getCurrentThreadCpuTime();
+                        RankSummary s = summarise(conf.value(), file, options, step);
+                        cpuNs.add(THREADS.getCurrentThreadCpuTime() - start);
+                        return s;
+                    })
                     .collect();
         } catch (Exception e) { // Scala throws SparkException (checked) undeclared
             if (e instanceof SparkException) {

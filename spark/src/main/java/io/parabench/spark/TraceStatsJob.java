@@ -3,7 +3,7 @@ package io.parabench.spark;
 import io.parabench.analysis.cli.TraceStatsCommand;
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.KernelClassifier;
-import io.parabench.analysis.metrics.TraceSummary;
+import io.parabench.analysis.report.TraceReport;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * INPUT --out OUT}. Analyses every trace file INPUT names (one task per file, see
  * {@link SparkRanks}) and writes {@code OUT/trace-stats.json}, the document
  * {@code parabench trace-stats --format json} prints for the same files, through OUT's file system
- * (written under a temporary name, then renamed). Bad input ends the job with one line on stderr
+ * (written under a temporary name, then renamed); with {@code --report} also
+ * {@code OUT/report.html}. Bad input ends the job with one line on stderr
  * naming the file and exit code 2.
  */
 @Command(name = "TraceStatsJob", mixinStandardHelpOptions = true,
@@ -56,6 +57,13 @@ public final class TraceStatsJob implements Callable<Integer> {
 
     @Option(names = "--comm-stream", paramLabel = "N", description = "stream whose kernels are all communication; repeatable")
     List<Integer> commStreams;
+
+    @Option(names = "--report", description = "also write OUT/" + "report.html: the HTML report of trace-stats,"
+            + " built from the per-rank summaries (no per-stream timelines or pipeline chart, which need the events)")
+    boolean report;
+
+    /** The HTML report the job writes into OUT with --report. */
+    public static final String REPORT_FILE = "report.html";
 
     private SparkSession spark;
 
@@ -96,10 +104,14 @@ public final class TraceStatsJob implements Callable<Integer> {
         if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
             throw new IllegalArgumentException("--out (" + out + ") must be a directory, not a file");
         }
-        TraceSummary summary = SparkRanks.analyze(spark, input, options);
-        Path written = write(fs, dir, JSON_FILE, TraceStatsCommand.json(summary) + "\n");
-        System.err.println("TraceStatsJob: " + summary.devices().size() + " devices in "
-                + String.format(java.util.Locale.ROOT, "%.1f MB", summary.bytesRead() / 1e6) + " of JSON; wrote " + written);
+        SparkRanks.Run run = SparkRanks.analyze(spark, input, options);
+        System.err.println("TraceStatsJob: " + run.describe());
+        System.err.println("TraceStatsJob: wrote " + write(fs, dir, JSON_FILE, TraceStatsCommand.json(run.summary()) + "\n"));
+        if (report) {
+            String html = TraceReport.build("Trace report: " + input,
+                    List.of(new TraceReport.Input(List.of(), run.summary())), options).render();
+            System.err.println("TraceStatsJob: wrote " + write(fs, dir, REPORT_FILE, html));
+        }
         return 0;
     }
 

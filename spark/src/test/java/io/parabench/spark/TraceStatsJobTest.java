@@ -87,11 +87,15 @@ class TraceStatsJobTest {
         Path dir = SharedData.require("gpu-traces/1f1b");
         Path out = work.resolve("out1f1b");
         CommandOutcome run = job(dir + "/*_rank*.json.gz", "--out", out.toString(), "--step", "sim:STEP",
-                "--comm-pattern", "nccl");
+                "--comm-pattern", "nccl", "--report");
         assertEquals(0, run.exit(), run.err());
         AnalysisOptions options = new AnalysisOptions(KernelClassifier.of("nccl", Set.of()), "sim:STEP",
                 AnalysisOptions.DEFAULT_TOP_KERNELS);
         assertEquals(local(dir, options), Files.readString(out.resolve(TraceStatsJob.JSON_FILE)));
+        String html = Files.readString(out.resolve(TraceStatsJob.REPORT_FILE));
+        // the bubble of rank 0 in ms, as the local report writes it (README: 56.92 ms)
+        assertTrue(html.contains("Pipeline step and bubbles") && html.contains("56.923"), "report with the bubbles");
+        assertTrue(html.contains("Device 3 (") && html.contains("<svg"), "per-device sections with charts");
     }
 
     @Test

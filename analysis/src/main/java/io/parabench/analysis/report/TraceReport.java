@@ -86,8 +86,8 @@ public final class TraceReport {
             throw new IllegalArgumentException("a trace report needs at least one trace");
         }
         for (Input in : inputs) {
-            r.note("Source: " + in.summary().source() + " (" + in.traces().size() + " file"
-                    + (in.traces().size() == 1 ? "" : "s") + ", "
+            r.note("Source: " + in.summary().source() + " (" + (in.traces().isEmpty() ? "per-rank summaries"
+                    : in.traces().size() + " file" + (in.traces().size() == 1 ? "" : "s")) + ", "
                     + String.format(Locale.ROOT, "%.1f MB of JSON", in.summary().bytesRead() / 1e6) + ").");
         }
         r.section("Summary");
@@ -160,9 +160,14 @@ public final class TraceReport {
                                        AnalysisOptions options) {
         r.section(prefix + "Pipeline step and bubbles");
         List<PipelineRank> ranks = PipelineRank.of(traces);
-        r.chart(PipelineGanttChart.create(ranks, p, options.classifier()), WIDTH, 160 + 70 * ranks.size(),
-                "Ops per rank (from sim:* GPU annotations, op-token kernels, or computation kernels) and bubbles"
-                        + " (time in the step window without computation kernels).");
+        if (ranks.isEmpty()) {
+            r.note("Built from per-rank summaries (a Spark job): the ops of each rank stay with its trace, so no"
+                    + " pipeline chart; the table gives each rank's bubble.");
+        } else {
+            r.chart(PipelineGanttChart.create(ranks, p, options.classifier()), WIDTH, 160 + 70 * ranks.size(),
+                    "Ops per rank (from sim:* GPU annotations, op-token kernels, or computation kernels) and bubbles"
+                            + " (time in the step window without computation kernels).");
+        }
         List<List<String>> rows = new ArrayList<>();
         for (RankBubble b : p.ranks()) {
             rows.add(List.of(Integer.toString(b.rank()), ms(b.computeBusyNs()), ms(b.bubbleNs()),
@@ -174,11 +179,13 @@ public final class TraceReport {
     private static void appendDevice(HtmlReport r, String prefix, List<Trace> traces, DeviceMetrics d,
                                      AnalysisOptions options) {
         r.section(prefix + "Device " + d.key() + " (" + d.name() + ")");
-        Trace trace = traces.stream().filter(t -> t.rank() == d.rank()).findFirst().orElse(traces.get(0));
-        List<StreamActivity> activity = StreamActivity.of(trace, d.device(), options.classifier());
-        long streams = activity.stream().map(StreamActivity::stream).distinct().count();
-        r.chart(StreamTimelineChart.create(d, activity), WIDTH, 140 + 45 * (int) streams,
-                "Busy time per stream, coloured by class; gaps shorter than 1/1500 of the span are bridged.");
+        if (!traces.isEmpty()) {
+            Trace trace = traces.stream().filter(t -> t.rank() == d.rank()).findFirst().orElse(traces.get(0));
+            List<StreamActivity> activity = StreamActivity.of(trace, d.device(), options.classifier());
+            long streams = activity.stream().map(StreamActivity::stream).distinct().count();
+            r.chart(StreamTimelineChart.create(d, activity), WIDTH, 140 + 45 * (int) streams,
+                    "Busy time per stream, coloured by class; gaps shorter than 1/1500 of the span are bridged.");
+        }
         if (d.smOccupancy() != null) {
             r.chart(SmOccupancyChart.create(d), WIDTH, HEIGHT,
                     "Occupied SMs over time, communication at the bottom, computation stacked on top.");
