@@ -214,10 +214,12 @@ final class VectorGemm {
 
     private static void microKernel(GemmTiling t, int kc, float[] ap, float[] bp, int bOff,
                                     float[] c, int cOff, int ldc, boolean load) {
-        switch (t.rows()) {
-            case 6 -> microKernel6x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
-            case 8 -> microKernel8x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
-            default -> microKernel12x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
+        if (t.vectors() == 4) {
+            microKernel6x4(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
+        } else if (t.rows() == 8) {
+            microKernel8x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
+        } else {
+            microKernel6x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
         }
     }
 
@@ -252,31 +254,30 @@ final class VectorGemm {
             c4_0 = z; c4_1 = z;
             c5_0 = z; c5_1 = z;
         }
-        int stride = 2 * V;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + 1 * V);
+            int bAt = bOff + p * 2 * V;
+            int aAt = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[aOff + 0]);
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
             c0_0 = b0.fma(a, c0_0);
             c0_1 = b1.fma(a, c0_1);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
             c1_0 = b0.fma(a, c1_0);
             c1_1 = b1.fma(a, c1_1);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
             c2_0 = b0.fma(a, c2_0);
             c2_1 = b1.fma(a, c2_1);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
             c3_0 = b0.fma(a, c3_0);
             c3_1 = b1.fma(a, c3_1);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
             c4_0 = b0.fma(a, c4_0);
             c4_1 = b1.fma(a, c4_1);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
             c5_0 = b0.fma(a, c5_0);
             c5_1 = b1.fma(a, c5_1);
-            aOff += 6;
-            bOff += stride;
         }
         c0_0.intoArray(c, cOff + 0 * ldc);
         c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
@@ -331,37 +332,36 @@ final class VectorGemm {
             c6_0 = z; c6_1 = z;
             c7_0 = z; c7_1 = z;
         }
-        int stride = 2 * V;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + 1 * V);
+            int bAt = bOff + p * 2 * V;
+            int aAt = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[aOff + 0]);
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
             c0_0 = b0.fma(a, c0_0);
             c0_1 = b1.fma(a, c0_1);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
             c1_0 = b0.fma(a, c1_0);
             c1_1 = b1.fma(a, c1_1);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
             c2_0 = b0.fma(a, c2_0);
             c2_1 = b1.fma(a, c2_1);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
             c3_0 = b0.fma(a, c3_0);
             c3_1 = b1.fma(a, c3_1);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
             c4_0 = b0.fma(a, c4_0);
             c4_1 = b1.fma(a, c4_1);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
             c5_0 = b0.fma(a, c5_0);
             c5_1 = b1.fma(a, c5_1);
-            a = FloatVector.broadcast(S, ap[aOff + 6]);
+            a = FloatVector.broadcast(S, ap[aAt + 6]);
             c6_0 = b0.fma(a, c6_0);
             c6_1 = b1.fma(a, c6_1);
-            a = FloatVector.broadcast(S, ap[aOff + 7]);
+            a = FloatVector.broadcast(S, ap[aAt + 7]);
             c7_0 = b0.fma(a, c7_0);
             c7_1 = b1.fma(a, c7_1);
-            aOff += 8;
-            bOff += stride;
         }
         c0_0.intoArray(c, cOff + 0 * ldc);
         c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
@@ -381,129 +381,112 @@ final class VectorGemm {
         c7_1.intoArray(c, cOff + 7 * ldc + 1 * V);
     }
 
-    /** The 12×2-vector micro-kernel: 24 accumulators, 2 B vectors and one broadcast live per step. */
-    private static void microKernel12x2(int kc, float[] ap, int aOff, float[] bp, int bOff,
+    /** The 6×4-vector micro-kernel: 24 accumulators, 4 B vectors and one broadcast live per step. */
+    private static void microKernel6x4(int kc, float[] ap, int aOff, float[] bp, int bOff,
                                    float[] c, int cOff, int ldc, boolean load) {
-        FloatVector c0_0, c0_1;
-        FloatVector c1_0, c1_1;
-        FloatVector c2_0, c2_1;
-        FloatVector c3_0, c3_1;
-        FloatVector c4_0, c4_1;
-        FloatVector c5_0, c5_1;
-        FloatVector c6_0, c6_1;
-        FloatVector c7_0, c7_1;
-        FloatVector c8_0, c8_1;
-        FloatVector c9_0, c9_1;
-        FloatVector c10_0, c10_1;
-        FloatVector c11_0, c11_1;
+        FloatVector c0_0, c0_1, c0_2, c0_3;
+        FloatVector c1_0, c1_1, c1_2, c1_3;
+        FloatVector c2_0, c2_1, c2_2, c2_3;
+        FloatVector c3_0, c3_1, c3_2, c3_3;
+        FloatVector c4_0, c4_1, c4_2, c4_3;
+        FloatVector c5_0, c5_1, c5_2, c5_3;
         if (load) {
             c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
             c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
+            c0_2 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 2 * V);
+            c0_3 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 3 * V);
             c1_0 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
             c1_1 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * V);
+            c1_2 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * V);
+            c1_3 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * V);
             c2_0 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
             c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
+            c2_2 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * V);
+            c2_3 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * V);
             c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
             c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
+            c3_2 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * V);
+            c3_3 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * V);
             c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
             c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
+            c4_2 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * V);
+            c4_3 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * V);
             c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
             c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
-            c6_0 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-            c6_1 = FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * V);
-            c7_0 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-            c7_1 = FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * V);
-            c8_0 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
-            c8_1 = FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * V);
-            c9_0 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
-            c9_1 = FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * V);
-            c10_0 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
-            c10_1 = FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * V);
-            c11_0 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
-            c11_1 = FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * V);
+            c5_2 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * V);
+            c5_3 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * V);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c0_0 = z; c0_1 = z;
-            c1_0 = z; c1_1 = z;
-            c2_0 = z; c2_1 = z;
-            c3_0 = z; c3_1 = z;
-            c4_0 = z; c4_1 = z;
-            c5_0 = z; c5_1 = z;
-            c6_0 = z; c6_1 = z;
-            c7_0 = z; c7_1 = z;
-            c8_0 = z; c8_1 = z;
-            c9_0 = z; c9_1 = z;
-            c10_0 = z; c10_1 = z;
-            c11_0 = z; c11_1 = z;
+            c0_0 = z; c0_1 = z; c0_2 = z; c0_3 = z;
+            c1_0 = z; c1_1 = z; c1_2 = z; c1_3 = z;
+            c2_0 = z; c2_1 = z; c2_2 = z; c2_3 = z;
+            c3_0 = z; c3_1 = z; c3_2 = z; c3_3 = z;
+            c4_0 = z; c4_1 = z; c4_2 = z; c4_3 = z;
+            c5_0 = z; c5_1 = z; c5_2 = z; c5_3 = z;
         }
-        int stride = 2 * V;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + 1 * V);
+            int bAt = bOff + p * 4 * V;
+            int aAt = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bAt + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bAt + 3 * V);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[aOff + 0]);
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
             c0_0 = b0.fma(a, c0_0);
             c0_1 = b1.fma(a, c0_1);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            c0_2 = b2.fma(a, c0_2);
+            c0_3 = b3.fma(a, c0_3);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
             c1_0 = b0.fma(a, c1_0);
             c1_1 = b1.fma(a, c1_1);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            c1_2 = b2.fma(a, c1_2);
+            c1_3 = b3.fma(a, c1_3);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
             c2_0 = b0.fma(a, c2_0);
             c2_1 = b1.fma(a, c2_1);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            c2_2 = b2.fma(a, c2_2);
+            c2_3 = b3.fma(a, c2_3);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
             c3_0 = b0.fma(a, c3_0);
             c3_1 = b1.fma(a, c3_1);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            c3_2 = b2.fma(a, c3_2);
+            c3_3 = b3.fma(a, c3_3);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
             c4_0 = b0.fma(a, c4_0);
             c4_1 = b1.fma(a, c4_1);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            c4_2 = b2.fma(a, c4_2);
+            c4_3 = b3.fma(a, c4_3);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
             c5_0 = b0.fma(a, c5_0);
             c5_1 = b1.fma(a, c5_1);
-            a = FloatVector.broadcast(S, ap[aOff + 6]);
-            c6_0 = b0.fma(a, c6_0);
-            c6_1 = b1.fma(a, c6_1);
-            a = FloatVector.broadcast(S, ap[aOff + 7]);
-            c7_0 = b0.fma(a, c7_0);
-            c7_1 = b1.fma(a, c7_1);
-            a = FloatVector.broadcast(S, ap[aOff + 8]);
-            c8_0 = b0.fma(a, c8_0);
-            c8_1 = b1.fma(a, c8_1);
-            a = FloatVector.broadcast(S, ap[aOff + 9]);
-            c9_0 = b0.fma(a, c9_0);
-            c9_1 = b1.fma(a, c9_1);
-            a = FloatVector.broadcast(S, ap[aOff + 10]);
-            c10_0 = b0.fma(a, c10_0);
-            c10_1 = b1.fma(a, c10_1);
-            a = FloatVector.broadcast(S, ap[aOff + 11]);
-            c11_0 = b0.fma(a, c11_0);
-            c11_1 = b1.fma(a, c11_1);
-            aOff += 12;
-            bOff += stride;
+            c5_2 = b2.fma(a, c5_2);
+            c5_3 = b3.fma(a, c5_3);
         }
         c0_0.intoArray(c, cOff + 0 * ldc);
         c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
+        c0_2.intoArray(c, cOff + 0 * ldc + 2 * V);
+        c0_3.intoArray(c, cOff + 0 * ldc + 3 * V);
         c1_0.intoArray(c, cOff + 1 * ldc);
         c1_1.intoArray(c, cOff + 1 * ldc + 1 * V);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * V);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * V);
         c2_0.intoArray(c, cOff + 2 * ldc);
         c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * V);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * V);
         c3_0.intoArray(c, cOff + 3 * ldc);
         c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * V);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * V);
         c4_0.intoArray(c, cOff + 4 * ldc);
         c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * V);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * V);
         c5_0.intoArray(c, cOff + 5 * ldc);
         c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
-        c6_0.intoArray(c, cOff + 6 * ldc);
-        c6_1.intoArray(c, cOff + 6 * ldc + 1 * V);
-        c7_0.intoArray(c, cOff + 7 * ldc);
-        c7_1.intoArray(c, cOff + 7 * ldc + 1 * V);
-        c8_0.intoArray(c, cOff + 8 * ldc);
-        c8_1.intoArray(c, cOff + 8 * ldc + 1 * V);
-        c9_0.intoArray(c, cOff + 9 * ldc);
-        c9_1.intoArray(c, cOff + 9 * ldc + 1 * V);
-        c10_0.intoArray(c, cOff + 10 * ldc);
-        c10_1.intoArray(c, cOff + 10 * ldc + 1 * V);
-        c11_0.intoArray(c, cOff + 11 * ldc);
-        c11_1.intoArray(c, cOff + 11 * ldc + 1 * V);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * V);
+        c5_3.intoArray(c, cOff + 5 * ldc + 3 * V);
     }
 
 }
