@@ -1,18 +1,18 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.eplb.ClusterShape;
 import io.parabench.eplb.Placement;
 import io.parabench.eplb.ReferenceBalancer;
 import io.parabench.gpu.DeviceSpec;
+import io.parabench.gpu.Emulation;
 import io.parabench.kernels.HostPool;
 import io.parabench.moe.ExpertParallelLayer;
 import io.parabench.moe.MoeLayer;
 import io.parabench.moe.MoeRun;
 import io.parabench.moe.ReferenceMoe;
+import io.parabench.output.FileSet;
 import io.parabench.trace.ChromeTraceWriter;
 import io.parabench.trace.DeviceProperties;
 import picocli.CommandLine.Command;
@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code parabench moe}: one expert-parallel MoE layer on emulated GPUs with an EPLB placement,
@@ -88,8 +89,14 @@ final class MoeCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace of all GPUs: DIR/moe.json")
     Path traceDir;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @Option(names = "--force", description = "with --trace: write into DIR even when it holds other files (they stay)")
+    boolean force;
+
+    /** The file {@code --trace} writes. */
+    private static final Pattern MOE_TRACE = Pattern.compile("moe\\.json");
+
+    @Mixin
+    FormatOption format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -102,11 +109,14 @@ final class MoeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Emulation emulation = emulator.emulation();
+        // timing-only computes nothing, so DeepSeek-V3's sizes (d=7168, 4096 tokens a GPU) are fine
+        int maxDimension = emulation.timingOnly() ? 65536 : MAX_DIMENSION;
         requireRange("--gpus", gpus, 1, 64);
         requireRange("--experts", experts, 2, 256);
-        requireRange("--tokens", tokens, 1, 4096);
-        requireRange("--width", width, 1, MAX_DIMENSION);
-        requireRange("--hidden", hidden, 1, MAX_DIMENSION);
+        requireRange("--tokens", tokens, 1, emulation.timingOnly() ? 65536 : 4096);
+        requireRange("--width", width, 1, maxDimension);
+        requireRange("--hidden", hidden, 1, maxDimension);
         requireRange("--threads", emulator.threads, 1, 64);
         if (!policy.equals("reference") && !policy.equals("none")) {
             throw new IllegalArgumentException("--policy (" + policy + ") must be reference or none");
@@ -124,20 +134,26 @@ final class MoeCommand implements Callable<Integer> {
         requireRange("--replicas", slots, experts, 4096);
         DeviceSpec gpu = emulator.deviceSpec();
         ClusterShape shape = new ClusterShape(slots, 1, nodes, gpus);
-        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         requireRange("--chunks", chunks, 1, tokens);
         requireRange("--comm-sms", commSms, 1, gpu.numSms() - 1);
+        if (emulation.timingOnly()) {
+            return timingOnly(gpu, shape, emulation);
+        }
+        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         float[][] x = layer.tokens(gpus, tokens, emulator.seed + 1);
 
         try (HostPool pool = HostPool.of(emulator.threads)) {
             Placement placement = spread(shape, experts);
             if (policy.equals("reference")) {
                 // observe the router's expert loads (they do not depend on the placement), then balance them
-                MoeRun observed = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null);
+                MoeRun observed = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null, emulation);
                 placement = ReferenceBalancer.rebalance(observed.eplbLoads(), shape);
             }
-            MoeRun run = traceDir == null ? ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null)
-                    : traced(layer, x, placement, gpu, pool);
+            Placement chosen = placement;
+            MoeRun run = traceDir == null
+                    ? ExpertParallelLayer.run(layer, x, chosen, gpu, commSms, chunks, pool, null, emulation)
+                    : traced(chosen, gpu, w -> ExpertParallelLayer.run(layer, x, chosen, gpu, commSms, chunks, pool,
+                            w, emulation));
             float[][] reference = ReferenceMoe.run(layer, x, gpu, pool);
             double diff = 0;
             for (int g = 0; g < gpus; g++) {
@@ -146,10 +162,19 @@ final class MoeCommand implements Callable<Integer> {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(format == OutputFormat.JSON ? json(gpu, shape, run, diff) : text(gpu, shape, run, diff));
+            out.println(format.json() ? json(gpu, shape, run, diff) : text(gpu, shape, run, diff));
             out.flush();
+            requireBitEqual(diff);
         }
         return 0;
+    }
+
+    /** The layer must equal its one-device reference bit for bit: exit 1 naming the difference. */
+    static void requireBitEqual(double maxAbsDifference) {
+        if (maxAbsDifference != 0) {
+            throw new CheckFailedException("the expert-parallel layer differs from the one-device reference:"
+                    + " max |out - reference| = " + String.format(Locale.ROOT, "%.3e", maxAbsDifference) + " (must be 0)");
+        }
     }
 
     /** Slot s holds expert s mod E: every expert once, the extra slots replicate experts 0, 1, … */
@@ -161,22 +186,41 @@ final class MoeCommand implements Callable<Integer> {
         return Placement.of(shape, experts, new int[][] {phy2log});
     }
 
-    private MoeRun traced(MoeLayer layer, float[][] x, Placement placement, DeviceSpec gpu, HostPool pool) {
+    /**
+     * The layer at any size, charged but not computed: routing drawn from the router skew
+     * ({@code MoeLayer.drawnRouting}), no reference check.
+     */
+    private int timingOnly(DeviceSpec gpu, ClusterShape shape, Emulation emulation) throws Exception {
+        MoeLayer layer = MoeLayer.shapeOnly(width, hidden, experts, topK, skew, emulator.seed);
+        Placement placement = spread(shape, experts);
+        if (policy.equals("reference")) {
+            MoeRun observed = ExpertParallelLayer.timingOnly(layer, tokens, placement, gpu, commSms, chunks,
+                    emulation.precision(), null);
+            placement = ReferenceBalancer.rebalance(observed.eplbLoads(), shape);
+        }
+        Placement chosen = placement;
+        MoeRun run = traceDir == null
+                ? ExpertParallelLayer.timingOnly(layer, tokens, chosen, gpu, commSms, chunks, emulation.precision(), null)
+                : traced(chosen, gpu, w -> ExpertParallelLayer.timingOnly(layer, tokens, chosen, gpu, commSms, chunks,
+                        emulation.precision(), w));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(format.json() ? json(gpu, shape, run, Double.NaN) : text(gpu, shape, run, Double.NaN));
+        out.flush();
+        return 0;
+    }
+
+    private MoeRun traced(Placement placement, DeviceSpec gpu,
+                          java.util.function.Function<ChromeTraceWriter, MoeRun> body) {
         List<DeviceProperties> devices = new ArrayList<>();
         for (int g = 0; g < gpus; g++) {
             devices.add(gpu.properties(g));
         }
-        ChromeTraceWriter writer = ChromeTraceWriter.open(traceDir.resolve("moe.json"), devices, -1, 0);
-        boolean done = false;
-        try {
-            MoeRun run = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, writer);
+        try (FileSet files = FileSet.open(traceDir, MOE_TRACE, force)) {
+            ChromeTraceWriter writer = ChromeTraceWriter.open(files.create("moe.json"), devices, -1, 0);
+            MoeRun run = body.apply(writer);
             writer.close();
-            done = true;
+            files.commit();
             return run;
-        } finally {
-            if (!done) {
-                writer.abort();
-            }
         }
     }
 
@@ -205,8 +249,7 @@ final class MoeCommand implements Callable<Integer> {
     }
 
     private String json(DeviceSpec gpu, ClusterShape shape, MoeRun run, double diff) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("policy", policy);
         root.put("gpus", gpus);
         root.put("nodes", nodes);
@@ -223,7 +266,12 @@ final class MoeCommand implements Callable<Integer> {
         root.put("mean_expert_busy(us)", mean(run.expertBusyNs()) / 1000.0);
         root.put("layer_time(us)", run.layerNs() / 1000.0);
         root.put("comm_overlap(us)", run.commOverlapNs() / 1000.0);
-        root.put("max_abs_diff", diff);
+        if (Double.isNaN(diff)) {
+            root.putNull("max_abs_diff");
+            root.put("checks", "not run (timing-only)");
+        } else {
+            root.put("max_abs_diff", diff);
+        }
         ArrayNode per = root.putArray("per_gpu");
         for (int g = 0; g < gpus; g++) {
             ObjectNode node = per.addObject();
@@ -231,7 +279,7 @@ final class MoeCommand implements Callable<Integer> {
             node.put("rows", run.gpuRows()[g]);
             node.put("expert_busy(us)", run.expertBusyNs()[g] / 1000.0);
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     private String text(DeviceSpec gpu, ClusterShape shape, MoeRun run, double diff) {
@@ -244,7 +292,8 @@ final class MoeCommand implements Callable<Integer> {
                 max(rows), mean(rows), run.maxExpertBusyNs() / 1000.0, mean(run.expertBusyNs()) / 1000.0));
         sb.append(String.format(Locale.ROOT, "virtual layer time %.3f us   comm/compute overlap %.3f us%n",
                 run.layerNs() / 1000.0, run.commOverlapNs() / 1000.0));
-        sb.append("max |out - reference| ").append(diff == 0 ? "0" : String.format(Locale.ROOT, "%.3e", diff))
+        sb.append("max |out - reference| ").append(Double.isNaN(diff) ? "not checked (timing-only)"
+                        : diff == 0 ? "0" : String.format(Locale.ROOT, "%.3e", diff))
                 .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%6s %8s %16s%n", "gpu", "rows", "expert busy(us)"));
         for (int g = 0; g < gpus; g++) {
