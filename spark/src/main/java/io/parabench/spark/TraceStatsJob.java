@@ -73,7 +73,11 @@ public final class TraceStatsJob implements Callable<Integer> {
     public static int run(SparkSession spark, String[] args, PrintWriter out, PrintWriter err) {
         TraceStatsJob job = new TraceStatsJob();
         job.spark = spark;
-        CommandLine cli = new CommandLine(job).setOut(out).setErr(err);
+        CommandLine cli = new CommandLine(job).setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            err.println("TraceStatsJob: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IOException) {
                 err.println("TraceStatsJob: " + e.getMessage());
