@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.report.AtomicFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,6 +39,21 @@ public final class BenchmarkRunFile {
 
     /** Reads a run file, or a bare JMH result array with the given timestamp and profile. */
     public static BenchmarkRun read(Path file, String timestamp, String profile) {
+        JsonNode root = tree(file);
+        if (root.isArray()) {
+            return new BenchmarkRun(timestamp, profile, Map.of(), results(root, file));
+        }
+        if (!root.isObject() || !root.has("jmh")) {
+            throw new IllegalArgumentException("benchmark results (" + file
+                    + ") must be a JMH result array or a parabench run object with a \"jmh\" array");
+        }
+        Map<String, String> environment = new TreeMap<>();
+        root.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+        return new BenchmarkRun(root.path("timestamp").asText(timestamp), root.path("profile").asText(profile),
+                environment, results(root.get("jmh"), file));
+    }
+
+    private static JsonNode tree(Path file) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -50,17 +68,7 @@ public final class BenchmarkRunFile {
         if (root == null || root.isMissingNode()) {
             throw new IllegalArgumentException("benchmark results (" + file + ") are empty");
         }
-        if (root.isArray()) {
-            return new BenchmarkRun(timestamp, profile, Map.of(), results(root, file));
-        }
-        if (!root.isObject() || !root.has("jmh")) {
-            throw new IllegalArgumentException("benchmark results (" + file
-                    + ") must be a JMH result array or a parabench run object with a \"jmh\" array");
-        }
-        Map<String, String> environment = new TreeMap<>();
-        root.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
-        return new BenchmarkRun(root.path("timestamp").asText(timestamp), root.path("profile").asText(profile),
-                environment, results(root.get("jmh"), file));
+        return root;
     }
 
     /** Reads every run file of a history folder, oldest first (file names start with the timestamp). */
@@ -79,18 +87,116 @@ public final class BenchmarkRunFile {
     /** Wraps a JMH result file into a run file, atomically. */
     public static void write(Path target, String timestamp, String profile, Map<String, String> environment,
                              Path jmhResults) {
+        ObjectNode root = runNode(timestamp, profile, environment, jmhResults(jmhResults));
+        AtomicFile.write(target, out -> JSON.writeValue(out, root));
+    }
+
+    /** The JMH result array of a JMH result file, or the {@code "jmh"} array of a run file, unchanged. */
+    public static ArrayNode jmhResults(Path file) {
+        JsonNode root = tree(file);
+        JsonNode jmh = root.isObject() ? root.get("jmh") : root;
+        if (jmh == null || !jmh.isArray()) {
+            throw new IllegalArgumentException("benchmark results (" + file
+                    + ") must be a JMH result array or a parabench run object with a \"jmh\" array");
+        }
+        return (ArrayNode) jmh;
+    }
+
+    /** A run file's content: when, which profile, on what machine, and JMH's array unchanged. */
+    public static ObjectNode runNode(String timestamp, String profile, Map<String, String> environment, ArrayNode jmh) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("parabench_run", 1);
+        root.put("timestamp", timestamp);
+        root.put("profile", profile);
+        ObjectNode env = root.putObject("environment");
+        new TreeMap<>(environment).forEach(env::put);
+        root.set("jmh", jmh);
+        return root;
+    }
+
+    /**
+     * A baseline's JMH entries updated with a run's: an entry of the run replaces the baseline's
+     * entry with the same key (method and {@code @Param} values) in place, entries new in the
+     * run are appended, and baseline entries the run lacks are kept.
+     */
+    public static ArrayNode merge(ArrayNode baseline, ArrayNode run) {
+        Map<String, JsonNode> fromRun = new LinkedHashMap<>();
+        for (JsonNode entry : run) {
+            fromRun.put(key(entry), entry);
+        }
+        ArrayNode merged = JSON.createArrayNode();
+        for (JsonNode entry : baseline) {
+            JsonNode replacement = fromRun.remove(key(entry));
+            merged.add(replacement != null ? replacement : entry);
+        }
+        fromRun.values().forEach(merged::add);
+        return merged;
+    }
+
+    private static String key(JsonNode entry) {
+        TreeMap<String, String> params = new TreeMap<>();
+        entry.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+        return BenchmarkResult.key(entry.path("benchmark").asText(), params);
+    }
+
+    /**
+     * Writes a new history entry and replaces the baseline as one step: both files are written
+     * to temporary siblings first; only when both are complete is the history entry moved into
+     * place and then the baseline, and if the baseline cannot be replaced the history entry is
+     * removed again. So a baseline never exists without its history entry, nor a history entry
+     * for a baseline that was not recorded.
+     *
+     * @throws IllegalArgumentException when {@code history} already exists (history is append-only)
+     */
+    public static void writeBaselineAndHistory(Path baseline, JsonNode baselineRun, Path history, JsonNode historyRun) {
+        if (Files.exists(history)) {
+            throw new IllegalArgumentException("history entry (" + history + ") already exists: history is append-only");
+        }
+        Path baselineTemp = null;
+        Path historyTemp = null;
         try {
-            JsonNode jmh = JSON.readTree(jmhResults.toFile());
-            ObjectNode root = JSON.createObjectNode();
-            root.put("parabench_run", 1);
-            root.put("timestamp", timestamp);
-            root.put("profile", profile);
-            ObjectNode env = root.putObject("environment");
-            new TreeMap<>(environment).forEach(env::put);
-            root.set("jmh", jmh);
-            AtomicFile.write(target, out -> JSON.writeValue(out, root));
+            baselineTemp = temp(baseline, baselineRun);
+            historyTemp = temp(history, historyRun);
+            move(historyTemp, history);
+            historyTemp = null;
+            try {
+                move(baselineTemp, baseline);
+                baselineTemp = null;
+            } catch (IOException e) {
+                Files.deleteIfExists(history);
+                throw e;
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot record " + baseline + " and " + history + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(baselineTemp);
+            deleteQuietly(historyTemp);
+        }
+    }
+
+    private static Path temp(Path target, JsonNode content) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        JSON.writeValue(temp.toFile(), content);
+        return temp;
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the original failure is the one worth reporting
+            }
         }
     }
 
