@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * stream, grid, SM count and correlation id, the user annotations, and the correlation ids of
  * CPU runtime calls (to attribute kernels to CPU annotations). CPU ops, flow and metadata
  * events are parsed past and dropped, so memory is proportional to the number of GPU events
- * (about 41 bytes each, plus 24 per runtime call) and distinct names, never to the file size.
+ * (about 41 bytes each, plus 36 per runtime call) and distinct names, never to the file size.
  *
  * <p>Accepted input: a {@code .json} or gzip-compressed file (detected by its magic bytes, not
  * its name), whose top level is an object with a {@code traceEvents} array (or, as Chrome
@@ -73,7 +73,12 @@ public final class TraceReader {
         return List.of(trace);
     }
 
-    private static List<Trace> readDirectory(Path dir) throws IOException {
+    /**
+     * The trace files of a directory ({@code *.json}, {@code *.json.gz}, not hidden), sorted by name.
+     *
+     * @throws IllegalArgumentException when there is none
+     */
+    public static List<Path> traceFiles(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(Files::isRegularFile)
@@ -85,6 +90,11 @@ public final class TraceReader {
             throw new IllegalArgumentException("trace directory (" + dir
                     + ") must contain at least one *.json or *.json.gz trace file");
         }
+        return files;
+    }
+
+    private static List<Trace> readDirectory(Path dir) throws IOException {
+        List<Path> files = traceFiles(dir);
         List<Trace> traces = new ArrayList<>();
         TreeMap<Integer, String> seen = new TreeMap<>();
         for (Path file : files) {
@@ -108,13 +118,14 @@ public final class TraceReader {
         return List.copyOf(traces);
     }
 
-    static boolean isTraceFileName(String name) {
+    /** Whether a file name is a trace's: {@code *.json} or {@code *.json.gz}, not hidden. */
+    public static boolean isTraceFileName(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         return !lower.startsWith(".") && (lower.endsWith(".json") || lower.endsWith(".json.gz"));
     }
 
     /** The rank a file name states ({@code rank3}, {@code trace_rank-3}, else the last number), or -1. */
-    static int rankFromFileName(String fileName) {
+    public static int rankFromFileName(String fileName) {
         String stem = fileName.replaceFirst("(?i)\\.json(\\.gz)?$", "");
         Matcher m = RANK_IN_NAME.matcher(stem);
         if (m.find()) {
@@ -352,7 +363,7 @@ public final class TraceReader {
                         }
                         break;
                     case "name":
-                        if (catKind != CAT_IRRELEVANT && catKind != CAT_RUNTIME && v == JsonToken.VALUE_STRING) {
+                        if (catKind != CAT_IRRELEVANT && v == JsonToken.VALUE_STRING) {
                             name = p.getText();
                         } else {
                             p.skipChildren();
@@ -400,7 +411,7 @@ public final class TraceReader {
             }
             if (catKind == CAT_RUNTIME) {
                 if (correlation >= 0) {
-                    runtimeCalls.add(ts, correlation, pid, tid);
+                    runtimeCalls.add(ts, ts + dur, names.intern(name == null ? "" : name), correlation, pid, tid);
                 }
             } else if (name == null) {
                 return;
