@@ -203,7 +203,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         }
         Path index = reports.resolve("index.html");
         report.write(index);
-        io.parabench.analysis.report.AtomicFile.writeString(reports.resolve("summary.md"),
+        io.parabench.output.AtomicFile.writeString(reports.resolve("summary.md"),
                 VerdictMarkdown.render(verdicts, baselineName, current));
 
         verdicts.forEach(v -> v.logLine().ifPresent(err::println));
@@ -299,7 +299,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
         }
-        io.parabench.analysis.report.AtomicFile.write(file, out -> {
+        io.parabench.output.AtomicFile.write(file, out -> {
             PrintStream print = new PrintStream(out, false, java.nio.charset.StandardCharsets.UTF_8);
             ResultFormatFactory.getInstance(ResultFormatType.JSON, print).writeOut(results);
             print.flush();

@@ -8,7 +8,7 @@ import io.parabench.analysis.regress.Thresholds;
 import io.parabench.analysis.regress.Verdict;
 import io.parabench.analysis.report.BenchmarkReport;
 import io.parabench.analysis.report.VerdictMarkdown;
-import io.parabench.analysis.report.AtomicFile;
+import io.parabench.output.AtomicFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -92,13 +92,12 @@ final class BenchReportCommand implements Callable<Integer> {
         String name = results.getFileName().toString().replaceFirst("\\.json$", "");
         BenchmarkRun current = BenchmarkRunFile.read(results, name, profile);
         Path base = against != null ? against : data.map(d -> d.baseline(current.profile())).orElse(null);
-        PrintWriter err = spec.commandLine().getErr();
         if (!noBaseline && (base == null || !Files.isRegularFile(base))) {
-            err.println("parabench bench-report: no baseline for profile '" + current.profile() + "' ("
+            throw new CheckFailedException("no baseline for profile '" + current.profile() + "' ("
                     + (base == null ? "no repository with data/baselines at or above " + Path.of("").toAbsolutePath()
                     : base + " does not exist") + "); pass --against FILE, or --no-baseline to check the run alone");
-            return 1;
         }
+        PrintWriter err = spec.commandLine().getErr();
         Path thresholdFile = thresholds != null ? thresholds : data.map(BenchmarkData::thresholds).orElse(null);
         RegressionGate gate = new RegressionGate(thresholdFile == null ? Thresholds.defaults() : Thresholds.read(thresholdFile));
         List<Verdict> verdicts;
@@ -129,6 +128,6 @@ final class BenchReportCommand implements Callable<Integer> {
         err.flush();
         spec.commandLine().getOut().println(out);
         spec.commandLine().getOut().flush();
-        return failed ? 1 : 0;
+        return failed ? Parabench.EXIT_CHECK_FAILED : 0;
     }
 }

@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.output.AtomicFile;
+import io.parabench.output.PendingFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -152,51 +151,43 @@ public final class BenchmarkRunFile {
         if (Files.exists(history)) {
             throw new IllegalArgumentException("history entry (" + history + ") already exists: history is append-only");
         }
-        Path baselineTemp = null;
-        Path historyTemp = null;
-        try {
-            baselineTemp = temp(baseline, baselineRun);
-            historyTemp = temp(history, historyRun);
-            move(historyTemp, history);
-            historyTemp = null;
+        try (PendingFile base = PendingFile.open(baseline); PendingFile entry = PendingFile.open(history)) {
+            JSON.writeValue(new NonClosing(base.stream()), baselineRun);
+            JSON.writeValue(new NonClosing(entry.stream()), historyRun);
+            entry.commit();
             try {
-                move(baselineTemp, baseline);
-                baselineTemp = null;
-            } catch (IOException e) {
-                Files.deleteIfExists(history);
+                base.commit();
+            } catch (UncheckedIOException e) {
+                deleteQuietly(entry.target());
                 throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record " + baseline + " and " + history + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(baselineTemp);
-            deleteQuietly(historyTemp);
         }
     }
 
-    private static Path temp(Path target, JsonNode content) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-        JSON.writeValue(temp.toFile(), content);
-        return temp;
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
+    private static void deleteQuietly(Path file) {
         try {
-            Files.move(temp, target.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the failure that led here is the one worth reporting
         }
     }
 
-    private static void deleteQuietly(Path temp) {
-        if (temp != null) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the original failure is the one worth reporting
-            }
+    /** Jackson closes the stream it wrote to; a pending file's stream is closed by its commit. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 

@@ -56,6 +56,19 @@ public record Verdict(String benchmark, String metric, boolean exact, double bas
             return fails;
         }
 
+        /** Order for people: failures first, then slower, improved, new; unchanged last. */
+        public int reportOrder() {
+            if (fails) {
+                return ordinal();
+            }
+            return switch (this) {
+                case SLOWER -> 100;
+                case IMPROVED -> 101;
+                case NEW -> 102;
+                default -> 103;
+            };
+        }
+
         /** True for outcomes that say the run changed: worth a line in a summary. */
         public boolean changed() {
             return this != SAME && this != UNRESOLVED;

@@ -140,7 +140,7 @@ public final class BenchmarkReport {
         for (Verdict v : verdicts) {
             (v.status().changed() ? changed : unchanged).add(v);
         }
-        changed.sort(java.util.Comparator.comparingInt(BenchmarkReport::rank));
+        changed.sort(java.util.Comparator.comparingInt(v -> v.status().reportOrder()));
         html.section("What changed");
         if (changed.isEmpty()) {
             html.paragraph(baselineName == null ? "Nothing to compare with." : "Nothing: every metric is unchanged"
@@ -158,19 +158,6 @@ public final class BenchmarkReport {
             html.folded((unchanged.size() - unresolved) + " unchanged, " + unresolved + " too short to judge",
                     h -> h.compactTable(CHANGE_HEADERS, rows(unchanged)));
         }
-    }
-
-    /** Failures first, then slower, improved, new. */
-    private static int rank(Verdict v) {
-        if (v.status().fails()) {
-            return v.status().ordinal();
-        }
-        return switch (v.status()) {
-            case SLOWER -> 100;
-            case IMPROVED -> 101;
-            case NEW -> 102;
-            default -> 103;
-        };
     }
 
     private static final List<String> CHANGE_HEADERS = List.of("verdict", "benchmark", "metric", "baseline", "current",

@@ -26,8 +26,7 @@ public final class VerdictMarkdown {
                 .append(baselineName == null ? "no baseline" : "against `" + baselineName + "`").append("; ")
                 .append(unchanged).append(" unchanged, ").append(unresolved).append(" too short to judge.\n\n");
         List<Verdict> changed = verdicts.stream().filter(v -> v.status().changed())
-                .sorted(java.util.Comparator.comparingInt((Verdict v) -> v.status().fails() ? 0 : 1)
-                        .thenComparing(v -> v.status().ordinal()))
+                .sorted(java.util.Comparator.comparingInt((Verdict v) -> v.status().reportOrder()))
                 .toList();
         if (changed.isEmpty()) {
             return sb.append("Nothing changed.\n").toString();
