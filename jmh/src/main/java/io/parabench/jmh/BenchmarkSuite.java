@@ -208,13 +208,14 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
         verdicts.forEach(v -> v.logLine().ifPresent(err::println));
         boolean failed = RegressionGate.fails(verdicts) || !hasBaseline;
-        if (!hasBaseline) {
+        Optional<String> refusal = mode == Acceptance.Mode.NO ? Optional.empty()
+                : Acceptance.refusal(mode, verdicts, partial());
+        if (!hasBaseline && (mode == Acceptance.Mode.NO || refusal.isPresent())) {
             err.println("FAIL no baseline for profile '" + profile.id() + "' (" + data.relative(baselineFile)
                     + "): record one with -Dparabench.accept");
         }
         int exit = failed ? 1 : 0;
         if (mode != Acceptance.Mode.NO) {
-            Optional<String> refusal = Acceptance.refusal(mode, verdicts, partial());
             if (refusal.isPresent()) {
                 err.println(refusal.get());
                 exit = 1;
@@ -225,7 +226,8 @@ public final class BenchmarkSuite implements Callable<Integer> {
                 exit = 0;
             }
         }
-        err.println("regression gate: " + (failed ? "FAIL" : "pass") + (hasBaseline ? " against " + baselineName : ""));
+        err.println("regression gate: " + (!hasBaseline ? "no baseline" : failed ? "FAIL against " + baselineName
+                : "pass against " + baselineName));
         System.out.println(index);
         return exit;
     }

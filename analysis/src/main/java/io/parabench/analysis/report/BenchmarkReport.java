@@ -30,9 +30,9 @@ import java.util.function.Consumer;
  */
 public final class BenchmarkReport {
     /** Rows of "what changed" shown before the rest is folded away. */
-    private static final int CHANGES_SHOWN = 6;
+    private static final int CHANGES_SHOWN = 3;
     private static final int CELL_WIDTH = 420;
-    private static final int CELL_HEIGHT = 290;
+    private static final int CELL_HEIGHT = 265;
 
     private final BenchmarkRun current;
     private final List<Verdict> verdicts;

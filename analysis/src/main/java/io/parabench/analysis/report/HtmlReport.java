@@ -28,7 +28,7 @@ public final class HtmlReport {
     private static final String STYLE = String.join("\n",
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;"
                     + "padding:0 1em;color:#222;line-height:1.45}",
-            "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}",
+            "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.2em;border-bottom:1px solid #ddd;padding-bottom:.2em}",
             "table{border-collapse:collapse;margin:.8em 0;font-size:.92em}",
             "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}",
             "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}",
@@ -39,7 +39,7 @@ public final class HtmlReport {
             ".banner.pass{background:#e3f4e1;border:1px solid #7fbf7b}.banner.fail{background:#fbe3e3;border:1px solid #d77}",
             ".banner.none{background:#f3f3f3;border:1px solid #bbb}",
             ".grid{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.6em;align-items:start}",
-            ".grid figure.chart{margin:0}.grid .wide{grid-column:span 2}",
+            ".grid figure.chart{margin:0}.grid .wide{grid-column:span 2}.grid figcaption{font-size:.78em;line-height:1.3}",
             "details{margin:.4em 0}summary{cursor:pointer;color:#345}",
             "table.compact{font-size:.85em;width:100%}table.compact td{word-break:break-word}");
 
