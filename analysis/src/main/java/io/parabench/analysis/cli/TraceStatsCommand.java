@@ -11,6 +11,8 @@ import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.metrics.TraceSummary;
+import io.parabench.analysis.read.DroppedEvents;
+import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,10 +64,15 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = options(commPattern, commStreams, step);
-        TraceSummary summary = TraceMetrics.analyze(input.toString(), TraceReader.read(input), options);
+        List<Trace> traces = TraceReader.read(input);
+        TraceSummary summary = TraceMetrics.analyze(input.toString(), traces, options);
+        DroppedEvents dropped = dropped(traces);
+        if (dropped.total() > 0) {
+            spec.commandLine().getErr().println("trace-stats: " + describe(dropped));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
-            out.println(json(summary));
+            out.println(json(summary, dropped));
         } else {
             out.print(text(summary));
         }
@@ -78,6 +85,33 @@ public final class TraceStatsCommand implements Callable<Integer> {
         KernelClassifier classifier = KernelClassifier.of(commPattern,
                 commStreams == null ? java.util.Set.of() : new HashSet<>(commStreams));
         return new AnalysisOptions(classifier, step, AnalysisOptions.DEFAULT_TOP_KERNELS);
+    }
+
+    /** Events of kept kinds the reader dropped, over all ranks. */
+    static DroppedEvents dropped(List<Trace> traces) {
+        return traces.stream().map(Trace::dropped).reduce(DroppedEvents.NONE, DroppedEvents::plus);
+    }
+
+    /** One line for stderr: how many events were dropped, and why. */
+    static String describe(DroppedEvents d) {
+        return String.format(Locale.ROOT, "dropped %d events of kept kinds (kernel, memcpy, memset, annotations,"
+                + " runtime calls): %d without ts, %d with a negative dur, %d without pid or name",
+                d.total(), d.withoutTs(), d.negativeDur(), d.withoutPidOrName());
+    }
+
+    /** {@link #json(TraceSummary)} plus {@code dropped_events} when the reader dropped any. */
+    static String json(TraceSummary summary, DroppedEvents dropped) throws IOException {
+        String devices = json(summary);
+        if (dropped.total() == 0) {
+            return devices;
+        }
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = (ObjectNode) mapper.readTree(devices);
+        ObjectNode node = root.putObject("dropped_events");
+        node.put("without_ts", dropped.withoutTs());
+        node.put("negative_dur", dropped.negativeDur());
+        node.put("without_pid_or_name", dropped.withoutPidOrName());
+        return mapper.writeValueAsString(root);
     }
 
     /** The JSON document: devices keyed by id, then {@code pipeline} when there is one. */
