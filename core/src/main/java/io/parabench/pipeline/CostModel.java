@@ -110,8 +110,21 @@ public final class CostModel {
         return weight * scale(stage);
     }
 
+    /**
+     * The overlapped pair of a forward on {@code forwardStage} and a backward on
+     * {@code backwardStage}: F + B of those stages, or the given F&B duration scaled like its
+     * halves, {@code F&B × (F·s_f + B·s_b) ÷ (F + B)}, so that a stage scale applies to pairs as
+     * it does to every other op (with equal scales s it is {@code F&B × s}).
+     */
     double pair(int forwardStage, int backwardStage) {
-        return Double.isNaN(forwardBackward) ? forward(forwardStage) + backward(backwardStage) : forwardBackward;
+        if (Double.isNaN(forwardBackward)) {
+            return forward(forwardStage) + backward(backwardStage);
+        }
+        double halves = forward + backward;
+        if (halves == 0) {
+            return forwardBackward * (scale(forwardStage) + scale(backwardStage)) / 2;
+        }
+        return forwardBackward * (forward(forwardStage) + backward(backwardStage)) / halves;
     }
 
     public double p2p() {

@@ -19,6 +19,8 @@ import java.util.Locale;
  *       {@code r} by {@code r} steps so they fill the cool-down.</li>
  *   <li>{@link #GPIPE}: all forwards, then all backwards.</li>
  *   <li>{@link #INTERLEAVED}: Megatron's interleaved 1F1B with {@code v} virtual stages per rank.</li>
+ *   <li>{@link #ZBV}: the V-shaped zero-bubble schedule ZB-V of the same paper (§6), in the op
+ *       order of PyTorch's {@code torch.distributed.pipelining.ScheduleZBVZeroBubble}.</li>
  * </ul>
  */
 public enum ScheduleKind {
@@ -27,7 +29,8 @@ public enum ScheduleKind {
     ONE_F_ONE_B("1f1b"),
     ZB1P("zb1p"),
     GPIPE("gpipe"),
-    INTERLEAVED("interleaved");
+    INTERLEAVED("interleaved"),
+    ZBV("zbv");
 
     private final String cliName;
 
@@ -48,7 +51,7 @@ public enum ScheduleKind {
             }
         }
         throw new IllegalArgumentException("schedule kind (" + name + ") must be one of "
-                + "dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved");
+                + "dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved, zbv");
     }
 
     /** Generates the schedule; {@code virtualStages} is used by {@link #INTERLEAVED} only. */
@@ -62,6 +65,7 @@ public enum ScheduleKind {
             case ZB1P -> zeroBubbleH1(ranks, chunks);
             case GPIPE -> gpipe(ranks, chunks);
             case INTERLEAVED -> interleaved(ranks, chunks, virtualStages);
+            case ZBV -> zeroBubbleV(ranks, chunks);
         };
     }
 
@@ -190,6 +194,70 @@ public enum ScheduleKind {
             ops.add(r);
         }
         return new Schedule(cliName, chunks, PipelineLayout.interleaved(ranks, v, chunks), ops);
+    }
+
+    /**
+     * PyTorch's {@code ScheduleZBVZeroBubble._calculate_single_rank_operations}: rank {@code r}
+     * holds stage {@code r} (chunk 0) and stage {@code 2P-1-r} (chunk 1), as DualPipeV. It warms
+     * up with {@code 2(P-r)-1} chunk-0 forwards, then {@code r} pairs F1 F0, then {@code P-r}
+     * triples F1 b1 W1; the steady phase repeats F0 b0 W0 F1 b1 W1 (the chunk-0 forward only
+     * while micro-batches remain); the cool-down runs {@code r} pairs b0 b1, {@code P-r} pairs
+     * b0 W0, then the remaining chunk-1 and chunk-0 weight gradients. Like torch, it plans
+     * {@code max(2P-1, C)} micro-batches and drops the ops of those beyond {@code C}, so small
+     * steps keep the same shape. The order torch ran in the 4-rank, 20-micro-batch trace of
+     * {@code gpu-traces/torch_zbv} is this one, op for op (tested).
+     */
+    private Schedule zeroBubbleV(int ranks, int chunks) {
+        int planned = Math.max(2 * ranks - 1, chunks);
+        List<List<Op>> ops = new ArrayList<>(ranks);
+        for (int rank = 0; rank < ranks; rank++) {
+            List<Op> r = new ArrayList<>(6 * planned);
+            int f0 = 0;
+            int f1 = 0;
+            int b0 = 0;
+            int b1 = 0;
+            for (int i = 0; i < 2 * (ranks - rank) - 1; i++) {
+                r.add(Op.forward(0, f0++));
+            }
+            for (int i = 0; i < rank; i++) {
+                r.add(Op.forward(1, f1++));
+                r.add(Op.forward(0, f0++));
+            }
+            for (int i = 0; i < ranks - rank; i++) {
+                r.add(Op.forward(1, f1++));
+                r.add(Op.backwardInput(1, b1));
+                r.add(Op.weight(1, b1++));
+            }
+            while (f1 < f0 || f0 < planned) {
+                if (f0 < planned) {
+                    r.add(Op.forward(0, f0++));
+                }
+                r.add(Op.backwardInput(0, b0));
+                r.add(Op.weight(0, b0++));
+                r.add(Op.forward(1, f1++));
+                r.add(Op.backwardInput(1, b1));
+                r.add(Op.weight(1, b1++));
+            }
+            int w0 = b0;
+            int w1 = b1;
+            for (int i = 0; i < rank; i++) {
+                r.add(Op.backwardInput(0, b0++));
+                r.add(Op.backwardInput(1, b1++));
+            }
+            for (int i = 0; i < ranks - rank; i++) {
+                r.add(Op.backwardInput(0, b0++));
+                r.add(Op.weight(0, w0++));
+            }
+            while (w1 < b1) {
+                r.add(Op.weight(1, w1++));
+            }
+            while (w0 < b0) {
+                r.add(Op.weight(0, w0++));
+            }
+            r.removeIf(op -> op.microBatch() >= chunks);
+            ops.add(r);
+        }
+        return new Schedule(cliName, chunks, PipelineLayout.dualPipeV(ranks, chunks), ops);
     }
 
     private static Op virtual(boolean forward, int k, int ranks, int v) {

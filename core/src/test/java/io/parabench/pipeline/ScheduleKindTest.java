@@ -26,7 +26,7 @@ class ScheduleKindTest {
                 error(() -> ScheduleKind.INTERLEAVED.generate(4, 8, 1)));
         assertEquals("chunks (6) must be a multiple of ranks (4) for interleaved (micro-batches go in groups of P)",
                 error(() -> ScheduleKind.INTERLEAVED.generate(4, 6, 2)));
-        assertEquals("schedule kind (pipedream) must be one of dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved",
+        assertEquals("schedule kind (pipedream) must be one of dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved, zbv",
                 error(() -> ScheduleKind.of("pipedream")));
     }
 

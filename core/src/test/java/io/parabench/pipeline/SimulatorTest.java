@@ -76,4 +76,23 @@ class SimulatorTest {
         Timeline given = Simulator.simulate(ScheduleKind.DUALPIPE.generate(4, 8), CostModel.of(1, 2, 1, 1, 3, 0));
         assertEquals(given.makespan(), summed.makespan(), 1e-12);
     }
+
+    @Test
+    void shouldScaleAGivenPairCostWithTheStages() {
+        // the case: scale 2 on every stage with F&B=3 must equal every cost doubled by hand
+        Timeline scaled = Simulator.simulate(ScheduleKind.DUALPIPE.generate(4, 8),
+                CostModel.of(1, 2, 1, 1, 3, 0).withStageScale(2, 2, 2, 2));
+        Timeline doubled = Simulator.simulate(ScheduleKind.DUALPIPE.generate(4, 8), CostModel.of(2, 4, 2, 2, 6, 0));
+        assertEquals(52, doubled.makespan(), 1e-9);
+        assertEquals(doubled.makespan(), scaled.makespan(), 1e-9);
+    }
+
+    @Test
+    void shouldScalePairCostByItsHalvesWhenStagesDiffer() {
+        // F&B=2.5 < F+B=3; forward on a stage scaled 2, backward on a stage scaled 1:
+        // 2.5 * (1*2 + 2*1) / 3 = 10/3
+        CostModel costs = CostModel.of(1, 2, 1, 1, 2.5, 0).withStageScale(2, 1);
+        assertEquals(10.0 / 3, costs.pair(0, 1), 1e-12);
+        assertEquals(2.5 * 2, costs.pair(0, 0), 1e-12);
+    }
 }

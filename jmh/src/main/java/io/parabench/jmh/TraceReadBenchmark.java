@@ -50,11 +50,11 @@ import java.util.concurrent.TimeUnit;
  * and {@code exact_comm_overlap_ratio} are computed results for the regression gate.
  *
  * <p>How it relates to what a user sees: this is the warmed-up steady state (C2-compiled, file
- * in the page cache). A cold {@code ./parabench trace-stats BIG.json} adds JVM start-up and
- * class loading (about 0.4 s here), JIT warm-up (the first 100 MB or so run in interpreted and
- * C1 code) and writing the result; on the same 2-core machine the cold CLI reached about
- * two thirds of {@code readAndAnalyse}'s MB/s on a 300 MB file (numbers and commands in the
- * README's "Reading speed" section). Compare runs made at the same load ({@code uptime}).
+ * in the page cache, 256 MB heap). A cold {@code ./parabench trace-stats BIG.json} adds JVM
+ * start-up and class loading, JIT warm-up (the first tens of MB run in interpreted and C1
+ * code) and printing the result, so it reaches fewer MB/s than {@code readAndAnalyse}; the
+ * README's "Reading speed" section gives both, measured the same way on the same machine.
+ * Compare runs made at the same load ({@code uptime}).
  *
  * <p>Run: {@code mvn -pl jmh verify -DskipTests -Dparabench.include=TraceReadBenchmark} (add
  * {@code -Dparabench.params='sizeMb=20'} for a quick look).

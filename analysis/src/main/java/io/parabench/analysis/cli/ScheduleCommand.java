@@ -1,6 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.pipeline.Schedule;
@@ -22,9 +21,8 @@ final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "text or json (json: {\"kind\",\"ranks\",\"chunks\",\"ops\"})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -33,7 +31,7 @@ final class ScheduleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Schedule s = schedule.generate();
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             out.println(json(s));
         } else {
             List<List<String>> tokens = s.tokens();
@@ -46,8 +44,7 @@ final class ScheduleCommand implements Callable<Integer> {
     }
 
     static String json(Schedule s) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("kind", s.kind());
         root.put("ranks", s.ranks());
         root.put("chunks", s.chunks());
@@ -56,6 +53,6 @@ final class ScheduleCommand implements Callable<Integer> {
             ArrayNode r = ops.addArray();
             rank.forEach(r::add);
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.writeCompact(root);
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The options that pick a generated schedule, shared by {@code schedule} and {@code simulate}. */
 final class ScheduleOptions {
     @Option(names = "--kind", required = true, paramLabel = "KIND",
-            description = "dualpipe, dualpipev, 1f1b, zb1p, gpipe or interleaved")
+            description = "dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved or zbv")
     String kind;
 
     @Mixin

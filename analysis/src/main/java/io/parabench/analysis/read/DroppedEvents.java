@@ -9,7 +9,7 @@ package io.parabench.analysis.read;
  * @param negativeDur        a {@code dur} below zero
  * @param withoutPidOrName   no usable {@code pid} (a device or process number), or no {@code name}
  */
-public record DroppedEvents(long withoutTs, long negativeDur, long withoutPidOrName) {
+public record DroppedEvents(long withoutTs, long negativeDur, long withoutPidOrName) implements java.io.Serializable {
     public static final DroppedEvents NONE = new DroppedEvents(0, 0, 0);
 
     public long total() {

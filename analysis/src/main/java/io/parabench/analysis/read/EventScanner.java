@@ -380,7 +380,10 @@ final class EventScanner {
         }
         if (cat == CAT_RUNTIME) {
             if (correlation >= 0 && pid != Integer.MIN_VALUE) {
-                part.addRuntimeCall(ts, end, correlation, pid, tid, named ? intern(name) : -1);
+                if (!named) {
+                    name.len = 0;  // a call without a name keeps the empty name, so that its id is always valid
+                }
+                part.addRuntimeCall(ts, end, correlation, pid, tid, intern(name));
             } else if (pid == Integer.MIN_VALUE) {
                 part.withoutPidOrName++;
             }

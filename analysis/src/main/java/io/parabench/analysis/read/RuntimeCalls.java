@@ -36,7 +36,7 @@ public final class RuntimeCalls {
         return startNs[i];
     }
 
-    /** When the call returned: {@code ts + dur} (CPU clock, same timeline as the GPU events). */
+    /** End of the call on the CPU ({@code ts + dur}): launch statistics need the call's duration. */
     public long endNs(int i) {
         return endNs[i];
     }
@@ -53,7 +53,10 @@ public final class RuntimeCalls {
         return tid[i];
     }
 
-    /** Id of the call's name (e.g. {@code cudaLaunchKernel}) in the trace's {@link NameTable}. */
+    /**
+     * Id of the call's name ({@code cudaLaunchKernel}, {@code cudaMemcpyAsync}, …) in the trace's
+     * {@link NameTable}; a call without a name has the empty name.
+     */
     public int nameId(int i) {
         return name[i];
     }

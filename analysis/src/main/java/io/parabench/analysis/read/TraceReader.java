@@ -107,7 +107,12 @@ public final class TraceReader {
         return List.of(trace);
     }
 
-    private static List<Trace> readDirectory(Path dir, int threads) throws IOException {
+    /**
+     * The trace files of a directory ({@code *.json}, {@code *.json.gz}, not hidden), sorted by name.
+     *
+     * @throws IllegalArgumentException when there is none
+     */
+    public static List<Path> traceFiles(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(Files::isRegularFile)
@@ -119,6 +124,11 @@ public final class TraceReader {
             throw new IllegalArgumentException("trace directory (" + dir
                     + ") must contain at least one *.json or *.json.gz trace file");
         }
+        return files;
+    }
+
+    private static List<Trace> readDirectory(Path dir, int threads) throws IOException {
+        List<Path> files = traceFiles(dir);
         for (Path file : files) {
             rankFromFileName(file.getFileName().toString());  // a rank too large for an int fails before any reading
         }
@@ -197,7 +207,8 @@ public final class TraceReader {
         }
     }
 
-    static boolean isTraceFileName(String name) {
+    /** Whether a file name is a trace's: {@code *.json} or {@code *.json.gz}, not hidden. */
+    public static boolean isTraceFileName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return !lower.startsWith(".") && (lower.endsWith(".json") || lower.endsWith(".json.gz"));
     }
@@ -209,7 +220,7 @@ public final class TraceReader {
      *
      * @throws IllegalArgumentException when the stated rank does not fit in an int
      */
-    static int rankFromFileName(String fileName) {
+    public static int rankFromFileName(String fileName) {
         String stem = fileName.replaceFirst("(?i)\\.json(\\.gz)?$", "");
         Matcher m = RANK_IN_NAME.matcher(stem);
         if (!m.find()) {

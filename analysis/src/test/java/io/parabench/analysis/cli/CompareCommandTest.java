@@ -29,7 +29,7 @@ class CompareCommandTest {
                 "--format", "json", "--chart", chart.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
-        assertEquals(6, json.get("schedules").size());
+        assertEquals(7, json.get("schedules").size());
         // the DualPipe README's formulas, F=1 B=2 W=1 F&B=3, PP=8
         assertEquals(21.0, kind(json, "1f1b").get("max_bubble").asDouble(), 1e-9);
         assertEquals(7.0, kind(json, "zb1p").get("max_bubble").asDouble(), 1e-9);
@@ -41,6 +41,9 @@ class CompareCommandTest {
         assertEquals(8.5, kind(json, "dualpipev").get("peak_activations").asDouble(), 1e-9);
         assertEquals(1.0, kind(json, "dualpipev").get("parameters").asDouble());
         assertTrue(Files.readString(chart).contains("dualpipev"));
+        // ZB-V: the V layout of DualPipeV, one copy of the parameters, 1F1B's peak memory (P shares)
+        assertEquals(1.0, kind(json, "zbv").get("parameters").asDouble());
+        assertEquals(8.0, kind(json, "zbv").get("peak_activations").asDouble(), 1e-9);
     }
 
     @Test

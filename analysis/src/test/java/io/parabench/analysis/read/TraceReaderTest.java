@@ -42,6 +42,27 @@ class TraceReaderTest {
     }
 
     @Test
+    void shouldKeepRuntimeCallsWithTheirNameEndAndCorrelation() throws IOException {
+        Trace t = parse("{\"traceEvents\":["
+                + "{\"ph\":\"X\",\"cat\":\"cuda_runtime\",\"name\":\"cudaLaunchKernel\",\"pid\":11,\"tid\":12,"
+                + "\"ts\":10.5,\"dur\":4.25,\"args\":{\"cbid\":211,\"correlation\":23}},"
+                + "{\"ph\":\"X\",\"cat\":\"cuda_driver\",\"name\":\"cuLaunchKernelEx\",\"pid\":11,\"tid\":12,"
+                + "\"ts\":20,\"dur\":1,\"args\":{\"correlation\":24}},"
+                + "{\"ph\":\"X\",\"cat\":\"cuda_runtime\",\"name\":\"cudaEventQuery\",\"pid\":11,\"tid\":12,"
+                + "\"ts\":30,\"dur\":1,\"args\":{\"cbid\":138}}"
+                + "]}");
+        RuntimeCalls calls = t.runtimeCalls();
+        assertEquals(2, calls.size(), "a call without a correlation id launches nothing and is dropped");
+        assertEquals("cudaLaunchKernel", t.names().name(calls.nameId(0)));
+        assertEquals(10_500L, calls.startNs(0));
+        assertEquals(14_750L, calls.endNs(0));
+        assertEquals(23L, calls.correlation(0));
+        assertEquals(12, calls.tid(0));
+        assertEquals("cuLaunchKernelEx", t.names().name(calls.nameId(1)));
+        assertEquals(21_000L, calls.endNs(1));
+    }
+
+    @Test
     void shouldKeepGpuEventsAndAnnotationsAndSkipEverythingElse() throws IOException {
         Trace t = parse(SMALL);
         assertEquals(5, t.rank());

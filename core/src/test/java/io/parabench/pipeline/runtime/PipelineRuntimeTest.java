@@ -54,6 +54,8 @@ class PipelineRuntimeTest {
             "dualpipe, 4, 10, 1, 12, 24",
             "dualpipev, 2, 4, 1, 8, 16",
             "dualpipev, 4, 10, 1, 16, 32",
+            "zbv, 2, 3, 1, 8, 16",
+            "zbv, 4, 10, 1, 16, 32",
     })
     void pipelinedStepEqualsReferenceBitForBit(String kind, int ranks, int chunks, int v, int width, int hidden) {
         Schedule schedule = ScheduleKind.of(kind).generate(ranks, chunks, Math.max(v, 2));
