@@ -32,6 +32,7 @@ import java.io.PrintWriter;
                 CalibrateCommand.class,
                 TrainCommand.class,
                 MoeCommand.class,
+                DeviceCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files, sizes beyond the heap). */
