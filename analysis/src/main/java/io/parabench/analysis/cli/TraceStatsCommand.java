@@ -17,6 +17,7 @@ import io.parabench.analysis.metrics.Stragglers;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.rank.LocalRanks;
+import io.parabench.analysis.read.DroppedEvents;
 import io.parabench.analysis.rank.RankEngine;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -127,6 +128,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     private void print(TraceSummary summary, RankAnalyses ranks) {
+        if (summary.dropped().total() > 0) {
+            spec.commandLine().getErr().println("trace-stats: " + describe(summary.dropped()));
+            spec.commandLine().getErr().flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             // streamed device by device: a trace of 100 k devices makes a document of hundreds of MB
@@ -141,6 +146,13 @@ public final class TraceStatsCommand implements Callable<Integer> {
                     g.writeFieldName("pipeline");
                     g.writeTree(pipelineNode(summary.pipeline().get(), ranks));
                 }
+                if (summary.dropped().total() > 0) {
+                    g.writeObjectFieldStart("dropped_events");
+                    g.writeNumberField("without_ts", summary.dropped().withoutTs());
+                    g.writeNumberField("negative_dur", summary.dropped().negativeDur());
+                    g.writeNumberField("without_pid_or_name", summary.dropped().withoutPidOrName());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -152,7 +164,17 @@ public final class TraceStatsCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
+    /** One line for stderr: how many events the reader dropped, and why. */
+    static String describe(DroppedEvents d) {
+        return String.format(Locale.ROOT, "dropped %d events of kept kinds (kernel, memcpy, memset, annotations,"
+                + " runtime calls): %d without ts, %d with a negative dur, %d without pid or name",
+                d.total(), d.withoutTs(), d.negativeDur(), d.withoutPidOrName());
+    }
+
+    /**
+     * The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when
+     * there is one, then {@code dropped_events} when the reader dropped any.
+     */
     public static String json(TraceSummary summary) {
         return json(summary, null);
     }
@@ -163,6 +185,13 @@ public final class TraceStatsCommand implements Callable<Integer> {
             root.set(d.key(), deviceNode(d));
         }
         summary.pipeline().ifPresent(p -> root.set("pipeline", pipelineNode(p, multiRank)));
+        DroppedEvents dropped = summary.dropped();
+        if (dropped.total() > 0) {
+            ObjectNode node = root.putObject("dropped_events");
+            node.put("without_ts", dropped.withoutTs());
+            node.put("negative_dur", dropped.negativeDur());
+            node.put("without_pid_or_name", dropped.withoutPidOrName());
+        }
         return JsonOutput.write(root);
     }
 
