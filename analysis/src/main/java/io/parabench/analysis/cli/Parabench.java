@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 CalibrateCommand.class,
                 TrainCommand.class,
                 MoeCommand.class,
+                PredictCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files). */

@@ -22,9 +22,13 @@ final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
+    /** The forms a schedule prints in: the two of every command, and torch's CSV action format. */
+    enum Format { TEXT, JSON, CSV }
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "text or json (json: {\"kind\",\"ranks\",\"chunks\",\"ops\"})")
-    OutputFormat format;
+            description = "text, json ({\"kind\",\"ranks\",\"chunks\",\"ops\"}) or csv"
+                    + " (torch.distributed.pipelining actions, one row per rank: 0F0,0I0,0W0,...)")
+    Format format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -33,8 +37,10 @@ final class ScheduleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Schedule s = schedule.generate();
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (format == Format.JSON) {
             out.println(json(s));
+        } else if (format == Format.CSV) {
+            out.print(io.parabench.pipeline.ScheduleFile.toTorchCsv(s));
         } else {
             List<List<String>> tokens = s.tokens();
             for (int r = 0; r < tokens.size(); r++) {
