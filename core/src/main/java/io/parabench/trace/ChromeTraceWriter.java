@@ -3,15 +3,13 @@ package io.parabench.trace;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.parabench.output.PendingFile;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -40,14 +38,12 @@ public final class ChromeTraceWriter implements Closeable {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final JsonGenerator json;
-    private final Path target;
-    private final Path temp;
+    private final PendingFile file;
     private boolean closed;
 
-    private ChromeTraceWriter(JsonGenerator json, Path target, Path temp) {
+    private ChromeTraceWriter(JsonGenerator json, PendingFile file) {
         this.json = json;
-        this.target = target;
-        this.temp = temp;
+        this.file = file;
     }
 
     /**
@@ -61,34 +57,27 @@ public final class ChromeTraceWriter implements Closeable {
         try {
             JsonGenerator gen = JSON.createGenerator(out, JsonEncoding.UTF8);
             gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            ChromeTraceWriter writer = new ChromeTraceWriter(gen, null, null);
+            ChromeTraceWriter writer = new ChromeTraceWriter(gen, null);
             writer.writeHeader(devices, rank, worldSize);
             return writer;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
     /** Opens a writer onto a file, written to a temporary sibling and moved into place on close. */
     public static ChromeTraceWriter open(Path path, List<DeviceProperties> devices, int rank, int worldSize) {
-        Path absolute = path.toAbsolutePath();
-        Path dir = absolute.getParent();
+        PendingFile file = PendingFile.open(path);
         try {
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-            try {
-                // temporary files are owner-only; a finished trace is for whoever can read the folder
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // non-POSIX file systems keep their defaults
-            }
-            JsonGenerator gen = JSON.createGenerator(
-                    new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), JsonEncoding.UTF8);
-            ChromeTraceWriter writer = new ChromeTraceWriter(gen, absolute, temp);
+            JsonGenerator gen = JSON.createGenerator(file.stream(), JsonEncoding.UTF8);
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            ChromeTraceWriter writer = new ChromeTraceWriter(gen, file);
             writer.writeHeader(devices, rank, worldSize);
             return writer;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + path + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot write trace " + path + ": "
+                    + io.getMessage(), io) : (RuntimeException) e;
         }
     }
 
@@ -135,7 +124,7 @@ public final class ChromeTraceWriter implements Closeable {
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -158,7 +147,7 @@ public final class ChromeTraceWriter implements Closeable {
             }
             json.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -179,7 +168,7 @@ public final class ChromeTraceWriter implements Closeable {
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -242,7 +231,7 @@ public final class ChromeTraceWriter implements Closeable {
         return sign + whole + "." + f;
     }
 
-    /** Ends the JSON document and, for a file, moves it into place. */
+    /** Ends the JSON document and, for a file, moves it into place (on failure nothing is left). */
     @Override
     public void close() {
         if (closed) {
@@ -253,28 +242,28 @@ public final class ChromeTraceWriter implements Closeable {
             json.writeEndArray();
             json.writeEndObject();
             json.close();
-            if (target != null) {
-                try {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+            if (file != null) {
+                file.commit();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot finish trace " + target + ": " + e.getMessage(), e);
+            if (file != null) {
+                file.close();
+            }
+            throw new UncheckedIOException(e.getMessage() != null && e.getMessage().startsWith("cannot write") ? e.getMessage()
+                    : "cannot finish trace: " + e.getMessage(), e);
         }
     }
 
-    /** Abandons a file trace: the temporary file is deleted and nothing appears at the target. */
+    /** Abandons a file trace: the temporary file is deleted and nothing appears at the target. Never throws. */
     public void abort() {
         closed = true;
         try {
             json.close();
-            if (temp != null) {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException ignored) {
+            // the trace is abandoned; the failure that led here is the one worth reporting
+        }
+        if (file != null) {
+            file.close();
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.parabench.analysis.chart;
 
-import io.parabench.analysis.report.AtomicFile;
+import io.parabench.output.AtomicFile;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;

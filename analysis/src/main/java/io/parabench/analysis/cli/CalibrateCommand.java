@@ -1,11 +1,10 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.gpu.DeviceSpec;
 import io.parabench.gpu.HostCalibration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +26,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Override
     public Integer call() {
@@ -37,7 +36,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         err.flush();
         HostCalibration.Result result = HostCalibration.calibrate();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format == OutputFormat.JSON ? json(result) + System.lineSeparator() : text(result));
+        out.print(format.json() ? json(result) + System.lineSeparator() : text(result));
         out.flush();
         return 0;
     }
@@ -46,8 +45,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     static String json(HostCalibration.Result result) {
         HostCalibration.Figures f = result.figures();
         DeviceSpec d = result.spec();
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("kernels", f.kernels());
         root.put("threads", f.threads());
         root.put("gemm_size", f.gemmSize());
@@ -67,11 +65,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         s.put("memory_bytes", d.memoryBytes());
         s.put("hbm_gb_per_s", d.hbmBytesPerSecond() / 1e9);
         s.put("launch_overhead_ns", d.launchOverheadNs());
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 
     /** Aligned text: the measurements, then the spec. */

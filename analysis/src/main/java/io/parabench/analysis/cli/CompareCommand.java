@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.chart.ChartFiles;
@@ -51,8 +49,8 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     CostOptions cost;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "also write a comparison chart (.svg or .png)")
     Path chart;
@@ -96,14 +94,13 @@ final class CompareCommand implements Callable<Integer> {
                     chart, 900, 120 + 60 * simulated.size());
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(format == OutputFormat.JSON ? json(rows, costs) : text(rows, costs));
+        out.println(format.json() ? json(rows, costs) : text(rows, costs));
         out.flush();
         return 0;
     }
 
     private String json(List<Row> rows, CostModel costs) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("ranks", size.ranks);
         root.put("chunks", size.chunks);
         root.put("costs", costs.toString());
@@ -123,7 +120,7 @@ final class CompareCommand implements Callable<Integer> {
             s.put("peak_activations", peakActivations(t));
             s.put("parameters", parameters(t));
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     private String text(List<Row> rows, CostModel costs) {

@@ -1,7 +1,6 @@
 package io.parabench.analysis.cli;
 
 import io.parabench.analysis.chart.ChartFiles;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.parabench.analysis.chart.ExpertLoadChart;
 import io.parabench.eplb.BalancePolicy;
@@ -15,6 +14,7 @@ import io.parabench.eplb.ServingSimulation;
 import io.parabench.eplb.SyntheticExpertLoads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -37,7 +37,6 @@ import java.util.concurrent.Callable;
                 "  parabench eplb --weights W.json --replicas R --groups G --nodes N --gpus P [--chart out.svg]",
                 "  parabench eplb --simulate STEPS --experts E --replicas R --groups G --nodes N --gpus P [...]"})
 public final class EplbCommand implements Callable<Integer> {
-    private static final JsonFactory JSON = new JsonFactory();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -110,8 +109,8 @@ public final class EplbCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "with --simulate: random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Override
     public Integer call() throws IOException {
@@ -184,7 +183,7 @@ public final class EplbCommand implements Callable<Integer> {
             }
             metrics[i] = PlacementMetrics.of(c.loads(), plans[i]);
         }
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             try (JsonGenerator g = generator(out)) {
                 g.writeStartArray();
                 for (int i = 0; i < plans.length; i++) {
@@ -234,7 +233,7 @@ public final class EplbCommand implements Callable<Integer> {
                             policy.name().toLowerCase(Locale.ROOT)), before[l], m.gpuLoad()[l], shape.gpusPerNode(),
                     "after (" + policy.name().toLowerCase(Locale.ROOT) + ")");
         }
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             try (JsonGenerator g = generator(out)) {
                 writePlan(g, p, m);
             }
@@ -319,7 +318,7 @@ public final class EplbCommand implements Callable<Integer> {
                 rebalanceEvery, decay, policy);
         SyntheticExpertLoads generator = new SyntheticExpertLoads(layers, experts, tokens, zipf, drift, noise, seed);
         ServingSimulation.Result r = ServingSimulation.run(config, generator);
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             try (JsonGenerator g = generator(out)) {
                 g.writeStartObject();
                 g.writeNumberField("mean_realised_balancedness", r.meanRealised());
@@ -360,9 +359,7 @@ public final class EplbCommand implements Callable<Integer> {
     // ---- JSON ---------------------------------------------------------------------------------
 
     private static JsonGenerator generator(PrintWriter out) throws IOException {
-        JsonGenerator g = JSON.createGenerator(out);
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        return g;
+        return JsonOutput.generator(out);
     }
 
     private static void writePlan(JsonGenerator g, Placement p, PlacementMetrics m) throws IOException {

@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.eplb.ClusterShape;
@@ -13,6 +11,7 @@ import io.parabench.moe.ExpertParallelLayer;
 import io.parabench.moe.MoeLayer;
 import io.parabench.moe.MoeRun;
 import io.parabench.moe.ReferenceMoe;
+import io.parabench.output.FileSet;
 import io.parabench.trace.ChromeTraceWriter;
 import io.parabench.trace.DeviceProperties;
 import picocli.CommandLine.Command;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code parabench moe}: one expert-parallel MoE layer on emulated GPUs with an EPLB placement,
@@ -88,8 +88,14 @@ final class MoeCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace of all GPUs: DIR/moe.json")
     Path traceDir;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @Option(names = "--force", description = "with --trace: write into DIR even when it holds other files (they stay)")
+    boolean force;
+
+    /** The file {@code --trace} writes. */
+    private static final Pattern MOE_TRACE = Pattern.compile("moe\\.json");
+
+    @Mixin
+    FormatOption format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -146,10 +152,19 @@ final class MoeCommand implements Callable<Integer> {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(format == OutputFormat.JSON ? json(gpu, shape, run, diff) : text(gpu, shape, run, diff));
+            out.println(format.json() ? json(gpu, shape, run, diff) : text(gpu, shape, run, diff));
             out.flush();
+            requireBitEqual(diff);
         }
         return 0;
+    }
+
+    /** The layer must equal its one-device reference bit for bit: exit 1 naming the difference. */
+    static void requireBitEqual(double maxAbsDifference) {
+        if (maxAbsDifference != 0) {
+            throw new CheckFailedException("the expert-parallel layer differs from the one-device reference:"
+                    + " max |out - reference| = " + String.format(Locale.ROOT, "%.3e", maxAbsDifference) + " (must be 0)");
+        }
     }
 
     /** Slot s holds expert s mod E: every expert once, the extra slots replicate experts 0, 1, … */
@@ -166,17 +181,12 @@ final class MoeCommand implements Callable<Integer> {
         for (int g = 0; g < gpus; g++) {
             devices.add(gpu.properties(g));
         }
-        ChromeTraceWriter writer = ChromeTraceWriter.open(traceDir.resolve("moe.json"), devices, -1, 0);
-        boolean done = false;
-        try {
+        try (FileSet files = FileSet.open(traceDir, MOE_TRACE, force)) {
+            ChromeTraceWriter writer = ChromeTraceWriter.open(files.create("moe.json"), devices, -1, 0);
             MoeRun run = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, writer);
             writer.close();
-            done = true;
+            files.commit();
             return run;
-        } finally {
-            if (!done) {
-                writer.abort();
-            }
         }
     }
 
@@ -205,8 +215,7 @@ final class MoeCommand implements Callable<Integer> {
     }
 
     private String json(DeviceSpec gpu, ClusterShape shape, MoeRun run, double diff) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("policy", policy);
         root.put("gpus", gpus);
         root.put("nodes", nodes);
@@ -231,7 +240,7 @@ final class MoeCommand implements Callable<Integer> {
             node.put("rows", run.gpuRows()[g]);
             node.put("expert_busy(us)", run.expertBusyNs()[g] / 1000.0);
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     private String text(DeviceSpec gpu, ClusterShape shape, MoeRun run, double diff) {

@@ -11,7 +11,10 @@ import java.io.PrintWriter;
  * <p>Conventions every subcommand follows: results go to stdout and nothing else does
  * ({@code --format json} prints one JSON document, so the output pipes into {@code jq});
  * progress and logs go to stderr; bad input is one line on stderr naming the parameter, the
- * value and the rule, with exit code {@value #EXIT_BAD_INPUT}; {@code --help} everywhere.
+ * value and the rule, with exit code {@value #EXIT_BAD_INPUT}; a result that fails the check
+ * the command makes exits {@value #EXIT_CHECK_FAILED}; {@code --help} everywhere. Every failure,
+ * including running out of heap or stack, is one line ({@link FailureReport});
+ * {@code --debug} adds the stack trace.
  */
 @Command(name = "parabench",
         mixinStandardHelpOptions = true,
@@ -32,11 +35,18 @@ import java.io.PrintWriter;
                 PredictCommand.class,
         })
 public final class Parabench implements Runnable {
-    /** Exit code for input the user must fix (bad parameters, malformed files). */
+    /** Exit code for input the user must fix (bad parameters, malformed files, sizes beyond the heap). */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for a run whose result failed its check (and for internal errors). */
+    public static final int EXIT_CHECK_FAILED = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Inherited by every subcommand, so it may be given anywhere on the line. */
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "on failure, print the stack trace after the one-line message")
+    boolean debug;
 
     @Override
     public void run() {
@@ -55,26 +65,30 @@ public final class Parabench implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, ignored) -> {
             String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+            err.println(FailureReport.oneLine(command + ": " + ex.getMessage() + " (see '" + command + " --help')"));
             return EXIT_BAD_INPUT;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
-                // Jackson's own message spans lines and hides the source; say where, in one line
-                var at = json.getLocation();
-                err.println("parabench " + commandLine.getCommandName() + ": malformed JSON"
-                        + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()
-                        + " (byte " + at.getByteOffset() + ")") + ": " + json.getOriginalMessage());
-                return EXIT_BAD_INPUT;
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                FailureReport.report(ex, "parabench " + commandLine.getCommandName(), debug(args), err));
+        try {
+            return cli.execute(args);
+        } catch (Throwable t) {
+            // errors (OutOfMemoryError, StackOverflowError) pass picocli's handler: same one line
+            return FailureReport.report(t, "parabench", debug(args), err);
+        }
+    }
+
+    /** Read from the arguments, not from the parsed command: it must work when parsing failed too. */
+    private static boolean debug(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
             }
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
-                    || ex instanceof java.io.IOException) {
-                err.println("parabench " + commandLine.getCommandName() + ": " + ex.getMessage());
-                return EXIT_BAD_INPUT;
+            if (a.equals("--debug")) {
+                return true;
             }
-            throw ex;
-        });
-        return cli.execute(args);
+        }
+        return false;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

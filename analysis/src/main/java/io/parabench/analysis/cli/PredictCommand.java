@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.chart.ChartFiles;
@@ -74,8 +72,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "the schedule that ran, when its op names give chunks, not stages (default: inferred)")
     String sourceKind;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @picocli.CommandLine.Mixin
+    FormatOption format;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "also write measured vs predicted (.svg or .png)")
     Path chart;
@@ -119,7 +117,7 @@ final class PredictCommand implements Callable<Integer> {
                     chart, 900, 160 + 50 * (model.size() + 1));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(format == OutputFormat.JSON ? json(predictor, replay, predictions) : text(predictor, replay, predictions));
+        out.println(format.json() ? json(predictor, replay, predictions) : text(predictor, replay, predictions));
         out.flush();
         return 0;
     }
@@ -146,8 +144,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String json(Predictor predictor, Prediction replay, List<Prediction> predictions) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         ObjectNode source = root.putObject("source");
         source.put("trace", traces.toString());
         source.put("kind", predictor.sourceKind());
@@ -191,7 +188,7 @@ final class PredictCommand implements Callable<Integer> {
             n.put("peak_activations", p.peakActivations());
             n.put("parameters", p.parameters());
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     private String text(Predictor predictor, Prediction replay, List<Prediction> predictions) {

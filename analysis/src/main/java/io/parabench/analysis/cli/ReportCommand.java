@@ -1,7 +1,7 @@
 package io.parabench.analysis.cli;
 
 import io.parabench.analysis.metrics.AnalysisOptions;
-import io.parabench.analysis.metrics.TraceMetrics;
+import io.parabench.analysis.rank.LocalRanks;
 import io.parabench.analysis.read.JfrSummaryReader;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -73,7 +73,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<TraceReport.Input> inputs = new ArrayList<>();
         for (Path path : traces) {
             List<Trace> read = TraceReader.read(path);
-            inputs.add(new TraceReport.Input(read, TraceMetrics.analyze(path.toString(), read, options)));
+            inputs.add(new TraceReport.Input(read, LocalRanks.analyze(path.toString(), read, options, LocalRanks.DEFAULT_THREADS)));
         }
         HtmlReport page = new HtmlReport(title != null ? title : "Trace report: " + traces.get(0).getFileName());
         if (pngDir != null) {

@@ -1,6 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.pipeline.Schedule;
@@ -22,7 +21,10 @@ final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
-    /** The forms a schedule prints in: the two of every command, and torch's CSV action format. */
+    /**
+     * The forms a schedule prints in: the shared text and json of {@link FormatOption}, plus
+     * torch's CSV action format, which only a schedule has.
+     */
     enum Format { TEXT, JSON, CSV }
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
@@ -52,8 +54,7 @@ final class ScheduleCommand implements Callable<Integer> {
     }
 
     static String json(Schedule s) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("kind", s.kind());
         root.put("ranks", s.ranks());
         root.put("chunks", s.chunks());
@@ -62,6 +63,6 @@ final class ScheduleCommand implements Callable<Integer> {
             ArrayNode r = ops.addArray();
             rank.forEach(r::add);
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.writeCompact(root);
     }
 }

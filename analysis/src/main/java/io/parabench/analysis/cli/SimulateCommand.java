@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.chart.ChartFiles;
@@ -33,8 +31,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     CostOptions cost;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Option(names = "--trace", paramLabel = "FILE", description = "also write the timeline as a Chrome trace (JSON)")
     Path trace;
@@ -58,14 +56,13 @@ final class SimulateCommand implements Callable<Integer> {
             ChartFiles.write(ScheduleGanttChart.create(timeline), chart, width, 140 + 34 * timeline.ranks());
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(format == OutputFormat.JSON ? json(timeline) : text(timeline));
+        out.println(format.json() ? json(timeline) : text(timeline));
         out.flush();
         return 0;
     }
 
     static String json(Timeline t) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("kind", t.schedule().kind());
         root.put("chunks", t.schedule().chunks());
         root.put("makespan", t.makespan());
@@ -80,7 +77,7 @@ final class SimulateCommand implements Callable<Integer> {
             rank.put("bubble", t.bubble(r));
             rank.put("peak_activations", t.peakActivations(r));
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     static String text(Timeline t) {

@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
@@ -9,10 +7,11 @@ import io.parabench.analysis.metrics.DeviceMetrics;
 import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.metrics.PipelineMetrics;
 import io.parabench.analysis.metrics.RankBubble;
-import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.metrics.TraceSummary;
-import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.rank.LocalRanks;
+import io.parabench.analysis.rank.RankEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,8 +42,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|DIR", description = "trace file (.json or .json.gz) or directory of per-rank traces")
     Path input;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Option(names = "--comm-pattern", paramLabel = "REGEX",
             description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
@@ -59,12 +58,29 @@ public final class TraceStatsCommand implements Callable<Integer> {
                     + " (default: ProfilerStep#*, else sim:STEP, else the whole trace)")
     String step;
 
+    @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
+            description = "where ranks are analysed: local (this machine's cores, default) or spark"
+                    + " (an embedded Spark job; see README, Thousands of ranks)")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master for --engine spark (default: local[*])")
+    String master;
+
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = options(commPattern, commStreams, step);
-        TraceSummary summary = TraceMetrics.analyze(input.toString(), TraceReader.read(input), options);
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine (" + engine + ") must be local or spark");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master (" + master + ") needs --engine spark");
+        }
+        TraceSummary summary = engine.equals("local")
+                ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
+                : RankEngine.named(engine).analyze(input.toString(), options, master);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (format.json()) {
             out.println(json(summary));
         } else {
             out.print(text(summary));
@@ -80,10 +96,9 @@ public final class TraceStatsCommand implements Callable<Integer> {
         return new AnalysisOptions(classifier, step, AnalysisOptions.DEFAULT_TOP_KERNELS);
     }
 
-    /** The JSON document: devices keyed by id, then {@code pipeline} when there is one. */
-    static String json(TraceSummary summary) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+    /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
+    public static String json(TraceSummary summary) {
+        ObjectNode root = JsonOutput.object();
         for (DeviceMetrics d : summary.devices()) {
             ObjectNode node = root.putObject(d.key());
             node.put("span_us", d.spanUs());
@@ -110,11 +125,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
             }
             putRatio(node, "bubble_rate", p.bubbleRate());
         });
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 
     private static void putRatio(ObjectNode node, String key, double value) {

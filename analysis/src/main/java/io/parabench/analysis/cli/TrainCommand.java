@@ -1,7 +1,5 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.gpu.DeviceSpec;
@@ -11,6 +9,7 @@ import io.parabench.pipeline.runtime.PipelineRuntime;
 import io.parabench.pipeline.runtime.ReferenceRun;
 import io.parabench.pipeline.runtime.StageModel;
 import io.parabench.pipeline.runtime.TrainingStep;
+import io.parabench.output.FileSet;
 import io.parabench.trace.ChromeTraceWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code parabench train}: runs one training step of a schedule for real on emulated GPUs and
@@ -61,11 +61,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EmulatorOptions emulator;
 
-    @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace per rank: DIR/rank-<r>.json")
+    @Option(names = "--trace", paramLabel = "DIR", description = "also write one Chrome trace per rank: DIR/rank-<r>.json"
+            + " (all or none; rank files of an earlier run are replaced)")
     Path traceDir;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text or json")
-    OutputFormat format;
+    @Option(names = "--force", description = "with --trace: write into DIR even when it holds other files (they stay)")
+    boolean force;
+
+    /** The files {@code --trace} writes; an earlier run's ones are replaced, never mixed in. */
+    private static final Pattern RANK_TRACE = Pattern.compile("rank-\\d+\\.json");
+
+    @Mixin
+    FormatOption format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -96,32 +103,26 @@ final class TrainCommand implements Callable<Integer> {
             ReferenceRun reference = ReferenceRun.run(model, step.losses().length, gpu, pool);
             Check check = Check.of(step, reference);
             PrintWriter out = spec.commandLine().getOut();
-            out.println(format == OutputFormat.JSON ? json(plan, gpu, model, step, check) : text(plan, gpu, model, step, check));
+            out.println(format.json() ? json(plan, gpu, model, step, check) : text(plan, gpu, model, step, check));
             out.flush();
+            check.require();
         }
         return 0;
     }
 
     private TrainingStep traced(Schedule plan, StageModel model, DeviceSpec gpu, HostPool pool) {
-        List<ChromeTraceWriter> writers = new ArrayList<>();
-        boolean done = false;
-        try {
+        try (FileSet files = FileSet.open(traceDir, RANK_TRACE, force)) {
+            List<ChromeTraceWriter> writers = new ArrayList<>();
             for (int r = 0; r < plan.ranks(); r++) {
-                writers.add(ChromeTraceWriter.open(traceDir.resolve("rank-" + r + ".json"), List.of(gpu.properties(r)),
+                writers.add(ChromeTraceWriter.open(files.create("rank-" + r + ".json"), List.of(gpu.properties(r)),
                         r, plan.ranks()));
             }
             TrainingStep step = PipelineRuntime.run(plan, model, gpu, pool, writers);
             for (ChromeTraceWriter w : writers) {
                 w.close();
             }
-            done = true;
+            files.commit();
             return step;
-        } finally {
-            if (!done) {
-                for (ChromeTraceWriter w : writers) {
-                    w.abort();
-                }
-            }
         }
     }
 
@@ -138,11 +139,21 @@ final class TrainCommand implements Callable<Integer> {
             }
             return new Check(loss, grad);
         }
+
+        /** The step must equal the reference bit for bit: exit 1 naming the figure that differs. */
+        void require() {
+            if (maxLossDifference != 0 || maxGradientDifference != 0) {
+                throw new CheckFailedException("the pipelined step differs from the non-pipelined reference: "
+                        + (maxLossDifference != 0 ? "max |loss - reference| = " + num(maxLossDifference) : "")
+                        + (maxLossDifference != 0 && maxGradientDifference != 0 ? ", " : "")
+                        + (maxGradientDifference != 0 ? "max |grad - reference| = " + num(maxGradientDifference) : "")
+                        + " (must be 0)");
+            }
+        }
     }
 
     static String json(Schedule plan, DeviceSpec gpu, StageModel model, TrainingStep step, Check check) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("kind", plan.kind());
         root.put("ranks", plan.ranks());
         root.put("micro_batches", step.losses().length);
@@ -161,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
             rank.put("copies", step.copyLaunches().get(r).size());
             rank.put("peak_memory(bytes)", step.peakBytes()[r]);
         }
-        return mapper.writeValueAsString(root);
+        return JsonOutput.write(root);
     }
 
     static String text(Schedule plan, DeviceSpec gpu, StageModel model, TrainingStep step, Check check) {

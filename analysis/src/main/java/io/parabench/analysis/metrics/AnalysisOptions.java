@@ -9,7 +9,7 @@ package io.parabench.analysis.metrics;
  *                    {@code sim:STEP}, else the whole trace)
  * @param topKernels  rows kept in each device's kernel breakdown
  */
-public record AnalysisOptions(KernelClassifier classifier, String stepName, int topKernels) {
+public record AnalysisOptions(KernelClassifier classifier, String stepName, int topKernels) implements java.io.Serializable {
     /** Rows of the kernel breakdown by default. */
     public static final int DEFAULT_TOP_KERNELS = 15;
 

@@ -8,7 +8,7 @@ package io.parabench.analysis.metrics;
  * @param count   occurrences
  * @param totalNs summed duration
  */
-public record AnnotationStat(String name, long count, long totalNs) {
+public record AnnotationStat(String name, long count, long totalNs) implements java.io.Serializable {
     public double totalUs() {
         return totalNs / 1000.0;
     }

@@ -40,7 +40,7 @@ import java.util.SortedMap;
 public record DeviceMetrics(String key, int rank, int device, String name, int numSms, long firstStartNs,
                             long lastEndNs, long busyNs, long computeBusyNs, long commBusyNs, long memoryBusyNs,
                             long overlapNs, SortedMap<Integer, Long> streamBusyNs, long kernels, long commKernels,
-                            SmOccupancy smOccupancy, List<KernelStat> topKernels) {
+                            SmOccupancy smOccupancy, List<KernelStat> topKernels) implements java.io.Serializable {
     public DeviceMetrics {
         long span = lastEndNs - firstStartNs;
         if (busyNs > span || computeBusyNs > busyNs || commBusyNs > busyNs || memoryBusyNs > busyNs
@@ -50,6 +50,12 @@ public record DeviceMetrics(String key, int rank, int device, String name, int n
         }
         streamBusyNs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(streamBusyNs));
         topKernels = List.copyOf(topKernels);
+    }
+
+    /** The same metrics under another key (ids repeated across the files of a directory). */
+    public DeviceMetrics withKey(String newKey) {
+        return new DeviceMetrics(newKey, rank, device, name, numSms, firstStartNs, lastEndNs, busyNs, computeBusyNs,
+                commBusyNs, memoryBusyNs, overlapNs, streamBusyNs, kernels, commKernels, smOccupancy, topKernels);
     }
 
     public long spanNs() {

@@ -25,7 +25,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>Immutable and thread-safe.
  */
-public final class KernelClassifier {
+public final class KernelClassifier implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Default communication pattern (Java regex, found anywhere in the kernel name). */
     public static final String DEFAULT_COMM_PATTERN = "(?:^|[^A-Za-z0-9_])(?:nccl|dpsk::ep::|deep_ep::)";
     private static final Pattern MEMORY_KERNEL = Pattern.compile("^(?i:memcpy|memset)");

@@ -8,7 +8,7 @@ package io.parabench.analysis.metrics;
  * @param count   launches
  * @param totalNs summed duration (not a union: concurrent launches each count)
  */
-public record KernelStat(String name, KernelClass kind, long count, long totalNs) {
+public record KernelStat(String name, KernelClass kind, long count, long totalNs) implements java.io.Serializable {
     public double totalUs() {
         return totalNs / 1000.0;
     }

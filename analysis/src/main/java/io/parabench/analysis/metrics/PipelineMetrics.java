@@ -28,6 +28,41 @@ public record PipelineMetrics(String stepAnnotation, long windowStartNs, long wi
         }
     }
 
+    /**
+     * The step window and each rank's bubble from the ranks' computation timelines (the
+     * definition above); the one place both the in-memory analysis and the per-rank reduce
+     * compute it.
+     *
+     * @param stepAnnotation the step pattern in use, or null for the whole trace
+     * @param stepStartNs    earliest start of that annotation over all ranks ({@code Long.MIN_VALUE}
+     *                       for the whole trace); at most every timeline's threshold
+     * @param ranks          rank numbers, in the order of {@code timelines}
+     * @param timelines      each rank's computation kernels
+     * @throws IllegalArgumentException when no computation kernel starts after the step start
+     */
+    public static PipelineMetrics of(String stepAnnotation, long stepStartNs, List<Integer> ranks,
+                                     List<StepTimeline> timelines) {
+        long windowStart = Long.MAX_VALUE;
+        long windowEnd = Long.MIN_VALUE;
+        for (StepTimeline t : timelines) {
+            windowStart = Math.min(windowStart, t.firstStartAfter(stepStartNs));
+            windowEnd = Math.max(windowEnd, t.lastEndAfter(stepStartNs));
+        }
+        if (windowStart == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("trace has no computation kernels"
+                    + (stepAnnotation == null ? "" : " after the step annotation (" + stepAnnotation + ")")
+                    + "; no pipeline step to measure");
+        }
+        java.util.ArrayList<RankBubble> out = new java.util.ArrayList<>();
+        for (int k = 0; k < timelines.size(); k++) {
+            StepTimeline t = timelines.get(k);
+            long busy = t.busyIn(windowStart, windowEnd);
+            out.add(new RankBubble(ranks.get(k), busy, windowEnd - windowStart - busy,
+                    t.hasIntervals() ? t.computationIn(windowStart, windowEnd) : null));
+        }
+        return new PipelineMetrics(stepAnnotation, windowStart, windowEnd, out);
+    }
+
     public long stepNs() {
         return windowEndNs - windowStartNs;
     }

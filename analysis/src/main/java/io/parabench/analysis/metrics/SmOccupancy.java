@@ -17,7 +17,9 @@ package io.parabench.analysis.metrics;
  *
  * <p>Immutable.
  */
-public final class SmOccupancy {
+public final class SmOccupancy implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     static final int MAX_EXACT_SEGMENTS = 4000;
     static final int RESAMPLED_BINS = 2000;
 

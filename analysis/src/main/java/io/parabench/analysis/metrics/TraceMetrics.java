@@ -52,13 +52,24 @@ public final class TraceMetrics {
         long bytes = 0;
         for (Trace t : traces) {
             bytes += t.bytesRead();
-            byte[] nameClass = nameClasses(t.names(), options.classifier());
-            for (int d : devicesWithEvents(t)) {
-                String key = repeated ? t.rank() + "/" + d : Integer.toString(d);
-                devices.add(device(t, d, key, nameClass, options));
+            for (DeviceMetrics d : devices(t, options)) {
+                devices.add(repeated ? d.withKey(t.rank() + "/" + d.device()) : d);
             }
         }
         return new TraceSummary(source, devices, pipeline(traces, options), annotations(traces), bytes);
+    }
+
+    /**
+     * The metrics of each device of one trace, by device id, keyed by the id alone (a caller
+     * holding several files whose ids repeat re-keys them {@code rank/id}).
+     */
+    public static List<DeviceMetrics> devices(Trace t, AnalysisOptions options) {
+        byte[] nameClass = nameClasses(t.names(), options.classifier());
+        List<DeviceMetrics> out = new ArrayList<>();
+        for (int d : devicesWithEvents(t)) {
+            out.add(device(t, d, Integer.toString(d), nameClass, options));
+        }
+        return out;
     }
 
     /** Device ids that have GPU events, ascending. */
@@ -199,7 +210,8 @@ public final class TraceMetrics {
         return stats.subList(0, Math.min(top, stats.size()));
     }
 
-    private static List<AnnotationStat> annotations(List<Trace> traces) {
+    /** CPU user-annotation totals over the traces, longest first. */
+    public static List<AnnotationStat> annotations(List<Trace> traces) {
         Map<String, long[]> totals = new TreeMap<>();
         for (Trace t : traces) {
             Annotations a = t.annotations();
@@ -222,9 +234,7 @@ public final class TraceMetrics {
         if (ranks.isEmpty()) {
             return Optional.empty();
         }
-        String step = options.stepName() != null ? options.stepName()
-                : hasAnnotation(traces, DEFAULT_STEP) ? DEFAULT_STEP
-                : hasAnnotation(traces, SIM_STEP) ? SIM_STEP : null;
+        String step = stepAnnotation(options.stepName(), pattern -> hasAnnotation(traces, pattern));
         long stepStart = Long.MIN_VALUE;
         if (step != null) {
             stepStart = earliestStart(traces, step);
@@ -233,41 +243,35 @@ public final class TraceMetrics {
                         + " but no rank has one");
             }
         }
-        List<IntervalSet> computation = new ArrayList<>();
-        long windowStart = Long.MAX_VALUE;
-        long windowEnd = Long.MIN_VALUE;
+        List<Integer> numbers = new ArrayList<>();
+        List<StepTimeline> timelines = new ArrayList<>();
         for (PipelineRank r : ranks) {
-            Trace t = r.trace();
-            GpuEvents e = t.gpuEvents();
-            byte[] nameClass = nameClasses(t.names(), options.classifier());
-            long[] s = new long[e.size()];
-            long[] en = new long[e.size()];
-            int m = 0;
-            for (int i = 0; i < e.size(); i++) {
-                if (r.devices().contains(e.device(i))
-                        && classOf(e, i, nameClass, options.classifier()) == KernelClass.COMPUTATION) {
-                    s[m] = e.startNs(i);
-                    en[m] = e.endNs(i);
-                    if (s[m] >= stepStart) {
-                        windowStart = Math.min(windowStart, s[m]);
-                        windowEnd = Math.max(windowEnd, en[m]);
-                    }
-                    m++;
-                }
-            }
-            computation.add(IntervalSet.unionOf(s, en, m));
+            numbers.add(r.rank());
+            timelines.add(StepTimeline.of(r.trace(), r.devices(), options.classifier(), stepStart));
         }
-        if (windowStart == Long.MAX_VALUE) {
-            throw new IllegalArgumentException("trace has no computation kernels"
-                    + (step == null ? "" : " after the step annotation (" + step + ")") + "; no pipeline step to measure");
-        }
-        List<RankBubble> out = new ArrayList<>();
-        for (int k = 0; k < ranks.size(); k++) {
-            IntervalSet inWindow = computation.get(k).clip(windowStart, windowEnd);
-            long busy = inWindow.totalNs();
-            out.add(new RankBubble(ranks.get(k).rank(), busy, windowEnd - windowStart - busy, inWindow));
-        }
-        return Optional.of(new PipelineMetrics(step, windowStart, windowEnd, out));
+        return Optional.of(PipelineMetrics.of(step, stepStart, numbers, timelines));
+    }
+
+    /**
+     * The step pattern of a pipeline: the one given, else {@code ProfilerStep#*} when any rank has
+     * it, else {@code sim:STEP} when any rank has it, else null (the whole trace).
+     *
+     * @param given   {@code --step}, or null
+     * @param present whether any rank has a CPU user annotation matching a pattern
+     */
+    public static String stepAnnotation(String given, java.util.function.Predicate<String> present) {
+        return given != null ? given : present.test(DEFAULT_STEP) ? DEFAULT_STEP
+                : present.test(SIM_STEP) ? SIM_STEP : null;
+    }
+
+    /** The patterns {@link #stepAnnotation} may choose by default, in order of preference. */
+    public static List<String> defaultStepAnnotations() {
+        return List.of(DEFAULT_STEP, SIM_STEP);
+    }
+
+    /** Earliest start of a CPU user annotation matching {@code pattern} in one trace, or MAX_VALUE. */
+    public static long earliestStart(Trace trace, String pattern) {
+        return earliestStart(List.of(trace), pattern);
     }
 
     /** Whether an annotation name matches a step pattern: exact, or a prefix when it ends in {@code *}. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parabench.analysis.report.AtomicFile;
+import io.parabench.output.AtomicFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

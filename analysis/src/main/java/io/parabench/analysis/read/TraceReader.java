@@ -73,7 +73,12 @@ public final class TraceReader {
         return List.of(trace);
     }
 
-    private static List<Trace> readDirectory(Path dir) throws IOException {
+    /**
+     * The trace files of a directory ({@code *.json}, {@code *.json.gz}, not hidden), sorted by name.
+     *
+     * @throws IllegalArgumentException when there is none
+     */
+    public static List<Path> traceFiles(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(Files::isRegularFile)
@@ -85,6 +90,11 @@ public final class TraceReader {
             throw new IllegalArgumentException("trace directory (" + dir
                     + ") must contain at least one *.json or *.json.gz trace file");
         }
+        return files;
+    }
+
+    private static List<Trace> readDirectory(Path dir) throws IOException {
+        List<Path> files = traceFiles(dir);
         List<Trace> traces = new ArrayList<>();
         TreeMap<Integer, String> seen = new TreeMap<>();
         for (Path file : files) {
@@ -108,13 +118,14 @@ public final class TraceReader {
         return List.copyOf(traces);
     }
 
-    static boolean isTraceFileName(String name) {
+    /** Whether a file name is a trace's: {@code *.json} or {@code *.json.gz}, not hidden. */
+    public static boolean isTraceFileName(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         return !lower.startsWith(".") && (lower.endsWith(".json") || lower.endsWith(".json.gz"));
     }
 
     /** The rank a file name states ({@code rank3}, {@code trace_rank-3}, else the last number), or -1. */
-    static int rankFromFileName(String fileName) {
+    public static int rankFromFileName(String fileName) {
         String stem = fileName.replaceFirst("(?i)\\.json(\\.gz)?$", "");
         Matcher m = RANK_IN_NAME.matcher(stem);
         if (m.find()) {

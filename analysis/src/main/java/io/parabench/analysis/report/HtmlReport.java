@@ -1,6 +1,7 @@
 package io.parabench.analysis.report;
 
 import io.parabench.analysis.chart.ChartFiles;
+import io.parabench.output.AtomicFile;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 
