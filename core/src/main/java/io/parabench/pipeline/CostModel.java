@@ -240,6 +240,18 @@ public final class CostModel {
         return forwardBackward * (forward(forwardStage) + backward(backwardStage)) / halves;
     }
 
+    /** The duration of {@code op} run by {@code rank} under {@code layout}. */
+    double duration(PipelineLayout layout, int rank, Op op) {
+        int stage = layout.stage(rank, op.chunk());
+        return switch (op.kind()) {
+            case FORWARD -> forward(stage);
+            case BACKWARD -> backward(stage);
+            case BACKWARD_INPUT -> backwardInput(stage);
+            case WEIGHT -> weight(stage);
+            case FORWARD_BACKWARD -> pair(stage, layout.stage(rank, op.backwardChunk()));
+        };
+    }
+
     public double p2p() {
         return p2p;
     }

@@ -171,14 +171,7 @@ final class ScheduleExecutor {
     }
 
     private double duration(int rank, Op op) {
-        int stage = layout.stage(rank, op.chunk());
-        return switch (op.kind()) {
-            case FORWARD -> costs.forward(stage);
-            case BACKWARD -> costs.backward(stage);
-            case BACKWARD_INPUT -> costs.backwardInput(stage);
-            case WEIGHT -> costs.weight(stage);
-            case FORWARD_BACKWARD -> costs.pair(stage, layout.stage(rank, op.backwardChunk()));
-        };
+        return costs.duration(layout, rank, op);
     }
 
     /**

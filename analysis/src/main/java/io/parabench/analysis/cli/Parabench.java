@@ -33,6 +33,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 MoeCommand.class,
                 PredictCommand.class,
+                PlanCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files, sizes beyond the heap). */

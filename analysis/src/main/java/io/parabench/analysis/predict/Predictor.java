@@ -1,6 +1,7 @@
 package io.parabench.analysis.predict;
 
 import io.parabench.analysis.read.Trace;
+import io.parabench.pipeline.CostModel;
 import io.parabench.pipeline.Schedule;
 import io.parabench.pipeline.ScheduleKind;
 import io.parabench.pipeline.Simulator;
@@ -81,9 +82,17 @@ public final class Predictor {
 
     /** A target schedule on the measured hardware. */
     public Prediction predict(Schedule target) {
-        int stages = target.layout().stages(0);
-        double stageSize = stageCost == StageCost.MEASURED ? 1.0 : (double) costs.stages() / stages;
-        return new Prediction(target.kind(), Simulator.simulate(target, costs.costModel(stages, stageCost)), stageSize);
+        return new Prediction(target.kind(), Simulator.simulate(target, costModel(target)), stageSize(target));
+    }
+
+    /** The measured costs re-cut for a target schedule's stages ({@link StageCost}). */
+    public CostModel costModel(Schedule target) {
+        return costs.costModel(target.layout().stages(0), stageCost);
+    }
+
+    /** One stage of the target, in stages of the profiled pipeline. */
+    public double stageSize(Schedule target) {
+        return stageCost == StageCost.MEASURED ? 1.0 : (double) costs.stages() / target.layout().stages(0);
     }
 
     public StageCost stageCost() {
