@@ -10,9 +10,28 @@ import java.util.List;
 
 /**
  * One emulated GPU: a {@link DeviceSpec}, memory with current and peak accounting, and streams
- * that each hold a grant of the device's SMs. Kernels really compute, on the host threads of a
- * {@link HostPool}, while their times come from the {@link RooflineCostModel} on a virtual clock,
- * so the timeline is the same for any host, load or thread count.
+ * that each hold a grant of the device's SMs (or share the unreserved ones). Kernels really
+ * compute, on the host threads of a {@link HostPool}, unless the {@link Emulation} is timing-only;
+ * their times come from the spec's clock on a virtual clock, so the timeline is the same for any
+ * host, load or thread count, and the same whether or not the numerics ran.
+ *
+ * <p><b>Clock.</b> A spec without a calibration is timed by the {@link RooflineCostModel}: a
+ * kernel starts when its stream is ready and lasts its roofline time. A calibrated spec is timed
+ * by the {@link CalibratedClock}, and the device adds what the real GPU does around kernels:
+ * <ul>
+ *   <li><b>Launches.</b> The host issues one kernel or copy per eager (or graph) launch time, in
+ *       issue order over all streams; work starts no earlier than it was issued, and no earlier
+ *       than the stream's previous work plus the device-side kernel gap.</li>
+ *   <li><b>Contention.</b> Work placed on one stream shares the device with what other streams
+ *       already placed: HBM bandwidth, NVLink and network bandwidth out of the device, copy
+ *       engines, and the unreserved SMs among {@link #sharedStream() shared streams}. While others
+ *       hold shares {@code u} of a resource, new work that needs share {@code d} of it runs at
+ *       {@code min(1, (1 − u) ÷ d)} of its speed (the slowest resource decides), so a GEMM holding
+ *       every SM makes a kernel issued beside it wait, and two HBM-bound kernels take turns. Work is
+ *       placed in issue order and never moved afterwards (traces are written as work is issued),
+ *       so the later of two concurrent kernels takes the slowdown: issue order decides who waits,
+ *       as it does for the block scheduler when one kernel fills the GPU.</li>
+ * </ul>
  *
  * <p>When given a trace writer, the device names itself {@code "GPU <id>"} and each stream
  * {@code "stream <id>"} ({@code M} events, pid = device id, tid = stream id) and writes every
@@ -29,8 +48,10 @@ public final class Device {
     private final HostPool pool;
     private final Kernels kernels;
     private final ChromeTraceWriter trace;
+    private final Emulation emulation;
     private final List<Stream> streams = new ArrayList<>();
     private int grantedSms;
+    private long hostNs;
     private long allocatedBytes;
     private long peakBytes;
 
@@ -41,13 +62,25 @@ public final class Device {
      * @param trace where events go, or null to keep no trace
      */
     public Device(int id, DeviceSpec spec, HostPool pool, ChromeTraceWriter trace) {
+        this(id, spec, pool, trace, Emulation.NUMERICS);
+    }
+
+    /**
+     * @param id        device id (the trace's pid), >= 0
+     * @param spec      what the clock knows about the device
+     * @param pool      host threads the numerics run on
+     * @param trace     where events go, or null to keep no trace
+     * @param emulation charged precision, timing-only or not, launch mode
+     */
+    public Device(int id, DeviceSpec spec, HostPool pool, ChromeTraceWriter trace, Emulation emulation) {
         if (id < 0) {
             throw new IllegalArgumentException("device id (" + id + ") must be >= 0");
         }
-        if (spec == null || pool == null) {
-            throw new IllegalArgumentException("device spec and host pool must not be null");
+        if (spec == null || pool == null || emulation == null) {
+            throw new IllegalArgumentException("device spec, host pool and emulation must not be null");
         }
         this.id = id;
+        this.emulation = emulation;
         this.spec = spec;
         this.pool = pool;
         this.kernels = KernelProvider.get();
@@ -63,6 +96,15 @@ public final class Device {
 
     public DeviceSpec spec() {
         return spec;
+    }
+
+    public Emulation emulation() {
+        return emulation;
+    }
+
+    /** True when kernels only advance the clock (no numerics, tensors hold no data). */
+    public boolean timingOnly() {
+        return emulation.timingOnly();
     }
 
     HostPool pool() {
@@ -90,9 +132,30 @@ public final class Device {
             throw new IllegalArgumentException("stream SMs (" + sms + ") must be in 0.." + free
                     + " (" + grantedSms + " of " + spec.numSms() + " SMs of device " + id + " already granted)");
         }
-        Stream stream = new Stream(this, streams.size(), sms);
+        Stream stream = new Stream(this, streams.size(), sms, false);
         streams.add(stream);
         grantedSms += sms;
+        if (trace != null) {
+            trace.threadName(id, stream.id(), "stream " + stream.id());
+        }
+        return stream;
+    }
+
+    /**
+     * A new stream over the SMs no stream has reserved (all of them if none), shared with every
+     * other shared stream: kernels on two shared streams at once contend for those SMs, as two
+     * PyTorch streams do. Reserve SMs with {@link #stream(int)} before creating shared streams.
+     *
+     * @throws IllegalArgumentException if every SM is reserved
+     */
+    public Stream sharedStream() {
+        int free = spec.numSms() - grantedSms;
+        if (free < 1) {
+            throw new IllegalArgumentException("shared stream needs unreserved SMs, but all " + spec.numSms()
+                    + " SMs of device " + id + " are granted");
+        }
+        Stream stream = new Stream(this, streams.size(), free, true);
+        streams.add(stream);
         if (trace != null) {
             trace.threadName(id, stream.id(), "stream " + stream.id());
         }
@@ -120,7 +183,7 @@ public final class Device {
             throw new IllegalStateException("device " + id + " out of memory: allocating " + name + " (" + bytes
                     + " bytes) with " + allocatedBytes + " of " + spec.memoryBytes() + " bytes in use");
         }
-        Tensor tensor = new Tensor(this, name, rows, cols);
+        Tensor tensor = new Tensor(this, name, rows, cols, !emulation.timingOnly());
         allocatedBytes += bytes;
         peakBytes = Math.max(peakBytes, allocatedBytes);
         return tensor;
@@ -155,5 +218,121 @@ public final class Device {
             t = Math.max(t, s.readyNs());
         }
         return t;
+    }
+
+    /** Solo duration of a kernel on {@code sms} SMs by this device's clock. */
+    long kernelNs(KernelCost cost, int sms) {
+        return spec.calibration() == null ? RooflineCostModel.kernelNs(spec, cost, sms)
+                : CalibratedClock.kernelNs(spec, cost, sms);
+    }
+
+    /** Solo duration of a copy by this device's clock. */
+    long copyNs(long bytes, MemoryPath path) {
+        return spec.calibration() == null ? RooflineCostModel.copyNs(spec, bytes, path)
+                : CalibratedClock.copyNs(spec, bytes, path);
+    }
+
+    /**
+     * Shares of each {@link Occupancy} resource that work moving {@code bytes} over {@code path}
+     * in {@code soloNs} needs: HBM at its achieved rate, the whole link it crosses, SMs if it runs
+     * on a shared stream, one copy engine if it is a copy. Empty for roofline devices (no contention).
+     */
+    double[] need(long bytes, MemoryPath path, long soloNs, boolean sharedSms, boolean copyEngine) {
+        double[] need = new double[Occupancy.RESOURCES];
+        Calibration c = spec.calibration();
+        if (c == null) {
+            return need;
+        }
+        if (soloNs > 0) {
+            need[Occupancy.HBM] = Math.min(1, bytes / (soloNs * 1e-9) / c.hbmBytesPerSecond());
+        }
+        if (path == MemoryPath.NVLINK) {
+            need[Occupancy.NVLINK] = 1;
+        } else if (path == MemoryPath.NETWORK) {
+            need[Occupancy.NETWORK] = 1;
+        }
+        if (sharedSms) {
+            need[Occupancy.SHARED_SMS] = 1;
+        }
+        if (copyEngine) {
+            need[Occupancy.COPY_ENGINES] = 1.0 / c.links().copyEngines();
+        }
+        return need;
+    }
+
+    /**
+     * Issues work of solo duration {@code soloNs} needing {@code need} (shares of each
+     * {@link Occupancy} resource) on {@code stream}, whose previous work ends at {@code readyNs};
+     * returns {@code {start, end}} and records it in the stream's occupancy.
+     */
+    long[] place(Stream stream, long readyNs, long soloNs, double[] need) {
+        Calibration c = spec.calibration();
+        if (c == null) {
+            return new long[] {readyNs, readyNs + soloNs};
+        }
+        hostNs += (long) Math.ceil(emulation.graphReplay() ? c.launch().graphLaunchNs() : c.launch().eagerLaunchNs());
+        long start = Math.max(hostNs, stream.placedAny()
+                ? readyNs + (long) Math.ceil(c.launch().kernelGapNs()) : readyNs);
+        return contend(stream, start, soloNs, need);
+    }
+
+    /**
+     * Runs work that needs {@code soloNs} alone from {@code start} beside the other streams' work,
+     * recording each stretch at a constant rate in the stream's occupancy (at {@code need × rate});
+     * returns {@code {first time it progressed, end}}: waiting for a resource held whole by
+     * another stream is not running, as a kernel whose blocks cannot be scheduled has not started.
+     */
+    private long[] contend(Stream self, long start, long soloNs, double[] need) {
+        double work = soloNs;
+        long t = start;
+        long first = -1;
+        double[] used = new double[Occupancy.RESOURCES];
+        double[] share = new double[Occupancy.RESOURCES];
+        while (true) {
+            java.util.Arrays.fill(used, 0);
+            long next = Long.MAX_VALUE;
+            for (Stream other : streams) {
+                if (other == self) {
+                    continue;
+                }
+                Occupancy o = other.occupancy();
+                int i = o.firstEndingAfter(t);
+                if (i == o.size()) {
+                    continue;
+                }
+                if (o.start(i) <= t) {
+                    for (int r = 0; r < used.length; r++) {
+                        used[r] += o.share(i, r);
+                    }
+                    next = Math.min(next, o.end(i));
+                } else {
+                    next = Math.min(next, o.start(i));
+                }
+            }
+            double rate = 1;
+            for (int r = 0; r < used.length; r++) {
+                if (need[r] > 0) {
+                    rate = Math.min(rate, Math.max(0, 1 - used[r]) / need[r]);
+                }
+            }
+            if (rate <= 0) {
+                t = next;
+                continue;
+            }
+            if (first < 0) {
+                first = t;
+            }
+            for (int r = 0; r < share.length; r++) {
+                share[r] = need[r] * rate;
+            }
+            if (next == Long.MAX_VALUE || work <= rate * (next - t)) {
+                long end = t + (long) Math.ceil(work / rate);
+                self.occupancy().add(t, end, share);
+                return new long[] {first, end};
+            }
+            self.occupancy().add(t, next, share);
+            work -= rate * (next - t);
+            t = next;
+        }
     }
 }

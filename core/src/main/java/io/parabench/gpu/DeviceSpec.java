@@ -3,15 +3,26 @@ package io.parabench.gpu;
 import io.parabench.trace.DeviceProperties;
 
 /**
- * What the cost model knows about a device: its SMs, the peak FLOP/s of one SM per precision, the
- * bandwidths of its memory and links, its memory size and a fixed launch overhead per kernel.
+ * What the clock knows about a device: its SMs, the peak FLOP/s of one SM per precision, the
+ * bandwidths of its memory and links, its memory size, a fixed launch overhead per kernel, and
+ * optionally a {@link Calibration} fitted to kernels measured on the real GPU. With a calibration
+ * the device is timed by the {@link CalibratedClock} (and streams contend, see {@link Device});
+ * without one by the datasheet {@link RooflineCostModel}, whose launch overhead is
+ * {@code launchOverheadNs}.
  *
- * <p>GPU presets use vendor datasheet figures (NVIDIA H100 Tensor Core GPU datasheet, SXM5
- * column; H800 SXM5 product brief; H200 datasheet, SXM column): dense tensor-core peaks (the
- * datasheets' "with sparsity" figures halved) divided evenly over 132 SMs. The network figure is
- * one 400 Gb/s InfiniBand NIC per GPU, as in DeepSeek-V3's H800 cluster (50 GB/s). The launch
- * overhead is not a datasheet figure: 2 µs is the usual gap between back-to-back small kernels on
- * Hopper timelines.
+ * <p>Datasheet figures of the GPU presets (NVIDIA H100 Tensor Core GPU datasheet, SXM5 column;
+ * H800 SXM5 product brief; H200 datasheet, SXM column): dense tensor-core peaks (the datasheets'
+ * "with sparsity" figures halved) divided evenly over 132 SMs; NVLink per direction, half of the
+ * datasheets' two-direction totals (900 GB/s → 450, H800's 400 → 200). The network figure is one
+ * 400 Gb/s InfiniBand NIC per GPU, as in DeepSeek-V3's H800 cluster (50 GB/s a direction).
+ *
+ * <p>Calibrations of the presets: {@code h200} is fitted to {@code gpu-kernels/h200-kernels.json}
+ * (one H200 SXM, PyTorch 2.11, CUDA 13.0) by {@link DeviceFit}. H100 and H800 are the same GH100
+ * chip with the same 132 SMs, clocks and L2 (50 MB), so GEMM and launch parameters are the
+ * H200's; they differ in memory: HBM3 at 3.35 TB/s instead of HBM3e at 4.8 TB/s, so streaming
+ * rates are scaled by 3.35/4.8 (unmeasured: the H200's achieved fraction of the datasheet figure is
+ * assumed), and 80 GB instead of 141 GB. The H800 differs from the H100 only in NVLink (400 GB/s
+ * total, the export variant), which changes link time alone.
  *
  * @param name                  device name written to the trace's {@code deviceProperties}
  * @param numSms                streaming multiprocessors
@@ -20,13 +31,15 @@ import io.parabench.trace.DeviceProperties;
  * @param fp8FlopsPerSm         dense FP8 tensor FLOP/s of one SM
  * @param memoryBytes           device memory capacity
  * @param hbmBytesPerSecond     device memory bandwidth
- * @param nvlinkBytesPerSecond  NVLink bandwidth per GPU (one direction)
- * @param networkBytesPerSecond inter-node network bandwidth per GPU (one direction)
- * @param launchOverheadNs      added to every kernel and copy
+ * @param nvlinkBytesPerSecond  NVLink bandwidth per GPU, one direction
+ * @param networkBytesPerSecond inter-node network bandwidth per GPU, one direction
+ * @param launchOverheadNs      added to every kernel and copy by the roofline
+ * @param calibration           the fitted clock's parameters, or null to time with the roofline
  */
 public record DeviceSpec(String name, int numSms, double fp32FlopsPerSm, double bf16FlopsPerSm,
                          double fp8FlopsPerSm, long memoryBytes, double hbmBytesPerSecond,
-                         double nvlinkBytesPerSecond, double networkBytesPerSecond, long launchOverheadNs) {
+                         double nvlinkBytesPerSecond, double networkBytesPerSecond, long launchOverheadNs,
+                         Calibration calibration) {
 
     private static final int HOPPER_SMS = 132;
     private static final double FP32_TOTAL = 67e12;
@@ -54,30 +67,50 @@ public record DeviceSpec(String name, int numSms, double fp32FlopsPerSm, double 
         }
     }
 
+    /** A spec timed by the roofline (no calibration). */
+    public DeviceSpec(String name, int numSms, double fp32FlopsPerSm, double bf16FlopsPerSm, double fp8FlopsPerSm,
+                      long memoryBytes, double hbmBytesPerSecond, double nvlinkBytesPerSecond,
+                      double networkBytesPerSecond, long launchOverheadNs) {
+        this(name, numSms, fp32FlopsPerSm, bf16FlopsPerSm, fp8FlopsPerSm, memoryBytes, hbmBytesPerSecond,
+                nvlinkBytesPerSecond, networkBytesPerSecond, launchOverheadNs, null);
+    }
+
+    /** This device timed by the datasheet roofline instead of its calibration. */
+    public DeviceSpec withoutCalibration() {
+        return new DeviceSpec(name, numSms, fp32FlopsPerSm, bf16FlopsPerSm, fp8FlopsPerSm, memoryBytes,
+                hbmBytesPerSecond, nvlinkBytesPerSecond, networkBytesPerSecond, launchOverheadNs, null);
+    }
+
+    /** This device timed by {@code fitted} (null: the roofline). */
+    public DeviceSpec withCalibration(Calibration fitted) {
+        return new DeviceSpec(name, numSms, fp32FlopsPerSm, bf16FlopsPerSm, fp8FlopsPerSm, memoryBytes,
+                hbmBytesPerSecond, nvlinkBytesPerSecond, networkBytesPerSecond, launchOverheadNs, fitted);
+    }
+
     private static void positive(String field, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(field + " (" + value + ") must be a positive finite number");
         }
     }
 
-    /** NVIDIA H800 SXM5: H100 compute and HBM3 (80 GB, 3.35 TB/s), NVLink cut to 400 GB/s. */
+    /** NVIDIA H800 SXM5: H100 compute and HBM3 (80 GB, 3.35 TB/s), NVLink cut to 200 GB/s a direction. */
     public static DeviceSpec h800() {
-        return hopper("NVIDIA H800", 80 * GB, 3.35e12, 400e9);
+        return hopper("NVIDIA H800", 80 * GB, 3.35e12, 200e9, HopperCalibration.H200.withHbmScaled(3.35 / 4.8));
     }
 
-    /** NVIDIA H100 SXM5: 80 GB HBM3 at 3.35 TB/s, NVLink 900 GB/s. */
+    /** NVIDIA H100 SXM5: 80 GB HBM3 at 3.35 TB/s, NVLink 450 GB/s a direction. */
     public static DeviceSpec h100() {
-        return hopper("NVIDIA H100", 80 * GB, 3.35e12, 900e9);
+        return hopper("NVIDIA H100", 80 * GB, 3.35e12, 450e9, HopperCalibration.H200.withHbmScaled(3.35 / 4.8));
     }
 
-    /** NVIDIA H200 SXM: H100 compute, 141 GB HBM3e at 4.8 TB/s, NVLink 900 GB/s. */
+    /** NVIDIA H200 SXM: H100 compute, 141 GB HBM3e at 4.8 TB/s, NVLink 450 GB/s a direction. */
     public static DeviceSpec h200() {
-        return hopper("NVIDIA H200", 141 * GB, 4.8e12, 900e9);
+        return hopper("NVIDIA H200", 141 * GB, 4.8e12, 450e9, HopperCalibration.H200);
     }
 
-    private static DeviceSpec hopper(String name, long memory, double hbm, double nvlink) {
+    private static DeviceSpec hopper(String name, long memory, double hbm, double nvlink, Calibration calibration) {
         return new DeviceSpec(name, HOPPER_SMS, FP32_TOTAL / HOPPER_SMS, BF16_DENSE_TOTAL / HOPPER_SMS,
-                FP8_DENSE_TOTAL / HOPPER_SMS, memory, hbm, nvlink, 50e9, LAUNCH_NS);
+                FP8_DENSE_TOTAL / HOPPER_SMS, memory, hbm, nvlink, 50e9, LAUNCH_NS, calibration);
     }
 
     /**
@@ -118,6 +151,9 @@ public record DeviceSpec(String name, int numSms, double fp32FlopsPerSm, double 
         switch (precision) {
             case FP32:
                 return fp32FlopsPerSm;
+            case TF32:
+                // dense TF32 tensor peak is half the BF16 one on Hopper (494.7 vs 989.5 TFLOP/s)
+                return bf16FlopsPerSm / 2;
             case BF16:
                 return bf16FlopsPerSm;
             case FP8:

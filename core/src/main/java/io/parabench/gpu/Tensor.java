@@ -15,12 +15,12 @@ public final class Tensor {
     private final float[] data;
     private boolean freed;
 
-    Tensor(Device device, String name, int rows, int cols) {
+    Tensor(Device device, String name, int rows, int cols, boolean withData) {
         this.device = device;
         this.name = name;
         this.rows = rows;
         this.cols = cols;
-        this.data = new float[rows * cols];
+        this.data = withData ? new float[rows * cols] : null;
     }
 
     public Device device() {
@@ -41,18 +41,26 @@ public final class Tensor {
 
     /** Elements, rows × cols. */
     public int size() {
-        return data.length;
+        return rows * cols;
     }
 
-    /** Bytes this tensor occupies in device memory. */
+    /** Bytes this tensor occupies in device memory (FP32, whatever the charged precision). */
     public long bytes() {
-        return 4L * data.length;
+        return 4L * rows * cols;
     }
 
-    /** The live data; valid until {@link Device#free(Tensor)}. */
+    /**
+     * The live data; valid until {@link Device#free(Tensor)}.
+     *
+     * @throws IllegalStateException if freed, or if the device is timing-only (no data exists)
+     */
     public float[] data() {
         if (freed) {
             throw new IllegalStateException("tensor " + name + " on device " + device.id() + " was freed");
+        }
+        if (data == null) {
+            throw new IllegalStateException("tensor " + name + " on device " + device.id()
+                    + " holds no data: the device is timing-only");
         }
         return data;
     }

@@ -4,6 +4,8 @@ import io.parabench.eplb.ClusterShape;
 import io.parabench.eplb.Placement;
 import io.parabench.gpu.Device;
 import io.parabench.gpu.DeviceSpec;
+import io.parabench.gpu.Emulation;
+import io.parabench.gpu.Precision;
 import io.parabench.gpu.Event;
 import io.parabench.gpu.KernelCost;
 import io.parabench.gpu.Launch;
@@ -39,6 +41,12 @@ import java.util.List;
  * kernel. Rows within a slot's buffer are ordered by (source GPU,
  * token, rank), and the combine sums a token's k expert outputs in rank order, so the output is
  * bit-identical to {@link ReferenceMoe}.
+ *
+ * <p><b>Timing-only.</b> {@link #timingOnly} runs the same program at DeepSeek-V3's size with no
+ * numerics: the same kernels and transfers are charged in the same order, memory is accounted,
+ * and the routing is the layer's {@link MoeLayer#drawnRouting} instead of the computed gate. In
+ * every run dispatch moves rows at the charged precision's GEMM input width (FP8: DeepEP
+ * dispatches FP8) and combine at its activation width (BF16).
  */
 public final class ExpertParallelLayer {
     private ExpertParallelLayer() {
@@ -58,10 +66,51 @@ public final class ExpertParallelLayer {
      */
     public static MoeRun run(MoeLayer layer, float[][] tokens, Placement placement, DeviceSpec spec, int commSms,
                              int chunks, HostPool pool, ChromeTraceWriter trace) {
+        return run(layer, tokens, placement, spec, commSms, chunks, pool, trace, Emulation.NUMERICS);
+    }
+
+    /**
+     * Runs the layer with real numerics charged at {@code emulation}'s precision.
+     *
+     * @throws IllegalArgumentException as {@link #run(MoeLayer, float[][], Placement, DeviceSpec, int, int, HostPool,
+     *                                  ChromeTraceWriter)}, or if the emulation is timing-only
+     */
+    public static MoeRun run(MoeLayer layer, float[][] tokens, Placement placement, DeviceSpec spec, int commSms,
+                             int chunks, HostPool pool, ChromeTraceWriter trace, Emulation emulation) {
+        if (emulation.timingOnly()) {
+            throw new IllegalArgumentException("a numerics MoE run must not be timing-only; use timingOnly(...)");
+        }
+        if (!layer.hasWeights()) {
+            throw new IllegalArgumentException("a shape-only MoE layer can only run timing-only");
+        }
+        if (tokens.length == 0 || tokens[0].length == 0 || tokens[0].length % layer.width() != 0) {
+            throw new IllegalArgumentException("tokens per GPU (" + (tokens.length == 0 ? 0 : tokens[0].length)
+                    + " floats) must be a positive multiple of width (" + layer.width() + ")");
+        }
+        return run(layer, tokens, tokens[0].length / layer.width(), placement, spec, commSms, chunks, pool, trace,
+                emulation);
+    }
+
+    /**
+     * Runs the layer timing-only: {@code tokensPerGpu} tokens on each GPU of the placement, routed
+     * by {@link MoeLayer#drawnRouting}; the result's output is empty.
+     */
+    public static MoeRun timingOnly(MoeLayer layer, int tokensPerGpu, Placement placement, DeviceSpec spec,
+                                    int commSms, int chunks, Precision precision, ChromeTraceWriter trace) {
+        if (tokensPerGpu < 1) {
+            throw new IllegalArgumentException("tokens per GPU (" + tokensPerGpu + ") must be >= 1");
+        }
+        return run(layer, null, tokensPerGpu, placement, spec, commSms, chunks, HostPool.SERIAL, trace,
+                Emulation.timingOnly(precision));
+    }
+
+    private static MoeRun run(MoeLayer layer, float[][] tokens, int perGpu, Placement placement, DeviceSpec spec,
+                              int commSms, int chunks, HostPool pool, ChromeTraceWriter trace, Emulation emulation) {
         ClusterShape shape = placement.shape();
         int gpus = shape.gpus();
         int width = layer.width();
         int k = layer.topK();
+        boolean timingOnly = emulation.timingOnly();
         if (placement.layers() != 1) {
             throw new IllegalArgumentException("placement layers (" + placement.layers() + ") must be 1");
         }
@@ -69,16 +118,14 @@ public final class ExpertParallelLayer {
             throw new IllegalArgumentException("placement experts (" + placement.experts()
                     + ") must equal the layer's experts (" + layer.experts() + ")");
         }
-        if (tokens.length != gpus) {
-            throw new IllegalArgumentException("token ranks (" + tokens.length + ") must equal placement gpus (" + gpus + ")");
-        }
-        if (tokens[0].length == 0 || tokens[0].length % width != 0) {
-            throw new IllegalArgumentException("tokens per GPU (" + tokens[0].length + " floats) must be a positive multiple of width (" + width + ")");
-        }
-        int perGpu = tokens[0].length / width;
-        for (float[] rank : tokens) {
-            if (rank.length != perGpu * width) {
-                throw new IllegalArgumentException("every GPU must hold the same tokens (" + perGpu + " rows of " + width + ")");
+        if (!timingOnly) {
+            if (tokens.length != gpus) {
+                throw new IllegalArgumentException("token ranks (" + tokens.length + ") must equal placement gpus (" + gpus + ")");
+            }
+            for (float[] rank : tokens) {
+                if (rank.length != perGpu * width) {
+                    throw new IllegalArgumentException("every GPU must hold the same tokens (" + perGpu + " rows of " + width + ")");
+                }
             }
         }
         if (commSms < 1 || commSms >= spec.numSms()) {
@@ -97,15 +144,16 @@ public final class ExpertParallelLayer {
         Tensor[] up = new Tensor[shape.replicas()];
         Tensor[] down = new Tensor[shape.replicas()];
         for (int g = 0; g < gpus; g++) {
-            devices[g] = new Device(g, spec, pool, trace);
+            devices[g] = new Device(g, spec, pool, trace, emulation);
             compute[g] = devices[g].stream(spec.numSms() - commSms);
             comm[g] = devices[g].stream(commSms);
-            x[g] = MoeKernels.upload(devices[g], "tokens", perGpu, width, tokens[g]);
+            x[g] = MoeKernels.upload(devices[g], "tokens", perGpu, width, timingOnly ? null : tokens[g]);
             out[g] = devices[g].allocate("moe_out", perGpu, width);
             for (int s = g * perSlot; s < (g + 1) * perSlot; s++) {
                 int e = placement.expertAt(0, s);
-                up[s] = MoeKernels.upload(devices[g], "expert_up", layer.hidden(), width, layer.up(e));
-                down[s] = MoeKernels.upload(devices[g], "expert_down", width, layer.hidden(), layer.down(e));
+                up[s] = MoeKernels.upload(devices[g], "expert_up", layer.hidden(), width, timingOnly ? null : layer.up(e));
+                down[s] = MoeKernels.upload(devices[g], "expert_down", width, layer.hidden(),
+                        timingOnly ? null : layer.down(e));
             }
         }
 
@@ -114,9 +162,10 @@ public final class ExpertParallelLayer {
         Event[] gated = new Event[gpus];
         int[] expertLoads = new int[layer.experts()];
         for (int g = 0; g < gpus; g++) {
-            Tensor router = MoeKernels.upload(devices[g], "router", layer.experts(), width, layer.router());
+            Tensor router = MoeKernels.upload(devices[g], "router", layer.experts(), width,
+                    timingOnly ? null : layer.router());
             int rank = g;
-            compute[g].annotate("moe_gate", () -> routing[rank] = MoeKernels.route(compute[rank], layer, x[rank], router));
+            compute[g].annotate("moe_gate", () -> routing[rank] = MoeKernels.route(compute[rank], layer, x[rank], router, rank));
             gated[g] = compute[g].record();
             for (int e : routing[g].experts()) {
                 expertLoads[e]++;
@@ -168,7 +217,7 @@ public final class ExpertParallelLayer {
                 comm[g].waitFor(gated[g]);
                 MemoryPath path = path(shape, g, slotOf[g], lo * k, hi * k);
                 commLaunches.get(g).add(comm[g].launch("deep_ep::dispatch",
-                        KernelCost.transfer((long) rows * width * 4, path), () -> {
+                        KernelCost.transfer((long) rows * width * emulation.precision().inputBytes(), path), () -> {
                             float[] from = x[src].data();
                             for (int t = lo; t < hi; t++) {
                                 for (int r = 0; r < k; r++) {
@@ -228,7 +277,8 @@ public final class ExpertParallelLayer {
                 }
                 MemoryPath path = path(shape, g, slotOf[g], lo * k, hi * k);
                 commLaunches.get(g).add(comm[g].launch("deep_ep::combine",
-                        KernelCost.transfer((long) (hi - lo) * k * width * 4, path), () -> {
+                        KernelCost.transfer((long) (hi - lo) * k * width * emulation.precision().activationBytes(), path),
+                        () -> {
                             float[][] sources = new float[k][];
                             int[] rows = new int[k];
                             MoeKernels.Routing gate = routing[src];
@@ -247,7 +297,7 @@ public final class ExpertParallelLayer {
         long layerNs = 0;
         long overlap = 0;
         for (int g = 0; g < gpus; g++) {
-            output[g] = out[g].data().clone();
+            output[g] = timingOnly ? new float[0] : out[g].data().clone();
             layerNs = Math.max(layerNs, devices[g].synchronizeNs());
             for (Launch a : commLaunches.get(g)) {
                 for (Launch b : expertLaunches.get(g)) {

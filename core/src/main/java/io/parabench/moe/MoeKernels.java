@@ -1,6 +1,9 @@
 package io.parabench.moe;
 
 import io.parabench.gpu.Device;
+import io.parabench.gpu.GemmShape;
+import io.parabench.gpu.MemoryOp;
+import io.parabench.gpu.Precision;
 import io.parabench.gpu.KernelCost;
 import io.parabench.gpu.Launch;
 import io.parabench.gpu.Stream;
@@ -23,15 +26,24 @@ final class MoeKernels {
     record Routing(int[] experts, float[] weights) {
     }
 
-    /** Copies host weights into a new device tensor (weights are resident: no transfer is timed). */
+    /**
+     * Copies host weights into a new device tensor (weights are resident: no transfer is timed);
+     * on a timing-only device only allocates ({@code values} may be null).
+     */
     static Tensor upload(Device device, String name, int rows, int cols, float[] values) {
         Tensor t = device.allocate(name, rows, cols);
-        System.arraycopy(values, 0, t.data(), 0, values.length);
+        if (!device.timingOnly()) {
+            System.arraycopy(values, 0, t.data(), 0, values.length);
+        }
         return t;
     }
 
-    /** Router GEMM, softmax over the experts and top-k, on {@code stream}. */
-    static Routing route(Stream stream, MoeLayer layer, Tensor x, Tensor router) {
+    /**
+     * Router GEMM, softmax over the experts and top-k, on {@code stream}. On a timing-only device
+     * the kernels are charged and the choice is the layer's {@link MoeLayer#drawnRouting} for
+     * {@code gpu} (weights then unused).
+     */
+    static Routing route(Stream stream, MoeLayer layer, Tensor x, Tensor router, int gpu) {
         Device device = stream.device();
         int rows = x.rows();
         int experts = layer.experts();
@@ -39,15 +51,21 @@ final class MoeKernels {
         Tensor logits = device.allocate("gate_logits", rows, experts);
         Tensor probs = device.allocate("gate_probs", rows, experts);
         stream.gemm(GemmLayout.FORWARD, x, router, logits, false);
-        stream.launch("moe_gate_softmax", KernelCost.fp32(5L * logits.size(), 2 * logits.bytes()),
+        int width = stream.device().emulation().precision().activationBytes();
+        stream.launch("moe_gate_softmax", KernelCost.memory(MemoryOp.SOFTMAX, logits.size(), 5L * logits.size(),
+                        2L * width * logits.size()),
                 () -> KernelProvider.get().softmax(logits.data(), rows, experts, probs.data()));
         int[] chosen = new int[rows * k];
         float[] weights = new float[rows * k];
         // a compare per score and one write per choice; small next to the GEMM
-        stream.launch("moe_topk", KernelCost.fp32((long) rows * experts * k, probs.bytes() + 8L * rows * k),
+        stream.launch("moe_topk", KernelCost.memory(MemoryOp.REDUCTION, probs.size(), (long) rows * experts * k,
+                        (long) width * probs.size() + 8L * rows * k),
                 () -> KernelProvider.get().topK(probs.data(), rows, experts, k, chosen, weights));
         device.free(logits);
         device.free(probs);
+        if (device.timingOnly()) {
+            return new Routing(layer.drawnRouting(gpu, rows), weights);
+        }
         return new Routing(chosen, weights);
     }
 
@@ -66,34 +84,38 @@ final class MoeKernels {
         return stream.annotate("moe_experts", () -> {
             Tensor[] h = new Tensor[groups];
             Tensor[] a = new Tensor[groups];
-            long upFlops = 0;
+            Precision precision = device.emulation().precision();
+            int in = precision.inputBytes();
+            int act = precision.activationBytes();
+            int[] rows = new int[groups];
             long upBytes = 0;
-            long downFlops = 0;
             long downBytes = 0;
-            long hiddenBytes = 0;
+            long hiddenElements = 0;
             for (int i = 0; i < groups; i++) {
                 h[i] = device.allocate("expert_hidden", x[i].rows(), up[i].rows());
                 a[i] = device.allocate("expert_act", x[i].rows(), up[i].rows());
-                long n = x[i].rows();
-                upFlops += 2 * n * up[i].rows() * up[i].cols();
-                upBytes += x[i].bytes() + up[i].bytes() + h[i].bytes();
-                downFlops += 2 * n * down[i].rows() * down[i].cols();
-                downBytes += a[i].bytes() + down[i].bytes() + y[i].bytes();
-                hiddenBytes += h[i].bytes();
+                rows[i] = x[i].rows();
+                upBytes += (long) in * ((long) x[i].size() + up[i].size()) + (long) act * h[i].size();
+                downBytes += (long) in * ((long) a[i].size() + down[i].size()) + (long) act * y[i].size();
+                hiddenElements += h[i].size();
             }
+            // experts share n and k: one grouped GEMM, the tiles of every group spread over the SMs together
+            GemmShape upShape = new GemmShape(rows, up[0].rows(), up[0].cols());
+            GemmShape downShape = new GemmShape(rows, down[0].rows(), down[0].cols());
             Kernels kernels = KernelProvider.get();
-            stream.launch("moe_grouped_gemm_up", KernelCost.fp32(upFlops, upBytes), () -> {
+            stream.launch("moe_grouped_gemm_up", KernelCost.gemm(upShape, precision, upBytes), () -> {
                 for (int i = 0; i < groups; i++) {
                     kernels.gemm(pool, GemmLayout.FORWARD, x[i].rows(), up[i].rows(), up[i].cols(), x[i].data(),
                             up[i].data(), h[i].data(), false);
                 }
             });
-            stream.launch("moe_grouped_gelu", KernelCost.fp32(20 * hiddenBytes / 4, 2 * hiddenBytes), () -> {
+            stream.launch("moe_grouped_gelu", KernelCost.memory(MemoryOp.GELU, hiddenElements, 20 * hiddenElements,
+                    2L * act * hiddenElements), () -> {
                 for (int i = 0; i < groups; i++) {
                     kernels.geluTanh(h[i].data(), a[i].data(), h[i].size());
                 }
             });
-            stream.launch("moe_grouped_gemm_down", KernelCost.fp32(downFlops, downBytes), () -> {
+            stream.launch("moe_grouped_gemm_down", KernelCost.gemm(downShape, precision, downBytes), () -> {
                 for (int i = 0; i < groups; i++) {
                     kernels.gemm(pool, GemmLayout.FORWARD, a[i].rows(), down[i].rows(), down[i].cols(), a[i].data(),
                             down[i].data(), y[i].data(), false);

@@ -22,6 +22,9 @@ public final class MoeLayer {
     private final int hidden;
     private final int experts;
     private final int topK;
+    private final double skew;
+    private final long seed;
+    /** Null for a shape-only layer (timing-only runs). */
     private final float[] router;
     private final float[][] up;
     private final float[][] down;
@@ -35,6 +38,19 @@ public final class MoeLayer {
      * @param seed    seed of all weights
      */
     public MoeLayer(int width, int hidden, int experts, int topK, double skew, long seed) {
+        this(width, hidden, experts, topK, skew, seed, true);
+    }
+
+    /**
+     * A layer of this shape without weights, for timing-only runs: DeepSeek-V3's 256 experts of
+     * 7168×2048 would take 30 GB of host memory. Its routing is drawn instead of computed
+     * ({@link #drawnRouting}).
+     */
+    public static MoeLayer shapeOnly(int width, int hidden, int experts, int topK, double skew, long seed) {
+        return new MoeLayer(width, hidden, experts, topK, skew, seed, false);
+    }
+
+    private MoeLayer(int width, int hidden, int experts, int topK, double skew, long seed, boolean withWeights) {
         if (width < 1) {
             throw new IllegalArgumentException("width (" + width + ") must be >= 1");
         }
@@ -54,6 +70,14 @@ public final class MoeLayer {
         this.hidden = hidden;
         this.experts = experts;
         this.topK = topK;
+        this.skew = skew;
+        this.seed = seed;
+        if (!withWeights) {
+            router = null;
+            up = null;
+            down = null;
+            return;
+        }
         SplittableRandom random = new SplittableRandom(seed);
         router = uniform(random, experts * width, 1 / Math.sqrt(width));
         for (int e = 0; e < experts; e++) {
@@ -113,6 +137,43 @@ public final class MoeLayer {
 
     public int topK() {
         return topK;
+    }
+
+    /** False for a {@link #shapeOnly} layer. */
+    public boolean hasWeights() {
+        return router != null;
+    }
+
+    /**
+     * The routing a timing-only run uses in place of the gate: each token of GPU {@code gpu}
+     * draws {@code topK} distinct experts without replacement with probabilities proportional to
+     * {@code exp(skew·(E−1−e)/(E−1))}, the logit shift the router's skew gives expert {@code e}
+     * (Gumbel top-k), from a generator seeded by the layer's seed and the GPU. Uniform routing when
+     * the skew is 0, hot low-numbered experts when it is positive, as a computed gate would give.
+     *
+     * @return {@code experts[token·k + rank]}
+     */
+    public int[] drawnRouting(int gpu, int tokens) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + gpu + 1);
+        int[] chosen = new int[tokens * topK];
+        double[] keys = new double[experts];
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < experts; e++) {
+                double u = Math.max(random.nextDouble(), Double.MIN_VALUE);
+                keys[e] = skew * (experts - 1 - e) / (experts - 1) - Math.log(-Math.log(u));
+            }
+            for (int r = 0; r < topK; r++) {
+                int best = 0;
+                for (int e = 1; e < experts; e++) {
+                    if (keys[e] > keys[best]) {
+                        best = e;
+                    }
+                }
+                chosen[t * topK + r] = best;
+                keys[best] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        return chosen;
     }
 
     /** Router weight, experts×width. */

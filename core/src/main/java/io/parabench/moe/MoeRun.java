@@ -3,7 +3,7 @@ package io.parabench.moe;
 /**
  * What one expert-parallel MoE layer run produced and how long it took on the virtual clock.
  *
- * @param output         each GPU's output rows, {@code [gpu][token·width + feature]}
+ * @param output         each GPU's output rows, {@code [gpu][token·width + feature]} (empty rows after a timing-only run)
  * @param layerNs        virtual time until every GPU is idle
  * @param expertBusyNs   per GPU, virtual time its compute stream spent in expert MLPs
  * @param gpuRows        per GPU, (token, expert) rows its experts computed

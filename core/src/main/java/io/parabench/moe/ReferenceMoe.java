@@ -41,7 +41,8 @@ public final class ReferenceMoe {
             System.arraycopy(tokens[g], 0, x.data(), g * perGpu * width, perGpu * width);
         }
         Tensor router = MoeKernels.upload(device, "router", layer.experts(), width, layer.router());
-        MoeKernels.Routing routing = MoeKernels.route(stream, layer, x, router);
+        // a numerics device: the gpu argument only matters to timing-only runs
+        MoeKernels.Routing routing = MoeKernels.route(stream, layer, x, router, 0);
 
         int[] count = new int[layer.experts()];
         int[] rowInExpert = new int[rows * k];

@@ -36,8 +36,9 @@ class RooflineCostModelTest {
     @Test
     void shouldDescribeTheHopperPresetsFromTheirDatasheets() {
         assertEquals(132, DeviceSpec.h100().numSms());
-        assertEquals(400e9, DeviceSpec.h800().nvlinkBytesPerSecond());
-        assertEquals(900e9, DeviceSpec.h100().nvlinkBytesPerSecond());
+        // one direction: half the datasheets' two-direction totals (400 and 900 GB/s)
+        assertEquals(200e9, DeviceSpec.h800().nvlinkBytesPerSecond());
+        assertEquals(450e9, DeviceSpec.h100().nvlinkBytesPerSecond());
         assertEquals(4.8e12, DeviceSpec.h200().hbmBytesPerSecond());
         assertEquals(141_000_000_000L, DeviceSpec.h200().memoryBytes());
         assertEquals(67e12, DeviceSpec.h100().fp32FlopsPerSm() * 132, 1e3);

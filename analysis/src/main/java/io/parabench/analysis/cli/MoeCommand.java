@@ -6,6 +6,7 @@ import io.parabench.eplb.ClusterShape;
 import io.parabench.eplb.Placement;
 import io.parabench.eplb.ReferenceBalancer;
 import io.parabench.gpu.DeviceSpec;
+import io.parabench.gpu.Emulation;
 import io.parabench.kernels.HostPool;
 import io.parabench.moe.ExpertParallelLayer;
 import io.parabench.moe.MoeLayer;
@@ -108,11 +109,14 @@ final class MoeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Emulation emulation = emulator.emulation();
+        // timing-only computes nothing, so DeepSeek-V3's sizes (d=7168, 4096 tokens a GPU) are fine
+        int maxDimension = emulation.timingOnly() ? 65536 : MAX_DIMENSION;
         requireRange("--gpus", gpus, 1, 64);
         requireRange("--experts", experts, 2, 256);
-        requireRange("--tokens", tokens, 1, 4096);
-        requireRange("--width", width, 1, MAX_DIMENSION);
-        requireRange("--hidden", hidden, 1, MAX_DIMENSION);
+        requireRange("--tokens", tokens, 1, emulation.timingOnly() ? 65536 : 4096);
+        requireRange("--width", width, 1, maxDimension);
+        requireRange("--hidden", hidden, 1, maxDimension);
         requireRange("--threads", emulator.threads, 1, 64);
         if (!policy.equals("reference") && !policy.equals("none")) {
             throw new IllegalArgumentException("--policy (" + policy + ") must be reference or none");
@@ -130,20 +134,26 @@ final class MoeCommand implements Callable<Integer> {
         requireRange("--replicas", slots, experts, 4096);
         DeviceSpec gpu = emulator.deviceSpec();
         ClusterShape shape = new ClusterShape(slots, 1, nodes, gpus);
-        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         requireRange("--chunks", chunks, 1, tokens);
         requireRange("--comm-sms", commSms, 1, gpu.numSms() - 1);
+        if (emulation.timingOnly()) {
+            return timingOnly(gpu, shape, emulation);
+        }
+        MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         float[][] x = layer.tokens(gpus, tokens, emulator.seed + 1);
 
         try (HostPool pool = HostPool.of(emulator.threads)) {
             Placement placement = spread(shape, experts);
             if (policy.equals("reference")) {
                 // observe the router's expert loads (they do not depend on the placement), then balance them
-                MoeRun observed = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null);
+                MoeRun observed = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null, emulation);
                 placement = ReferenceBalancer.rebalance(observed.eplbLoads(), shape);
             }
-            MoeRun run = traceDir == null ? ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, null)
-                    : traced(layer, x, placement, gpu, pool);
+            Placement chosen = placement;
+            MoeRun run = traceDir == null
+                    ? ExpertParallelLayer.run(layer, x, chosen, gpu, commSms, chunks, pool, null, emulation)
+                    : traced(chosen, gpu, w -> ExpertParallelLayer.run(layer, x, chosen, gpu, commSms, chunks, pool,
+                            w, emulation));
             float[][] reference = ReferenceMoe.run(layer, x, gpu, pool);
             double diff = 0;
             for (int g = 0; g < gpus; g++) {
@@ -176,14 +186,38 @@ final class MoeCommand implements Callable<Integer> {
         return Placement.of(shape, experts, new int[][] {phy2log});
     }
 
-    private MoeRun traced(MoeLayer layer, float[][] x, Placement placement, DeviceSpec gpu, HostPool pool) {
+    /**
+     * The layer at any size, charged but not computed: routing drawn from the router skew
+     * ({@code MoeLayer.drawnRouting}), no reference check.
+     */
+    private int timingOnly(DeviceSpec gpu, ClusterShape shape, Emulation emulation) throws Exception {
+        MoeLayer layer = MoeLayer.shapeOnly(width, hidden, experts, topK, skew, emulator.seed);
+        Placement placement = spread(shape, experts);
+        if (policy.equals("reference")) {
+            MoeRun observed = ExpertParallelLayer.timingOnly(layer, tokens, placement, gpu, commSms, chunks,
+                    emulation.precision(), null);
+            placement = ReferenceBalancer.rebalance(observed.eplbLoads(), shape);
+        }
+        Placement chosen = placement;
+        MoeRun run = traceDir == null
+                ? ExpertParallelLayer.timingOnly(layer, tokens, chosen, gpu, commSms, chunks, emulation.precision(), null)
+                : traced(chosen, gpu, w -> ExpertParallelLayer.timingOnly(layer, tokens, chosen, gpu, commSms, chunks,
+                        emulation.precision(), w));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(format.json() ? json(gpu, shape, run, Double.NaN) : text(gpu, shape, run, Double.NaN));
+        out.flush();
+        return 0;
+    }
+
+    private MoeRun traced(Placement placement, DeviceSpec gpu,
+                          java.util.function.Function<ChromeTraceWriter, MoeRun> body) {
         List<DeviceProperties> devices = new ArrayList<>();
         for (int g = 0; g < gpus; g++) {
             devices.add(gpu.properties(g));
         }
         try (FileSet files = FileSet.open(traceDir, MOE_TRACE, force)) {
             ChromeTraceWriter writer = ChromeTraceWriter.open(files.create("moe.json"), devices, -1, 0);
-            MoeRun run = ExpertParallelLayer.run(layer, x, placement, gpu, commSms, chunks, pool, writer);
+            MoeRun run = body.apply(writer);
             writer.close();
             files.commit();
             return run;
@@ -232,7 +266,12 @@ final class MoeCommand implements Callable<Integer> {
         root.put("mean_expert_busy(us)", mean(run.expertBusyNs()) / 1000.0);
         root.put("layer_time(us)", run.layerNs() / 1000.0);
         root.put("comm_overlap(us)", run.commOverlapNs() / 1000.0);
-        root.put("max_abs_diff", diff);
+        if (Double.isNaN(diff)) {
+            root.putNull("max_abs_diff");
+            root.put("checks", "not run (timing-only)");
+        } else {
+            root.put("max_abs_diff", diff);
+        }
         ArrayNode per = root.putArray("per_gpu");
         for (int g = 0; g < gpus; g++) {
             ObjectNode node = per.addObject();
@@ -253,7 +292,8 @@ final class MoeCommand implements Callable<Integer> {
                 max(rows), mean(rows), run.maxExpertBusyNs() / 1000.0, mean(run.expertBusyNs()) / 1000.0));
         sb.append(String.format(Locale.ROOT, "virtual layer time %.3f us   comm/compute overlap %.3f us%n",
                 run.layerNs() / 1000.0, run.commOverlapNs() / 1000.0));
-        sb.append("max |out - reference| ").append(diff == 0 ? "0" : String.format(Locale.ROOT, "%.3e", diff))
+        sb.append("max |out - reference| ").append(Double.isNaN(diff) ? "not checked (timing-only)"
+                        : diff == 0 ? "0" : String.format(Locale.ROOT, "%.3e", diff))
                 .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%6s %8s %16s%n", "gpu", "rows", "expert busy(us)"));
         for (int g = 0; g < gpus; g++) {

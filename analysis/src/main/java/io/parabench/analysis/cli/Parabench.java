@@ -34,6 +34,7 @@ import java.io.PrintWriter;
                 MoeCommand.class,
                 PredictCommand.class,
                 PlanCommand.class,
+                DeviceCommand.class,
         })
 public final class Parabench implements Runnable {
     /** Exit code for input the user must fix (bad parameters, malformed files, sizes beyond the heap). */

@@ -3,6 +3,7 @@ package io.parabench.analysis.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.gpu.DeviceSpec;
+import io.parabench.gpu.Emulation;
 import io.parabench.kernels.HostPool;
 import io.parabench.pipeline.Schedule;
 import io.parabench.pipeline.runtime.PipelineRuntime;
@@ -83,8 +84,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Largest width, hidden size or tokens of a timing-only run: a tensor must stay under 2³¹ elements. */
+    private static final int MAX_TIMING_ONLY_DIMENSION = 65536;
+
     @Override
     public Integer call() throws Exception {
+        Emulation emulation = emulator.emulation();
+        if (emulation.timingOnly()) {
+            return timingOnly(emulation);
+        }
         requireDimension("--width", width);
         requireDimension("--hidden", hidden);
         requireDimension("--tokens", tokens);
@@ -99,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingStep step;
         try (HostPool pool = HostPool.of(emulator.threads)) {
-            step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null) : traced(plan, model, gpu, pool);
+            step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null, emulation)
+                    : traced(plan, model, gpu, pool, emulation);
             ReferenceRun reference = ReferenceRun.run(model, step.losses().length, gpu, pool);
             Check check = Check.of(step, reference);
             PrintWriter out = spec.commandLine().getOut();
@@ -110,14 +119,41 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TrainingStep traced(Schedule plan, StageModel model, DeviceSpec gpu, HostPool pool) {
+    /** The same program at any size, charged but not computed; the reference check is not run. */
+    private int timingOnly(Emulation emulation) throws Exception {
+        for (String[] d : new String[][] {{"--width", "" + width}, {"--hidden", "" + hidden}, {"--tokens", "" + tokens}}) {
+            int v = Integer.parseInt(d[1]);
+            if (v < 1 || v > MAX_TIMING_ONLY_DIMENSION) {
+                throw new IllegalArgumentException(d[0] + " (" + v + ") must be in 1.." + MAX_TIMING_ONLY_DIMENSION
+                        + " with --timing-only");
+            }
+        }
+        if ((long) tokens * Math.max(width, hidden) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--tokens x max(--width, --hidden) (" + (long) tokens * Math.max(width, hidden)
+                    + ") must be at most " + Integer.MAX_VALUE + " elements per tensor");
+        }
+        DeviceSpec gpu = emulator.deviceSpec();
+        Schedule plan = schedule.generate();
+        StageModel model = StageModel.shapeOnly(plan.layout().stages(0), width, hidden, tokens);
+        TrainingStep step;
+        try (HostPool pool = HostPool.of(1)) {
+            step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null, emulation)
+                    : traced(plan, model, gpu, pool, emulation);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(format.json() ? json(plan, gpu, model, step, null) : text(plan, gpu, model, step, null));
+        out.flush();
+        return 0;
+    }
+
+    private TrainingStep traced(Schedule plan, StageModel model, DeviceSpec gpu, HostPool pool, Emulation emulation) {
         try (FileSet files = FileSet.open(traceDir, RANK_TRACE, force)) {
             List<ChromeTraceWriter> writers = new ArrayList<>();
             for (int r = 0; r < plan.ranks(); r++) {
                 writers.add(ChromeTraceWriter.open(files.create("rank-" + r + ".json"), List.of(gpu.properties(r)),
                         r, plan.ranks()));
             }
-            TrainingStep step = PipelineRuntime.run(plan, model, gpu, pool, writers);
+            TrainingStep step = PipelineRuntime.run(plan, model, gpu, pool, writers, emulation);
             for (ChromeTraceWriter w : writers) {
                 w.close();
             }
@@ -159,9 +195,17 @@ final class TrainCommand implements Callable<Integer> {
         root.put("micro_batches", step.losses().length);
         root.put("model_stages", model.stages());
         root.put("device", gpu.name());
-        root.put("mean_loss", step.meanLoss());
-        root.put("max_loss_diff", check.maxLossDifference());
-        root.put("max_grad_diff", check.maxGradientDifference());
+        if (check == null) {
+            // timing-only: nothing was computed, so there is no loss and nothing to check
+            root.putNull("mean_loss");
+            root.putNull("max_loss_diff");
+            root.putNull("max_grad_diff");
+            root.put("checks", "not run (timing-only)");
+        } else {
+            root.put("mean_loss", step.meanLoss());
+            root.put("max_loss_diff", check.maxLossDifference());
+            root.put("max_grad_diff", check.maxGradientDifference());
+        }
         root.put("step_time(us)", step.stepNs() / 1000.0);
         ArrayNode ranks = root.putArray("per_rank");
         for (int r = 0; r < step.ranks(); r++) {
@@ -180,8 +224,12 @@ final class TrainCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "%s, %d ranks, %d micro-batches, %d model stages (d=%d, h=%d, %d tokens), %s%n",
                 plan.kind(), plan.ranks(), step.losses().length, model.stages(), model.width(), model.hidden(),
                 model.tokens(), gpu.name()));
-        sb.append(String.format(Locale.ROOT, "mean loss %.6f   max |loss - reference| %s   max |grad - reference| %s%n",
-                step.meanLoss(), num(check.maxLossDifference()), num(check.maxGradientDifference())));
+        if (check == null) {
+            sb.append("timing-only: loss and gradient checks not run").append(System.lineSeparator());
+        } else {
+            sb.append(String.format(Locale.ROOT, "mean loss %.6f   max |loss - reference| %s   max |grad - reference| %s%n",
+                    step.meanLoss(), num(check.maxLossDifference()), num(check.maxGradientDifference())));
+        }
         sb.append(String.format(Locale.ROOT, "virtual step time %.3f us%n", step.stepNs() / 1000.0));
         sb.append(String.format(Locale.ROOT, "%6s %12s %8s %8s %14s%n", "rank", "busy(us)", "bubble", "copies", "peak memory"));
         for (int r = 0; r < step.ranks(); r++) {

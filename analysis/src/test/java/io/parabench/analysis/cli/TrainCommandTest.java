@@ -84,4 +84,26 @@ class TrainCommandTest {
         assertEquals(0.0, json.get("max_grad_diff").asDouble(), r.out());
         assertEquals(0.0, json.get("max_loss_diff").asDouble(), r.out());
     }
+
+    @Test
+    void timingOnlyRunsARealSizedStepAndReportsTheChecksAsNotRun() throws Exception {
+        CommandRun r = CommandRun.run("train", "--timing-only", "--kind", "1f1b", "--ranks", "4", "--chunks", "20",
+                "--width", "2048", "--hidden", "8192", "--tokens", "4096", "--device", "h200", "--precision", "fp32",
+                "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        // the real 1F1B step on 4 × H200 (gpu-traces/README.md) took 383.98 ms
+        assertEquals(1, json.get("step_time(us)").asDouble() / 383_980, 0.05, r.out());
+        assertTrue(json.get("mean_loss").isNull() && json.get("max_grad_diff").isNull(), r.out());
+        assertEquals("not run (timing-only)", json.get("checks").asText());
+        assertEquals(4, json.get("per_rank").size());
+        CommandRun text = CommandRun.run("train", "--timing-only", "--kind", "dualpipev", "--ranks", "4", "--chunks", "8",
+                "--width", "4096", "--hidden", "16384", "--tokens", "4096", "--precision", "bf16");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("timing-only: loss and gradient checks not run"), text.out());
+        CommandRun bad = CommandRun.run("train", "--timing-only", "--kind", "1f1b", "--ranks", "2", "--chunks", "2",
+                "--width", "70000");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--width (70000) must be in 1..65536 with --timing-only"), bad.err());
+    }
 }

@@ -2,6 +2,7 @@ package io.parabench.pipeline.runtime;
 
 import io.parabench.gpu.Device;
 import io.parabench.gpu.DeviceSpec;
+import io.parabench.gpu.Emulation;
 import io.parabench.gpu.Event;
 import io.parabench.gpu.Launch;
 import io.parabench.gpu.MemoryPath;
@@ -44,6 +45,11 @@ import java.util.Map;
  * <p>For DualPipe, flow (direction) 1's stage {@code s} is model stage {@code s}: both directions
  * train the same model, and every rank holds two stages' weights, as DeepSeek's DualPipe does.
  *
+ * <p>Under a timing-only {@link Emulation} the same program runs at any size: every kernel and
+ * copy is issued and charged in the same order, memory is accounted, but nothing is computed, so
+ * the traces are the numerics run's byte for byte and losses and gradients are not produced
+ * (NaN losses, no gradients).
+ *
  * <p>Not thread-safe; one instance runs one step.
  */
 public final class PipelineRuntime {
@@ -69,7 +75,7 @@ public final class PipelineRuntime {
     }
 
     private PipelineRuntime(Schedule schedule, StageModel model, DeviceSpec spec, HostPool pool,
-                            List<ChromeTraceWriter> traces) {
+                            List<ChromeTraceWriter> traces, Emulation emulation) {
         this.schedule = schedule;
         this.layout = schedule.layout();
         this.model = model;
@@ -79,7 +85,7 @@ public final class PipelineRuntime {
         comm = new Stream[ranks];
         passes = new StagePass[ranks][layout.chunksPerRank()];
         for (int r = 0; r < ranks; r++) {
-            devices[r] = new Device(r, spec, pool, traces == null ? null : traces.get(r));
+            devices[r] = new Device(r, spec, pool, traces == null ? null : traces.get(r), emulation);
             compute[r] = devices[r].stream(spec.numSms());
             comm[r] = devices[r].stream(0);
             for (int c = 0; c < layout.chunksPerRank(); c++) {
@@ -115,6 +121,20 @@ public final class PipelineRuntime {
      */
     public static TrainingStep run(Schedule schedule, StageModel model, DeviceSpec spec, HostPool pool,
                                    List<ChromeTraceWriter> traces) {
+        return run(schedule, model, spec, pool, traces, Emulation.NUMERICS);
+    }
+
+    /**
+     * Runs one training step under {@code emulation} (charged precision, timing-only or not).
+     *
+     * @throws IllegalArgumentException as {@link #run(Schedule, StageModel, DeviceSpec, HostPool, List)},
+     *                                  or if a numerics run is given a shape-only model
+     */
+    public static TrainingStep run(Schedule schedule, StageModel model, DeviceSpec spec, HostPool pool,
+                                   List<ChromeTraceWriter> traces, Emulation emulation) {
+        if (!emulation.timingOnly() && !model.hasNumbers()) {
+            throw new IllegalArgumentException("a shape-only model can only run timing-only");
+        }
         PipelineLayout layout = schedule.layout();
         for (int f = 0; f < layout.flows(); f++) {
             if (layout.stages(f) != model.stages()) {
@@ -127,7 +147,7 @@ public final class PipelineRuntime {
                     + layout.ranks() + ")");
         }
         ScheduleValidator.validate(schedule);
-        return new PipelineRuntime(schedule, model, spec, pool, traces).execute();
+        return new PipelineRuntime(schedule, model, spec, pool, traces, emulation).execute();
     }
 
     private TrainingStep execute() {
@@ -158,8 +178,10 @@ public final class PipelineRuntime {
             peak[r] = devices[r].peakBytes();
         }
         List<List<StageGradients>> byStage = new ArrayList<>(perMicroBatch.length);
-        for (StageGradients[] stage : perMicroBatch) {
-            byStage.add(List.of(stage));
+        if (!devices[0].timingOnly()) {
+            for (StageGradients[] stage : perMicroBatch) {
+                byStage.add(List.of(stage));
+            }
         }
         return new TrainingStep(losses, ReferenceRun.sum(byStage), stepNs, List.copyOf(opLaunches),
                 List.copyOf(copyLaunches), peak);
@@ -226,7 +248,9 @@ public final class PipelineRuntime {
             return await(activations, rank, chunk, mb);
         }
         Tensor x = devices[rank].allocate("x", model.tokens(), model.width());
-        System.arraycopy(model.input(firstMicroBatch[flow] + mb), 0, x.data(), 0, x.size());
+        if (!devices[rank].timingOnly()) {
+            System.arraycopy(model.input(firstMicroBatch[flow] + mb), 0, x.data(), 0, x.size());
+        }
         return x;
     }
 
@@ -246,7 +270,8 @@ public final class PipelineRuntime {
         saved.put(slot, out);
         if (stage == layout.stages(flow) - 1) {
             Tensor dy = LossHead.lossAndGradient(devices[rank], compute[rank], out.y,
-                    model.target(firstMicroBatch[flow] + mb), losses, firstMicroBatch[flow] + mb);
+                    devices[rank].timingOnly() ? null : model.target(firstMicroBatch[flow] + mb), losses,
+                    firstMicroBatch[flow] + mb);
             devices[rank].free(out.y);
             gradients.put(slot, new Arrival(dy, null));
         } else {

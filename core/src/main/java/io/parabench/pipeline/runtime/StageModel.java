@@ -20,6 +20,7 @@ public final class StageModel {
     private final int hidden;
     private final int tokens;
     private final long seed;
+    /** Null for a shape-only model (timing-only runs): no weights, inputs or targets. */
     private final float[][] inputWeights;
     private final float[][] outputWeights;
 
@@ -31,6 +32,18 @@ public final class StageModel {
      * @param seed   seed of weights, inputs and targets
      */
     public StageModel(int stages, int width, int hidden, int tokens, long seed) {
+        this(stages, width, hidden, tokens, seed, true);
+    }
+
+    /**
+     * A model of this shape without any numbers, for timing-only runs: at a real model's size the
+     * weights alone would not fit in host memory, and a timing-only device never reads them.
+     */
+    public static StageModel shapeOnly(int stages, int width, int hidden, int tokens) {
+        return new StageModel(stages, width, hidden, tokens, 0, false);
+    }
+
+    private StageModel(int stages, int width, int hidden, int tokens, long seed, boolean withNumbers) {
         require(stages >= 1, "stages", stages);
         require(width >= 1, "width", width);
         require(hidden >= 1, "hidden", hidden);
@@ -40,6 +53,11 @@ public final class StageModel {
         this.hidden = hidden;
         this.tokens = tokens;
         this.seed = seed;
+        if (!withNumbers) {
+            inputWeights = null;
+            outputWeights = null;
+            return;
+        }
         SplittableRandom random = new SplittableRandom(seed);
         inputWeights = new float[stages][];
         outputWeights = new float[stages][];
@@ -79,24 +97,38 @@ public final class StageModel {
         return tokens;
     }
 
+    /** False for a {@link #shapeOnly} model. */
+    public boolean hasNumbers() {
+        return inputWeights != null;
+    }
+
     /** Weight of stage {@code s}'s first linear layer, hidden×width. */
     public float[] inputWeight(int stage) {
-        return inputWeights[stage].clone();
+        return numbers()[0][stage].clone();
     }
 
     /** Weight of stage {@code s}'s second linear layer, width×hidden. */
     public float[] outputWeight(int stage) {
-        return outputWeights[stage].clone();
+        return numbers()[1][stage].clone();
     }
 
     /** Input of micro-batch {@code m} (numbered over the whole step), tokens×width. */
     public float[] input(int microBatch) {
+        numbers();
         return uniform(stream(microBatch, 0), tokens * width, 1f);
     }
 
     /** Loss target of micro-batch {@code m}, tokens×width. */
     public float[] target(int microBatch) {
+        numbers();
         return uniform(stream(microBatch, 1), tokens * width, 1f);
+    }
+
+    private float[][][] numbers() {
+        if (inputWeights == null) {
+            throw new IllegalStateException("a shape-only stage model has no weights, inputs or targets");
+        }
+        return new float[][][] {inputWeights, outputWeights};
     }
 
     /** A generator of its own for each (micro-batch, purpose): independent of generation order. */

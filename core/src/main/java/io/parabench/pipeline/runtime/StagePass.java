@@ -46,8 +46,10 @@ final class StagePass {
         int hdim = model.hidden();
         inputWeight = device.allocate(label + ".w1", hdim, d);
         outputWeight = device.allocate(label + ".w2", d, hdim);
-        System.arraycopy(model.inputWeight(stage), 0, inputWeight.data(), 0, hdim * d);
-        System.arraycopy(model.outputWeight(stage), 0, outputWeight.data(), 0, d * hdim);
+        if (!device.timingOnly()) {
+            System.arraycopy(model.inputWeight(stage), 0, inputWeight.data(), 0, hdim * d);
+            System.arraycopy(model.outputWeight(stage), 0, outputWeight.data(), 0, d * hdim);
+        }
     }
 
     int stage() {
@@ -89,14 +91,15 @@ final class StagePass {
 
     /**
      * Weight backward of a stage whose input backward ran; frees what the micro-batch held here
-     * (X, H, A, dY, dH; Y is the caller's) and returns this micro-batch's gradients.
+     * (X, H, A, dY, dH; Y is the caller's) and returns this micro-batch's gradients (null on a
+     * timing-only device).
      */
     StageGradients weight(Stream s, Saved saved) {
         Tensor dw1 = device.allocate("dw1", inputWeight.rows(), inputWeight.cols());
         Tensor dw2 = device.allocate("dw2", outputWeight.rows(), outputWeight.cols());
         s.gemm(GemmLayout.BACKWARD_WEIGHT, saved.dy, saved.a, dw2, false);
         s.gemm(GemmLayout.BACKWARD_WEIGHT, saved.dh, saved.x, dw1, false);
-        StageGradients g = new StageGradients(dw1.data().clone(), dw2.data().clone());
+        StageGradients g = device.timingOnly() ? null : new StageGradients(dw1.data().clone(), dw2.data().clone());
         for (Tensor t : new Tensor[]{dw1, dw2, saved.x, saved.h, saved.a, saved.dy, saved.dh}) {
             device.free(t);
         }

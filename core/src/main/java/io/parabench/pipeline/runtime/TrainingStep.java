@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * What one pipelined training step computed and how it lay on the virtual clock.
  *
- * @param losses       MSE loss of each micro-batch, numbered over the whole step (for DualPipe,
+ * @param losses       MSE loss of each micro-batch (NaN after a timing-only run), numbered over the whole step (for DualPipe,
  *                     direction 0's micro-batches first, then direction 1's)
- * @param gradients    per model stage, the weight gradients summed in micro-batch order
+ * @param gradients    per model stage, the weight gradients summed in micro-batch order (empty
+ *                     after a timing-only run)
  * @param stepNs       virtual time at which the last stream of the last device went idle
  * @param opLaunches   per rank, each schedule op's span on the compute stream (its
  *                     {@code user_annotation}), in schedule order
