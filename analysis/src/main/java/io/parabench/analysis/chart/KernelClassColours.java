@@ -17,6 +17,7 @@ public final class KernelClassColours {
     public static final Color OVERLAP = new Color(0xB279A2);
     public static final Color IDLE = new Color(0xD0D0D0);
     public static final Color BUBBLE = new Color(0xE45756);
+    public static final Color OTHER = new Color(0x9D755D);
 
     private KernelClassColours() {
     }
@@ -27,6 +28,8 @@ public final class KernelClassColours {
                 return COMMUNICATION;
             case MEMORY:
                 return MEMORY;
+            case OTHER:
+                return OTHER;
             default:
                 return COMPUTATION;
         }
@@ -39,6 +42,8 @@ public final class KernelClassColours {
                 return "communication";
             case MEMORY:
                 return "memory";
+            case OTHER:
+                return "other";
             default:
                 return "computation";
         }

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 CompareCommand.class,
                 EplbCommand.class,
                 TraceStatsCommand.class,
+                TraceDiffCommand.class,
                 ReportCommand.class,
                 BenchReportCommand.class,
                 CalibrateCommand.class,

@@ -9,6 +9,7 @@ import io.parabench.analysis.report.HtmlReport;
 import io.parabench.analysis.report.JfrReportSection;
 import io.parabench.analysis.report.TraceReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,16 +48,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--png-dir", paramLabel = "DIR", description = "also write every chart as a PNG into DIR")
     Path pngDir;
 
-    @Option(names = "--comm-pattern", paramLabel = "REGEX",
-            description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
-    String commPattern;
-
-    @Option(names = "--comm-stream", paramLabel = "N", description = "stream whose kernels are all communication; repeatable")
-    List<Integer> commStreams;
-
-    @Option(names = "--step", paramLabel = "NAME",
-            description = "step annotation for pipeline bubbles: exact name, or NAME* for a prefix")
-    String step;
+    @Mixin
+    TraceAnalysisOptions analysis;
 
     @Override
     public Integer call() throws IOException {
@@ -69,7 +62,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (pngDir != null && Files.exists(pngDir) && !Files.isDirectory(pngDir)) {
             throw new IllegalArgumentException("--png-dir (" + pngDir + ") must be a directory");
         }
-        AnalysisOptions options = TraceStatsCommand.options(commPattern, commStreams, step);
+        AnalysisOptions options = analysis.analysisOptions();
         List<TraceReport.Input> inputs = new ArrayList<>();
         for (Path path : traces) {
             List<Trace> read = TraceReader.read(path);

@@ -4,12 +4,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.DeviceMetrics;
-import io.parabench.analysis.metrics.KernelClassifier;
+import io.parabench.analysis.chart.KernelNames;
+import io.parabench.analysis.metrics.KernelStat;
+import io.parabench.analysis.metrics.LaunchSummary;
+import io.parabench.analysis.metrics.StreamIdle;
+import io.parabench.analysis.metrics.Temporal;
+import io.parabench.analysis.metrics.CriticalPath;
 import io.parabench.analysis.metrics.PipelineMetrics;
+import io.parabench.analysis.metrics.PipelineTimeline;
+import io.parabench.analysis.metrics.Stragglers;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.rank.LocalRanks;
 import io.parabench.analysis.rank.RankEngine;
+import io.parabench.analysis.read.Trace;
+import io.parabench.analysis.read.TraceReader;
+import io.parabench.analysis.report.PerfettoTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,9 +43,13 @@ import java.util.concurrent.Callable;
 @Command(name = "trace-stats", mixinStandardHelpOptions = true,
         description = {"Summarise a PyTorch-profiler (Chrome) trace: busy, idle, compute/communication overlap,"
                 + " SM occupancy and per-stream busy per device; pipeline bubbles for a directory of per-rank"
-                + " traces or a file holding several ranks.",
+                + " traces or a file holding several ranks; Holistic Trace Analysis's temporal, kernel, idle-time,"
+                + " launch and queue-length breakdowns per device (--classifier hta --time-base hta to compare with HTA).",
                 "Times in microseconds. Definitions: see the HTML report or TraceMetrics' Javadoc."})
 public final class TraceStatsCommand implements Callable<Integer> {
+    /** Kernel rows in the text output; JSON has all that --kernels keeps. */
+    private static final int TEXT_KERNELS = 5;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,18 +59,8 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
 
-    @Option(names = "--comm-pattern", paramLabel = "REGEX",
-            description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
-    String commPattern;
-
-    @Option(names = "--comm-stream", paramLabel = "N",
-            description = "stream whose kernels are all communication; repeatable")
-    List<Integer> commStreams;
-
-    @Option(names = "--step", paramLabel = "NAME",
-            description = "step annotation for pipeline bubbles: exact name, or NAME* for a prefix"
-                    + " (default: ProfilerStep#*, else sim:STEP, else the whole trace)")
-    String step;
+    @Mixin
+    TraceAnalysisOptions analysis;
 
     @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
             description = "where ranks are analysed: local (this machine's cores, default) or spark"
@@ -67,9 +71,47 @@ public final class TraceStatsCommand implements Callable<Integer> {
             description = "Spark master for --engine spark (default: local[*])")
     String master;
 
+    @Option(names = "--critical-path",
+            description = "also the stragglers and the critical path of a multi-rank step (holds every rank's trace"
+                    + " in memory)")
+    boolean criticalPath;
+
+    @Option(names = "--annotate", paramLabel = "OUT.json.gz",
+            description = "also write one merged trace of every rank for Perfetto, with SM-occupancy and queue-length"
+                    + " counter tracks and point-to-point flow arrows (holds every rank's trace in memory)")
+    Path annotate;
+
+    /** What the multi-rank analyses found; null without a pipeline or without --critical-path. */
+    record RankAnalyses(Stragglers stragglers, CriticalPath path) {
+    }
+
     @Override
     public Integer call() throws IOException {
-        AnalysisOptions options = options(commPattern, commStreams, step);
+        AnalysisOptions options = analysis.analysisOptions();
+        boolean inMemory = criticalPath || annotate != null;
+        if (inMemory && !engine.equals("local")) {
+            throw new IllegalArgumentException("--critical-path and --annotate (engine " + engine
+                    + ") need --engine local: they hold every rank's trace in memory");
+        }
+        if (annotate != null && (Files.isDirectory(annotate)
+                || !annotate.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.json(\\.gz)?"))) {
+            throw new IllegalArgumentException("--annotate (" + annotate + ") must be a file named *.json or *.json.gz");
+        }
+        if (inMemory) {
+            List<Trace> traces = TraceReader.read(input);
+            TraceSummary summary = LocalRanks.analyze(input.toString(), traces, options, LocalRanks.DEFAULT_THREADS);
+            PipelineTimeline timeline = summary.pipeline().map(p -> PipelineTimeline.of(traces, p, options)).orElse(null);
+            RankAnalyses ranks = criticalPath && timeline != null
+                    ? new RankAnalyses(Stragglers.of(timeline), CriticalPath.of(timeline)) : null;
+            if (annotate != null) {
+                PerfettoTrace.write(annotate, traces, summary,
+                        timeline == null ? List.of() : CriticalPath.edges(timeline), options);
+                spec.commandLine().getErr().println("trace-stats: wrote " + annotate);
+                spec.commandLine().getErr().flush();
+            }
+            print(summary, ranks);
+            return 0;
+        }
         if (!engine.equals("local") && !engine.equals("spark")) {
             throw new IllegalArgumentException("--engine (" + engine + ") must be local or spark");
         }
@@ -79,25 +121,26 @@ public final class TraceStatsCommand implements Callable<Integer> {
         TraceSummary summary = engine.equals("local")
                 ? LocalRanks.analyze(input, options, LocalRanks.DEFAULT_THREADS)
                 : RankEngine.named(engine).analyze(input.toString(), options, master);
-        PrintWriter out = spec.commandLine().getOut();
-        if (format.json()) {
-            out.println(json(summary));
-        } else {
-            out.print(text(summary));
-        }
-        out.flush();
+        print(summary, null);
         return 0;
     }
 
-    /** Options shared with the report command; validated before any file is read. */
-    static AnalysisOptions options(String commPattern, List<Integer> commStreams, String step) {
-        KernelClassifier classifier = KernelClassifier.of(commPattern,
-                commStreams == null ? java.util.Set.of() : new HashSet<>(commStreams));
-        return new AnalysisOptions(classifier, step, AnalysisOptions.DEFAULT_TOP_KERNELS);
+    private void print(TraceSummary summary, RankAnalyses ranks) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.json()) {
+            out.println(json(summary, ranks));
+        } else {
+            out.print(text(summary, ranks));
+        }
+        out.flush();
     }
 
     /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
     public static String json(TraceSummary summary) {
+        return json(summary, null);
+    }
+
+    static String json(TraceSummary summary, RankAnalyses multiRank) {
         ObjectNode root = JsonOutput.object();
         for (DeviceMetrics d : summary.devices()) {
             ObjectNode node = root.putObject(d.key());
@@ -112,6 +155,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
             for (Map.Entry<Integer, Long> s : d.streamBusyNs().entrySet()) {
                 streams.put(Integer.toString(s.getKey()), s.getValue() / 1000.0);
             }
+            TraceStatsJson.putHtaAnalyses(node, d);
         }
         summary.pipeline().ifPresent(p -> {
             ObjectNode node = root.putObject("pipeline");
@@ -124,6 +168,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
                 rank.put("bubble_us", r.bubbleUs());
             }
             putRatio(node, "bubble_rate", p.bubbleRate());
+            if (multiRank != null) {
+                PipelineJson.putStragglers(node, multiRank.stragglers());
+                PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
+            }
         });
         return JsonOutput.write(root);
     }
@@ -137,6 +185,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     static String text(TraceSummary summary) {
+        return text(summary, null);
+    }
+
+    static String text(TraceSummary summary, RankAnalyses ranks) {
         StringBuilder sb = new StringBuilder();
         if (summary.devices().isEmpty()) {
             sb.append("no GPU events (kernel, gpu_memcpy, gpu_memset) in ").append(summary.source())
@@ -156,9 +208,48 @@ public final class TraceStatsCommand implements Callable<Integer> {
             d.streamBusyNs().forEach((s, ns) -> streams.append(streams.length() == 0 ? "" : ", ")
                     .append(s).append(": ").append(fmt(ns / 1000.0)));
             line(sb, "streams (busy_us)", streams.toString());
+            appendHta(sb, d);
         }
-        summary.pipeline().ifPresent(p -> appendPipeline(sb, p));
+        summary.pipeline().ifPresent(p -> {
+            appendPipeline(sb, p);
+            if (ranks != null) {
+                PipelineJson.appendText(sb, ranks.stragglers(), ranks.path(), p.windowStartNs());
+            }
+        });
         return sb.toString();
+    }
+
+    /** HTA's analyses of one device, a few lines each (all rows are in --format json). */
+    private static void appendHta(StringBuilder sb, DeviceMetrics d) {
+        Temporal t = d.temporal();
+        line(sb, "temporal", String.format(Locale.ROOT, "kernel_time_us %s, idle %s, compute %s, non-compute %s",
+                fmt(t.kernelTimeNs() / 1e3), share(t, t.idleNs()), share(t, t.computeNs()), share(t, t.nonComputeNs())));
+        List<KernelStat> kernels = d.breakdown().rows();
+        for (int k = 0; k < Math.min(TEXT_KERNELS, kernels.size()); k++) {
+            KernelStat s = kernels.get(k);
+            line(sb, k == 0 ? "top kernels" : "", String.format(Locale.ROOT,
+                    "%s ×%d, sum %s us, mean %s ± %s (sample std), %s, %.1f%% of its class",
+                    KernelNames.shorten(s.name()), s.count(), fmt(s.totalUs()), fmt(s.meanNs() / 1e3),
+                    fmt(s.stdNs() / 1e3), s.kind().name().toLowerCase(Locale.ROOT), 100 * d.breakdown().share(s)));
+        }
+        for (StreamIdle s : d.idleBreakdown()) {
+            line(sb, "idle stream " + s.stream(), "host_wait_us " + fmt(s.hostWaitNs() / 1e3) + ", kernel_wait_us "
+                    + fmt(s.kernelWaitNs() / 1e3) + ", other_us " + fmt(s.otherNs() / 1e3));
+        }
+        LaunchSummary l = d.launches();
+        if (l.launches() > 0) {
+            line(sb, "launches", String.format(Locale.ROOT,
+                    "%d; cpu p50 %s us, launch delay p50 %s us, %d over %s us runtime, %d over %s us delay,"
+                            + " %d kernels shorter than their launch", l.launches(), fmt(l.cpuDurationNs().p50() / 1e3),
+                    fmt(l.launchDelayNs().p50() / 1e3), l.runtimeOutliers(), fmt(l.runtimeCutoffNs() / 1e3),
+                    l.delayOutliers(), fmt(l.delayCutoffNs() / 1e3), l.shortKernels()));
+        }
+        d.queueLength().forEach((stream, q) -> line(sb, "queue stream " + stream, String.format(Locale.ROOT,
+                "mean %.2f, p50 %.0f, max %.0f outstanding ops", q.mean(), q.p50(), q.max())));
+    }
+
+    private static String share(Temporal t, long ns) {
+        return fmt(ns / 1e3) + " (" + ratio(t.share(ns)) + ")";
     }
 
     private static void appendPipeline(StringBuilder sb, PipelineMetrics p) {

@@ -60,11 +60,10 @@ public record AnnotatedOp(String name, long startNs, long endNs, int kernels) {
             }
         }
         GpuEvents e = t.gpuEvents();
-        byte[] nameClass = TraceMetrics.nameClasses(t.names(), classifier);
+        TraceDevices classes = TraceDevices.of(t, new AnalysisOptions(classifier, null, 1));
         Map<Integer, long[]> extent = new HashMap<>();
-        for (int i = 0; i < e.size(); i++) {
-            if (e.correlation(i) < 0 || !rank.devices().contains(e.device(i))
-                    || TraceMetrics.classOf(e, i, nameClass, classifier) != KernelClass.COMPUTATION) {
+        for (int i : classes.eventsOf(rank.devices())) {
+            if (e.correlation(i) < 0 || classes.classOf(i) != KernelClass.COMPUTATION) {
                 continue;
             }
             Integer op = opOfCorrelation.get(e.correlation(i));

@@ -35,12 +35,19 @@ import java.util.SortedMap;
  * @param kernels      kernel launches (memcpy/memset excluded)
  * @param commKernels  communication kernel launches
  * @param smOccupancy  SM-occupancy timeline, or null when numSms is unknown
- * @param topKernels   kernel breakdown, longest total first
+ * @param breakdown    kernel breakdown per name, longest total first
+ * @param temporal     HTA's temporal breakdown
+ * @param idleBreakdown HTA's idle-time breakdown, per stream
+ * @param launches     HTA's launch statistics
+ * @param queueLength  HTA's queue-length summary per stream (streams with launched work)
  */
 public record DeviceMetrics(String key, int rank, int device, String name, int numSms, long firstStartNs,
                             long lastEndNs, long busyNs, long computeBusyNs, long commBusyNs, long memoryBusyNs,
                             long overlapNs, SortedMap<Integer, Long> streamBusyNs, long kernels, long commKernels,
-                            SmOccupancy smOccupancy, List<KernelStat> topKernels) implements java.io.Serializable {
+                            SmOccupancy smOccupancy, KernelBreakdown breakdown, Temporal temporal,
+                            List<StreamIdle> idleBreakdown, LaunchSummary launches,
+                            SortedMap<Integer, Distribution> queueLength)
+        implements java.io.Serializable {
     public DeviceMetrics {
         long span = lastEndNs - firstStartNs;
         if (busyNs > span || computeBusyNs > busyNs || commBusyNs > busyNs || memoryBusyNs > busyNs
@@ -49,13 +56,20 @@ public record DeviceMetrics(String key, int rank, int device, String name, int n
                     + " busy " + busyNs + " compute " + computeBusyNs + " comm " + commBusyNs + " overlap " + overlapNs);
         }
         streamBusyNs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(streamBusyNs));
-        topKernels = List.copyOf(topKernels);
+        idleBreakdown = List.copyOf(idleBreakdown);
+        queueLength = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(queueLength));
+    }
+
+    /** The kernel rows, longest total first (all that the options kept). */
+    public List<KernelStat> topKernels() {
+        return breakdown.rows();
     }
 
     /** The same metrics under another key (ids repeated across the files of a directory). */
     public DeviceMetrics withKey(String newKey) {
         return new DeviceMetrics(newKey, rank, device, name, numSms, firstStartNs, lastEndNs, busyNs, computeBusyNs,
-                commBusyNs, memoryBusyNs, overlapNs, streamBusyNs, kernels, commKernels, smOccupancy, topKernels);
+                commBusyNs, memoryBusyNs, overlapNs, streamBusyNs, kernels, commKernels, smOccupancy, breakdown, temporal,
+                idleBreakdown, launches, queueLength);
     }
 
     public long spanNs() {

@@ -10,5 +10,11 @@ public enum KernelClass {
     /** Collective and point-to-point communication kernels (NCCL, DeepEP). */
     COMMUNICATION,
     /** memcpy and memset, whether recorded as copy-engine events or as kernels. */
-    MEMORY
+    MEMORY,
+    /**
+     * Holistic Trace Analysis's fourth class: kernels whose names its computation pattern
+     * excludes (names containing {@code Sync}, {@code Stream Wait Event}, launch calls). Only
+     * {@link KernelClassifier#hta()} gives it; it is neither computation nor communication.
+     */
+    OTHER
 }

@@ -23,6 +23,13 @@ import java.util.regex.PatternSyntaxException;
  * the match, so CUB's {@code cdpsk::ep::} is not communication. Holistic Trace Analysis only
  * matches {@code ^nccl}, which finds no communication in DeepSeek's traces.
  *
+ * <p>{@link #hta()} is Holistic Trace Analysis v0.6.0's classifier instead, so that every figure
+ * can be compared with HTA's one for one: by name only, with HTA's regexes applied as Python's
+ * {@code re.match} does (anchored at the start, {@link java.util.regex.Matcher#lookingAt()}),
+ * in HTA's order — communication {@value #HTA_COMM}, else memory {@value #HTA_MEMORY}, else
+ * computation unless the name matches {@value #HTA_NOT_COMPUTE}, else {@link KernelClass#OTHER}
+ * ({@code hta/common/types.py}, {@code hta/utils/utils.py:get_kernel_type}).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class KernelClassifier implements java.io.Serializable {
@@ -30,19 +37,45 @@ public final class KernelClassifier implements java.io.Serializable {
 
     /** Default communication pattern (Java regex, found anywhere in the kernel name). */
     public static final String DEFAULT_COMM_PATTERN = "(?:^|[^A-Za-z0-9_])(?:nccl|dpsk::ep::|deep_ep::)";
+    /** HTA's {@code CommunicateKernelGroupingPattern}. */
+    static final String HTA_COMM = "(^nccl.*)|(^hip)|(^hccl)|(.*ncclKernel.*)";
+    /** HTA's {@code MemoryKernelGroupingPattern}. */
+    static final String HTA_MEMORY = "(^(hip)?Memcpy)|(^(hip)?Memset)|(^dma)";
+    /** HTA's {@code ComputeKernelGroupingPattern}, which HTA applies inverted. */
+    static final String HTA_NOT_COMPUTE = "(^nccl)|(.*Memcpy)|(.*Memset)|(.*dma)|(^.*Sync)|(^Stream Wait Event)"
+            + "|(cuda.*LaunchKernel)|(^runFunction)|(^hip)|(^job_exe)|(^packet)|(^pe_exe)|(^cpum_exe_subgraph)"
+            + "|(^hccl)|(^collective_subgraph_execution)";
     private static final Pattern MEMORY_KERNEL = Pattern.compile("^(?i:memcpy|memset)");
 
     private final Pattern commPattern;
     private final Set<Integer> commStreams;
+    private final boolean hta;
+    private final Pattern htaComm;
+    private final Pattern htaMemory;
+    private final Pattern htaNotCompute;
 
-    private KernelClassifier(Pattern commPattern, Set<Integer> commStreams) {
+    private KernelClassifier(Pattern commPattern, Set<Integer> commStreams, boolean hta) {
         this.commPattern = commPattern;
         this.commStreams = commStreams;
+        this.hta = hta;
+        this.htaComm = hta ? Pattern.compile(HTA_COMM) : null;
+        this.htaMemory = hta ? Pattern.compile(HTA_MEMORY) : null;
+        this.htaNotCompute = hta ? Pattern.compile(HTA_NOT_COMPUTE) : null;
+    }
+
+    /** Holistic Trace Analysis's classifier, by name only (see the class comment). */
+    public static KernelClassifier hta() {
+        return new KernelClassifier(Pattern.compile(HTA_COMM), Set.of(), true);
+    }
+
+    /** Whether this is {@link #hta()}. */
+    public boolean isHta() {
+        return hta;
     }
 
     /** The defaults: {@link #DEFAULT_COMM_PATTERN}, no communication streams. */
     public static KernelClassifier defaults() {
-        return new KernelClassifier(Pattern.compile(DEFAULT_COMM_PATTERN), Set.of());
+        return new KernelClassifier(Pattern.compile(DEFAULT_COMM_PATTERN), Set.of(), false);
     }
 
     /**
@@ -65,11 +98,20 @@ public final class KernelClassifier implements java.io.Serializable {
                 throw new IllegalArgumentException("--comm-stream (" + s + ") must be >= 0");
             }
         }
-        return new KernelClassifier(pattern, Set.copyOf(new TreeSet<>(commStreams)));
+        return new KernelClassifier(pattern, Set.copyOf(new TreeSet<>(commStreams)), false);
     }
 
     /** The class of a kernel from its name alone (memory or communication by name, else computation). */
     public KernelClass classifyName(String name) {
+        if (hta) {
+            if (htaComm.matcher(name).lookingAt()) {
+                return KernelClass.COMMUNICATION;
+            }
+            if (htaMemory.matcher(name).lookingAt()) {
+                return KernelClass.MEMORY;
+            }
+            return htaNotCompute.matcher(name).lookingAt() ? KernelClass.OTHER : KernelClass.COMPUTATION;
+        }
         if (MEMORY_KERNEL.matcher(name).find()) {
             return KernelClass.MEMORY;
         }
@@ -78,6 +120,9 @@ public final class KernelClassifier implements java.io.Serializable {
 
     /** The class of a GPU event. */
     public KernelClass classify(GpuEventKind kind, String name, int stream) {
+        if (hta) {
+            return classifyName(name);
+        }
         if (kind != GpuEventKind.KERNEL) {
             return KernelClass.MEMORY;
         }

@@ -62,23 +62,26 @@ public final class StepTimeline implements Serializable {
      * Classes as in {@link TraceMetrics}: memcpy/memset and communication kernels are not computation.
      */
     public static StepTimeline of(Trace trace, Set<Integer> devices, KernelClassifier classifier, long thresholdNs) {
-        return of(trace, devices, TraceMetrics.nameClasses(trace.names(), classifier), classifier, thresholdNs);
+        return of(TraceDevices.of(trace, new AnalysisOptions(classifier, null, 1)), devices, thresholdNs);
     }
 
-    static StepTimeline of(Trace trace, Set<Integer> devices, byte[] nameClass, KernelClassifier classifier,
-                           long thresholdNs) {
-        GpuEvents e = trace.gpuEvents();
-        long[] s = new long[e.size()];
-        long[] en = new long[e.size()];
+    /**
+     * The same from a trace already prepared (names classified and events grouped by device once),
+     * so a file of many devices costs O(its events), not O(devices × events).
+     */
+    public static StepTimeline of(TraceDevices trace, Set<Integer> devices, long thresholdNs) {
+        GpuEvents e = trace.trace().gpuEvents();
+        int[] events = trace.eventsOf(devices);
+        long[] s = new long[events.length];
+        long[] en = new long[events.length];
         long[] earlyS = new long[16];
         long[] earlyE = new long[16];
         int m = 0;
         int early = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        for (int i = 0; i < e.size(); i++) {
-            if (devices.contains(e.device(i))
-                    && TraceMetrics.classOf(e, i, nameClass, classifier) == KernelClass.COMPUTATION) {
+        for (int i : events) {
+            if (trace.classOf(i) == KernelClass.COMPUTATION) {
                 s[m] = e.startNs(i);
                 en[m] = e.endNs(i);
                 if (s[m] >= thresholdNs) {

@@ -1,11 +1,7 @@
 package io.parabench.analysis.metrics;
 
-import io.parabench.analysis.read.GpuEvents;
-import io.parabench.analysis.read.Trace;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The busy time of one stream of one device for one {@link KernelClass}: what a stream
@@ -16,32 +12,29 @@ import java.util.TreeSet;
  * @param busy   union of their intervals
  */
 public record StreamActivity(int stream, KernelClass kind, IntervalSet busy) {
-    /** Activity of every (stream, class) pair of a device that has events, by stream then class. */
-    public static List<StreamActivity> of(Trace trace, int device, KernelClassifier classifier) {
-        GpuEvents e = trace.gpuEvents();
-        byte[] nameClass = TraceMetrics.nameClasses(trace.names(), classifier);
-        TreeSet<Integer> streams = new TreeSet<>();
-        for (int i = 0; i < e.size(); i++) {
-            if (e.device(i) == device) {
-                streams.add(e.stream(i));
-            }
-        }
+    /**
+     * Activity of every (stream, class) pair of a device that has events, by stream then class:
+     * one pass over the device's events grouped by stream (classes come with the events,
+     * computed once per distinct name).
+     */
+    public static List<StreamActivity> of(DeviceEvents d) {
+        Buckets streams = d.byStream();
         List<StreamActivity> out = new ArrayList<>();
-        long[] s = new long[e.size()];
-        long[] en = new long[e.size()];
-        for (int stream : streams) {
+        for (int b = 0; b < streams.size(); b++) {
+            int[] positions = streams.positions(b);
+            long[] s = new long[positions.length];
+            long[] en = new long[positions.length];
             for (KernelClass kind : KernelClass.values()) {
                 int m = 0;
-                for (int i = 0; i < e.size(); i++) {
-                    if (e.device(i) == device && e.stream(i) == stream
-                            && TraceMetrics.classOf(e, i, nameClass, classifier) == kind) {
-                        s[m] = e.startNs(i);
-                        en[m] = e.endNs(i);
+                for (int k : positions) {
+                    if (d.kind(k) == kind && d.endNs(k) > d.startNs(k)) {
+                        s[m] = d.startNs(k);
+                        en[m] = d.endNs(k);
                         m++;
                     }
                 }
                 if (m > 0) {
-                    out.add(new StreamActivity(stream, kind, IntervalSet.unionOf(s, en, m)));
+                    out.add(new StreamActivity(streams.key(b), kind, IntervalSet.unionOf(s, en, m)));
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,6 @@ import java.util.TreeSet;
 public final class TraceMetrics {
     private static final String DEFAULT_STEP = "ProfilerStep#*";
     private static final String SIM_STEP = "sim:STEP";
-    private static final KernelClass[] CLASSES = KernelClass.values();
 
     private TraceMetrics() {
     }
@@ -41,22 +41,27 @@ public final class TraceMetrics {
      * @throws IllegalArgumentException when {@code --step} names an annotation no rank has
      */
     public static TraceSummary analyze(String source, List<Trace> traces, AnalysisOptions options) {
+        List<TraceDevices> prepared = new ArrayList<>();
+        Map<Trace, TraceDevices> byTrace = new IdentityHashMap<>();
         Set<Integer> ids = new HashSet<>();
         boolean repeated = false;
         for (Trace t : traces) {
-            for (int d : devicesWithEvents(t)) {
+            TraceDevices td = TraceDevices.of(t, options);
+            prepared.add(td);
+            byTrace.put(t, td);
+            for (int d : td.devices()) {
                 repeated |= !ids.add(d);
             }
         }
         List<DeviceMetrics> devices = new ArrayList<>();
         long bytes = 0;
-        for (Trace t : traces) {
-            bytes += t.bytesRead();
-            for (DeviceMetrics d : devices(t, options)) {
-                devices.add(repeated ? d.withKey(t.rank() + "/" + d.device()) : d);
+        for (TraceDevices td : prepared) {
+            bytes += td.trace().bytesRead();
+            for (DeviceMetrics d : devices(td, options)) {
+                devices.add(repeated ? d.withKey(td.trace().rank() + "/" + d.device()) : d);
             }
         }
-        return new TraceSummary(source, devices, pipeline(traces, options), annotations(traces), bytes);
+        return new TraceSummary(source, devices, pipeline(traces, options, byTrace), annotations(traces), bytes);
     }
 
     /**
@@ -64,10 +69,14 @@ public final class TraceMetrics {
      * holding several files whose ids repeat re-keys them {@code rank/id}).
      */
     public static List<DeviceMetrics> devices(Trace t, AnalysisOptions options) {
-        byte[] nameClass = nameClasses(t.names(), options.classifier());
+        return devices(TraceDevices.of(t, options), options);
+    }
+
+    /** {@link #devices(Trace, AnalysisOptions)} of a trace already prepared. */
+    public static List<DeviceMetrics> devices(TraceDevices td, AnalysisOptions options) {
         List<DeviceMetrics> out = new ArrayList<>();
-        for (int d : devicesWithEvents(t)) {
-            out.add(device(t, d, Integer.toString(d), nameClass, options));
+        for (int d : td.devices()) {
+            out.add(device(td.device(d), Integer.toString(d), options));
         }
         return out;
     }
@@ -75,139 +84,83 @@ public final class TraceMetrics {
     /** Device ids that have GPU events, ascending. */
     public static TreeSet<Integer> devicesWithEvents(Trace t) {
         TreeSet<Integer> out = new TreeSet<>();
-        GpuEvents e = t.gpuEvents();
-        for (int i = 0; i < e.size(); i++) {
-            out.add(e.device(i));
+        Buckets devices = Buckets.of(t.gpuEvents().size(), t.gpuEvents()::device);
+        for (int b = 0; b < devices.size(); b++) {
+            out.add(devices.key(b));
         }
         return out;
     }
 
-    /** Name-based class of every name, computed once per distinct name (the regex is the costly part). */
-    static byte[] nameClasses(NameTable names, KernelClassifier classifier) {
-        byte[] out = new byte[names.size()];
-        for (int id = 0; id < names.size(); id++) {
-            out[id] = (byte) classifier.classifyName(names.name(id)).ordinal();
-        }
-        return out;
-    }
-
-    /** Class of event {@code i}: memory for copies, else by name, then by communication stream. */
-    static KernelClass classOf(GpuEvents e, int i, byte[] nameClass, KernelClassifier classifier) {
-        if (e.kind(i) != GpuEventKind.KERNEL) {
-            return KernelClass.MEMORY;
-        }
-        KernelClass byName = CLASSES[nameClass[e.nameId(i)]];
-        if (byName == KernelClass.COMPUTATION && classifier.isCommStream(e.stream(i))) {
-            return KernelClass.COMMUNICATION;
-        }
-        return byName;
-    }
-
-    private static DeviceMetrics device(Trace t, int device, String key, byte[] nameClass, AnalysisOptions options) {
+    /** The metrics of one device's events. */
+    static DeviceMetrics device(DeviceEvents v, String key, AnalysisOptions options) {
+        Trace t = v.trace();
         GpuEvents e = t.gpuEvents();
-        int n = 0;
-        for (int i = 0; i < e.size(); i++) {
-            if (e.device(i) == device) {
-                n++;
-            }
-        }
-        int[] idx = new int[n];
-        for (int i = 0, k = 0; i < e.size(); i++) {
-            if (e.device(i) == device) {
-                idx[k++] = i;
-            }
-        }
-        KernelClass[] cls = new KernelClass[n];
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (int k = 0; k < n; k++) {
-            cls[k] = classOf(e, idx[k], nameClass, options.classifier());
-            first = Math.min(first, e.startNs(idx[k]));
-            last = Math.max(last, e.endNs(idx[k]));
-        }
-        IntervalSet all = union(e, idx, k -> true);
-        IntervalSet compute = union(e, idx, k -> cls[k] == KernelClass.COMPUTATION);
-        IntervalSet comm = union(e, idx, k -> cls[k] == KernelClass.COMMUNICATION);
-        IntervalSet memory = union(e, idx, k -> cls[k] == KernelClass.MEMORY);
+        int n = v.size();
+        long first = v.firstStartNs();
+        long last = v.lastEndNs();
+        IntervalSet all = v.union();
+        IntervalSet compute = v.union(KernelClass.COMPUTATION);
+        IntervalSet comm = v.union(KernelClass.COMMUNICATION);
+        IntervalSet memory = v.union(KernelClass.MEMORY);
 
         TreeMap<Integer, Long> streams = new TreeMap<>();
-        TreeSet<Integer> streamIds = new TreeSet<>();
-        for (int i : idx) {
-            streamIds.add(e.stream(i));
-        }
-        for (int s : streamIds) {
-            streams.put(s, union(e, idx, k -> e.stream(idx[k]) == s).totalNs());
+        Buckets byStream = v.byStream();
+        for (int b = 0; b < byStream.size(); b++) {
+            int[] positions = byStream.positions(b);
+            long[] s = new long[positions.length];
+            long[] en = new long[positions.length];
+            int m = 0;
+            for (int k : positions) {
+                if (v.endNs(k) > v.startNs(k)) {
+                    s[m] = v.startNs(k);
+                    en[m] = v.endNs(k);
+                    m++;
+                }
+            }
+            streams.put(byStream.key(b), IntervalSet.unionOf(s, en, m).totalNs());
         }
 
+        int device = v.device();
         int numSms = t.numSms(device);
         long kernels = 0;
         long commKernels = 0;
         for (int k = 0; k < n; k++) {
-            if (e.kind(idx[k]) == GpuEventKind.KERNEL) {
+            if (e.kind(v.index(k)) == GpuEventKind.KERNEL) {
                 kernels++;
-                if (cls[k] == KernelClass.COMMUNICATION) {
+                if (v.kind(k) == KernelClass.COMMUNICATION) {
                     commKernels++;
                 }
             }
         }
-        SmOccupancy occupancy = numSms > 0 ? occupancy(e, idx, cls, numSms, (int) kernels, first, last) : null;
+        SmOccupancy occupancy = numSms > 0 ? occupancy(v, numSms, (int) kernels, first, last) : null;
+        TreeMap<Integer, Distribution> queues = new TreeMap<>();
+        for (QueueLength q : QueueLength.of(v)) {
+            queues.put(q.stream(), q.summary());
+        }
         return new DeviceMetrics(key, t.rank(), device, t.devices().containsKey(device)
                 ? t.devices().get(device).name() : "device " + device, numSms, first, last, all.totalNs(),
                 compute.totalNs(), comm.totalNs(), memory.totalNs(), compute.overlapNs(comm), streams, kernels,
-                commKernels, occupancy, breakdown(t, e, idx, cls, options.topKernels()));
+                commKernels, occupancy, KernelBreakdown.of(v, options.topKernels()), Temporal.of(v),
+                StreamIdle.of(v, options.kernelWaitNs()),
+                LaunchSummary.of(LaunchStats.of(v, options.runtimeCutoffNs(), options.launchDelayCutoffNs())), queues);
     }
 
-    private interface Selected {
-        boolean test(int k);
-    }
-
-    private static IntervalSet union(GpuEvents e, int[] idx, Selected selected) {
-        long[] s = new long[idx.length];
-        long[] en = new long[idx.length];
-        int m = 0;
-        for (int k = 0; k < idx.length; k++) {
-            if (selected.test(k)) {
-                s[m] = e.startNs(idx[k]);
-                en[m] = e.endNs(idx[k]);
-                m++;
-            }
-        }
-        return IntervalSet.unionOf(s, en, m);
-    }
-
-    private static SmOccupancy occupancy(GpuEvents e, int[] idx, KernelClass[] cls, int numSms, int kernels,
-                                         long first, long last) {
+    private static SmOccupancy occupancy(DeviceEvents v, int numSms, int kernels, long first, long last) {
+        GpuEvents e = v.trace().gpuEvents();
         long[] starts = new long[kernels];
         long[] ends = new long[kernels];
         int m = 0;
-        for (int k = 0; k < idx.length; k++) {
-            int i = idx[k];
+        for (int k = 0; k < v.size(); k++) {
+            int i = v.index(k);
             if (e.kind(i) == GpuEventKind.KERNEL) {
                 int sms = SmOccupancy.kernelSms(e.sms(i), e.gridBlocks(i), numSms);
-                boolean comm = cls[k] == KernelClass.COMMUNICATION;
-                starts[m] = SmOccupancy.key(e.startNs(i), first, sms, comm);
-                ends[m] = SmOccupancy.key(e.endNs(i), first, sms, comm);
+                boolean comm = v.kind(k) == KernelClass.COMMUNICATION;
+                starts[m] = SmOccupancy.key(v.startNs(k), first, sms, comm);
+                ends[m] = SmOccupancy.key(Math.max(v.startNs(k), v.endNs(k)), first, sms, comm);
                 m++;
             }
         }
         return SmOccupancy.of(numSms, first, starts, ends, m, first, last);
-    }
-
-    private static List<KernelStat> breakdown(Trace t, GpuEvents e, int[] idx, KernelClass[] cls, int top) {
-        Map<Integer, long[]> byName = new HashMap<>();
-        Map<Integer, KernelClass> classByName = new HashMap<>();
-        for (int k = 0; k < idx.length; k++) {
-            int i = idx[k];
-            long[] acc = byName.computeIfAbsent(e.nameId(i), id -> new long[2]);
-            acc[0]++;
-            acc[1] += e.endNs(i) - e.startNs(i);
-            // a name launched both on and off a --comm-stream is listed as communication
-            classByName.merge(e.nameId(i), cls[k], (a, b) -> a == KernelClass.COMMUNICATION ? a : b);
-        }
-        List<KernelStat> stats = new ArrayList<>();
-        byName.forEach((id, acc) -> stats.add(new KernelStat(t.names().name(id), classByName.get(id), acc[0], acc[1])));
-        stats.sort(Comparator.comparingLong(KernelStat::totalNs).reversed().thenComparing(KernelStat::name));
-        return stats.subList(0, Math.min(top, stats.size()));
     }
 
     /** CPU user-annotation totals over the traces, longest first. */
@@ -230,6 +183,12 @@ public final class TraceMetrics {
     }
 
     static Optional<PipelineMetrics> pipeline(List<Trace> traces, AnalysisOptions options) {
+        return pipeline(traces, options, new IdentityHashMap<>());
+    }
+
+    /** Pipeline metrics, reusing the traces already prepared in {@code prepared} (adds the others). */
+    private static Optional<PipelineMetrics> pipeline(List<Trace> traces, AnalysisOptions options,
+                                                      Map<Trace, TraceDevices> prepared) {
         List<PipelineRank> ranks = PipelineRank.of(traces);
         if (ranks.isEmpty()) {
             return Optional.empty();
@@ -247,7 +206,8 @@ public final class TraceMetrics {
         List<StepTimeline> timelines = new ArrayList<>();
         for (PipelineRank r : ranks) {
             numbers.add(r.rank());
-            timelines.add(StepTimeline.of(r.trace(), r.devices(), options.classifier(), stepStart));
+            TraceDevices classes = prepared.computeIfAbsent(r.trace(), x -> TraceDevices.of(x, options));
+            timelines.add(StepTimeline.of(classes, r.devices(), stepStart));
         }
         return Optional.of(PipelineMetrics.of(step, stepStart, numbers, timelines));
     }

@@ -2,6 +2,7 @@ package io.parabench.analysis.rank;
 
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.StepTimeline;
+import io.parabench.analysis.metrics.TraceDevices;
 import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -59,15 +60,17 @@ public final class RankMap {
             }
         }
         StepChoice from = step != null ? step : own(starts, options);
+        // one preparation per file: names classified and events grouped by device once, however many devices
+        TraceDevices prepared = TraceDevices.of(trace, options);
         Set<Integer> devices = TraceMetrics.devicesWithEvents(trace);
-        StepTimeline timeline = StepTimeline.of(trace, devices, options.classifier(), from.stepStartNs());
+        StepTimeline timeline = StepTimeline.of(prepared, devices, from.stepStartNs());
         TreeMap<Integer, StepTimeline> perDevice = new TreeMap<>();
         if (devices.size() > 1) {
             for (int d : devices) {
-                perDevice.put(d, StepTimeline.of(trace, Set.of(d), options.classifier(), from.stepStartNs()));
+                perDevice.put(d, StepTimeline.of(prepared, Set.of(d), from.stepStartNs()));
             }
         }
-        return new RankSummary(trace.source(), trace.rank(), trace.bytesRead(), TraceMetrics.devices(trace, options),
+        return new RankSummary(trace.source(), trace.rank(), trace.bytesRead(), TraceMetrics.devices(prepared, options),
                 TraceMetrics.annotations(List.of(trace)), starts, from, timeline, perDevice);
     }
 

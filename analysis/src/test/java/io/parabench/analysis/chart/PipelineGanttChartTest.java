@@ -1,9 +1,8 @@
 package io.parabench.analysis.chart;
 
 import io.parabench.analysis.metrics.AnalysisOptions;
-import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.metrics.PipelineMetrics;
-import io.parabench.analysis.metrics.PipelineRank;
+import io.parabench.analysis.metrics.PipelineTimeline;
 import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -38,7 +37,7 @@ class PipelineGanttChartTest {
         }
         List<Trace> traces = TraceReader.read(file);
         PipelineMetrics p = TraceMetrics.analyze("sim", traces, AnalysisOptions.defaults()).pipeline().orElseThrow();
-        List<GanttBar> bars = PipelineGanttChart.bars(PipelineRank.of(traces), p, KernelClassifier.defaults());
+        List<GanttBar> bars = PipelineGanttChart.bars(PipelineTimeline.of(traces, p, AnalysisOptions.defaults()));
         assertEquals(List.of(
                 new GanttBar(0, 0, 10, "forward", "0"),
                 new GanttBar(0, 30, 50, "forward & backward", "1|0"),
@@ -46,7 +45,7 @@ class PipelineGanttChartTest {
                 new GanttBar(1, 10, 20, "forward", "0"),
                 new GanttBar(1, 20, 50, "weight gradient", "0"),
                 new GanttBar(1, 0, 10, "bubble", "")), bars);
-        assertTrue(PipelineGanttChart.create(PipelineRank.of(traces), p, KernelClassifier.defaults()).getTitle().getText()
+        assertTrue(PipelineGanttChart.create(PipelineTimeline.of(traces, p, AnalysisOptions.defaults()), null).getTitle().getText()
                 .startsWith("Pipeline step 50.000 µs, bubble rate "));
     }
 
@@ -56,7 +55,7 @@ class PipelineGanttChartTest {
         Path dir = SharedData.require("gpu-traces/1f1b");
         List<Trace> traces = TraceReader.read(dir);
         PipelineMetrics p = TraceMetrics.analyze("1f1b", traces, AnalysisOptions.defaults()).pipeline().orElseThrow();
-        List<GanttBar> bars = PipelineGanttChart.bars(PipelineRank.of(traces), p, KernelClassifier.defaults());
+        List<GanttBar> bars = PipelineGanttChart.bars(PipelineTimeline.of(traces, p, AnalysisOptions.defaults()));
         for (int row = 0; row < 4; row++) {
             int r = row;
             Map<String, Long> counts = bars.stream().filter(b -> b.row() == r)

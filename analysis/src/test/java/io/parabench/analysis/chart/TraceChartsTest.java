@@ -5,6 +5,7 @@ import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.DeviceMetrics;
 import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.metrics.StreamActivity;
+import io.parabench.analysis.metrics.TraceDevices;
 import io.parabench.analysis.metrics.TraceMetrics;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -64,7 +65,7 @@ class TraceChartsTest {
     void shouldDrawOneRowPerStreamAndBridgeTinyGaps(@TempDir Path dir) throws IOException {
         List<Trace> traces = TraceReader.read(TestTraces.twoRankDirectory(dir));
         DeviceMetrics d = firstDevice(traces);
-        List<StreamActivity> activity = StreamActivity.of(traces.get(0), d.device(), KernelClassifier.defaults());
+        List<StreamActivity> activity = StreamActivity.of(TraceDevices.of(traces.get(0), AnalysisOptions.defaults()).device(d.device()));
         List<GanttBar> bars = StreamTimelineChart.bars(d, activity, List.of(7, 20));
         // stream 7: gemm+gelu back to back per micro-batch (3 bars) and the memset; stream 20: 3 dispatches
         assertEquals(3, bars.stream().filter(b -> b.row() == 0 && b.category().equals("computation")).count());
@@ -79,7 +80,7 @@ class TraceChartsTest {
         DeviceMetrics d = firstDevice(traces);
         List<JFreeChart> charts = List.of(SmOccupancyChart.create(d), KernelBreakdownChart.create(d),
                 OverlapChart.create(List.of(d)),
-                StreamTimelineChart.create(d, StreamActivity.of(traces.get(0), d.device(), KernelClassifier.defaults())));
+                StreamTimelineChart.create(d, StreamActivity.of(TraceDevices.of(traces.get(0), AnalysisOptions.defaults()).device(d.device()))));
         int n = 0;
         for (JFreeChart chart : charts) {
             Path png = dir.resolve("chart" + n++ + ".png");

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,10 @@ class TraceStatsCommandTest {
         List<String> keys = new ArrayList<>();
         root.get("3").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("span_us", "busy_us", "idle_ratio", "compute_busy_us", "comm_busy_us",
-                "comm_overlap_ratio", "sm_occupancy_avg", "streams"), keys);
+                "comm_overlap_ratio", "sm_occupancy_avg", "streams", "temporal", "kernels", "kernels_std",
+                "kernels_not_listed", "idle_breakdown", "launch_stats", "queue_length"), keys);
+        assertEquals(5.0, root.get("3").get("temporal").get("kernel_time_us").asDouble());
+        assertEquals("sample", root.get("3").get("kernels_std").asText());
         assertEquals(5.0, root.get("3").get("span_us").asDouble());
         assertTrue(root.get("3").get("comm_overlap_ratio").isNull(), "no communication: ratio is null, not NaN");
         assertEquals(0.5, root.get("3").get("sm_occupancy_avg").asDouble());
@@ -114,5 +119,53 @@ class TraceStatsCommandTest {
         CommandRun r = CommandRun.run("trace-stats", dir.resolve("absent.json").toString(), "--comm-pattern", "[");
         assertEquals(Parabench.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("--comm-pattern ([) must be a valid Java regex"), r.err());
+    }
+
+    /** The two-rank trace of {@code CriticalPathTest}, whose critical path and stragglers are worked out there by hand. */
+    @Test
+    void shouldPrintStragglersAndTheCriticalPathAndWriteAPerfettoTrace(@TempDir Path dir) throws IOException {
+        Path trace = io.parabench.analysis.metrics.CriticalPathTest.handTraceFile(dir);
+        Path annotated = dir.resolve("out/merged.json.gz");
+        CommandRun r = CommandRun.run("trace-stats", trace.toString(), "--critical-path", "--annotate",
+                annotated.toString(), "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode pipeline = new ObjectMapper().readTree(r.out()).get("pipeline");
+        assertEquals(1, pipeline.get("stragglers").get("slowest_rank").asInt());
+        assertEquals(5.0, pipeline.get("stragglers").get("behind_us").asDouble());
+        JsonNode path = pipeline.get("critical_path");
+        List<String> ops = new ArrayList<>();
+        path.get("ops").forEach(op -> ops.add(op.get("rank").asInt() + " " + op.get("name").asText() + " "
+                + op.get("start_us").asDouble() + "-" + op.get("end_us").asDouble()));
+        assertEquals(List.of("0 F0:0 0.0-10.0", "1 F0:0 12.0-22.0", "1 B0:0 22.0-45.0", "0 B0:0 47.0-65.0"), ops);
+        assertEquals(61.0, path.get("ops_us").asDouble());
+        assertEquals(2, path.get("edges").size());
+
+        JsonNode merged;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(annotated))) {
+            merged = new ObjectMapper().readTree(in);
+        }
+        Map<String, Integer> phases = new java.util.TreeMap<>();
+        merged.get("traceEvents").forEach(e -> phases.merge(e.get("ph").asText(), 1, Integer::sum));
+        assertEquals(8, phases.get("X"), "every GPU event of both ranks: " + phases);
+        assertEquals(2, phases.get("s"), "one flow start per point-to-point transfer");
+        assertEquals(2, phases.get("f"), "one flow end per point-to-point transfer");
+        assertTrue(phases.get("C") > 0, "SM occupancy counters");
+        Set<String> processes = new java.util.TreeSet<>();
+        merged.get("traceEvents").forEach(e -> {
+            if (e.get("name").asText().equals("process_name")) {
+                processes.add(e.get("args").get("name").asText());
+            }
+        });
+        assertEquals(Set.of("device 0", "device 1"), processes);
+        assertTrue(r.err().contains("wrote " + annotated), r.err());
+    }
+
+    @Test
+    void shouldRefuseAnAnnotationFileThatIsNotJson(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.json");
+        Files.writeString(file, ONE_KERNEL);
+        CommandRun r = CommandRun.run("trace-stats", file.toString(), "--annotate", dir.resolve("out.txt").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--annotate (") && r.err().contains("*.json or *.json.gz"), r.err());
     }
 }

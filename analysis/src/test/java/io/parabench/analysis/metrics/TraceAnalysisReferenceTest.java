@@ -55,7 +55,7 @@ class TraceAnalysisReferenceTest {
     void shouldClassifyDeepEpOnStream27AsCommunicationWith20Sms() throws IOException {
         Trace t = TraceReader.read(SharedData.require("profile-data/train.json")).get(0);
         GpuEvents e = t.gpuEvents();
-        byte[] nameClass = TraceMetrics.nameClasses(t.names(), KernelClassifier.defaults());
+        TraceDevices classes = TraceDevices.of(t, AnalysisOptions.defaults());
         TreeSet<Integer> sms = new TreeSet<>();
         int deepEp = 0;
         for (int i = 0; i < e.size(); i++) {
@@ -65,7 +65,7 @@ class TraceAnalysisReferenceTest {
             }
             deepEp++;
             assertEquals(27, e.stream(i), name);
-            assertEquals(KernelClass.COMMUNICATION, TraceMetrics.classOf(e, i, nameClass, KernelClassifier.defaults()), name);
+            assertEquals(KernelClass.COMMUNICATION, classes.classOf(i), name);
             int kernelSms = SmOccupancy.kernelSms(e.sms(i), e.gridBlocks(i), t.numSms(e.device(i)));
             sms.add(kernelSms);
             if (name.contains("::dispatch<") || name.contains("::combine<") || name.contains("::cached_notify<")) {
