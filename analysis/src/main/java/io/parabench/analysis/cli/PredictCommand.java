@@ -98,6 +98,11 @@ final class PredictCommand implements Callable<Integer> {
         Prediction replay = predictor.replay();
         int p = ranks != null ? ranks : predictor.sourceSchedule().ranks();
         int c = chunks != null ? chunks : predictor.sourceSchedule().chunks();
+        PipelineSizeOptions size = new PipelineSizeOptions();
+        size.ranks = p;
+        size.chunks = c;
+        size.virtualStages = virtualStages;
+        size.requireFits(targets);
         List<Prediction> predictions = new ArrayList<>();
         for (ScheduleKind kind : targets) {
             predictions.add(predictor.predict(kind.generate(p, c, virtualStages)));

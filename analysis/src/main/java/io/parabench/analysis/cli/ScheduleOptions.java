@@ -44,6 +44,13 @@ final class ScheduleOptions {
         if (kind == null || ranks == null || chunks == null) {
             throw new IllegalArgumentException("--kind, --ranks and --chunks are required (or --schedule FILE)");
         }
-        return ScheduleKind.of(kind).generate(ranks, chunks, virtualStages);
+        ScheduleKind k = ScheduleKind.of(kind);
+        // the same range and heap checks as every command that takes a size
+        PipelineSizeOptions size = new PipelineSizeOptions();
+        size.ranks = ranks;
+        size.chunks = chunks;
+        size.virtualStages = virtualStages;
+        size.requireFits(java.util.List.of(k));
+        return k.generate(ranks, chunks, virtualStages);
     }
 }
