@@ -87,4 +87,25 @@ class ChromeTraceWriterTest {
                 () -> w.complete(EventCategory.KERNEL, "k", 0, 0, 0, -1));
         assertTrue(e.getMessage().contains("-1 ns"));
     }
+
+    /** Issue 11 case 3: a failed move left the .tmp file; abort() skipped the delete when the flush threw. */
+    @Test
+    void shouldLeaveNoTemporaryFileWhenFinishingOrAbortingFails(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("t.json");
+        ChromeTraceWriter w = ChromeTraceWriter.open(target, List.of(new DeviceProperties(0, "H800", 132)), -1, 0);
+        w.complete(EventCategory.KERNEL, "gemm", 0, 7, 0, 1000);
+        Files.createDirectories(target.resolve("in-the-way"));
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, w::close);
+        assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("t.json"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        ChromeTraceWriter aborted = ChromeTraceWriter.open(dir.resolve("a.json"), List.of(), -1, 0);
+        aborted.abort();
+        aborted.abort();
+        assertFalse(Files.exists(dir.resolve("a.json")));
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count());
+        }
+    }
 }

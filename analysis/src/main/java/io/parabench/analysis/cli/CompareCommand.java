@@ -74,9 +74,16 @@ final class CompareCommand implements Callable<Integer> {
             chosen.addAll(List.of(ScheduleKind.values()));
         } else {
             for (String k : kinds) {
-                chosen.add(ScheduleKind.of(k));
+                if (!k.isBlank()) {
+                    chosen.add(ScheduleKind.of(k.strip()));
+                }
+            }
+            if (chosen.isEmpty()) {
+                throw new IllegalArgumentException("--kinds (" + String.join(",", kinds) + ") must name at least one"
+                        + " schedule: dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved, zbv");
             }
         }
+        size.requireFits(chosen);
         List<Row> rows = new ArrayList<>();
         Map<String, Timeline> simulated = new LinkedHashMap<>();
         for (ScheduleKind kind : chosen) {

@@ -144,6 +144,28 @@ public final class EplbCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The heap a placement of {@code layers} x {@code experts} on {@code replicas} slots needs:
+     * per slot eight ints (the reference's phy2log and rank, its per-layer work arrays, the
+     * placement's copies), per expert the loads, counts and the worst-case log2phy row (one
+     * expert holding every redundant slot: replicas - experts + 1 entries), per GPU the loads.
+     */
+    static double placementBytes(double layers, double experts, double replicas, double gpus) {
+        double maxReplicasOfOne = Math.max(1, replicas - experts + 1);
+        return layers * (replicas * 32 + experts * (12 + 4 * maxReplicasOfOne) + gpus * 16);
+    }
+
+    /**
+     * Most expert loads a serving simulation may generate and balance (steps x layers x experts):
+     * 20000 steps of DeepSeek-V3's 58 x 256 (3e8) took 30-170 s on 2 loaded cores, so 1e9 bounds
+     * a run to minutes rather than days.
+     */
+    static final double MAX_SIMULATED_EXPERT_STEPS = 1e9;
+
+    private static void requirePlacementFits(String what, double bytes) {
+        HeapBudget.require(what, bytes, "--replicas, --layers or --experts (or the file's size)");
+    }
+
     private static Path readableFile(String option, Path file) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IllegalArgumentException(option + " (" + file + ") must be a readable file");
@@ -171,6 +193,11 @@ public final class EplbCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(file + " case " + c.index() + ": " + e.getMessage(), e);
             }
         }
+        double bytes = 0;
+        for (EplbCase c : all) {
+            bytes += placementBytes(c.loads().length, c.loads()[0].length, c.shape().replicas(), c.shape().gpus());
+        }
+        requirePlacementFits(all.size() + " placements of " + file, bytes);
         // plan every case before printing anything: a case that fails leaves stdout empty
         Placement[] plans = new Placement[all.size()];
         PlacementMetrics[] metrics = new PlacementMetrics[all.size()];
@@ -221,6 +248,8 @@ public final class EplbCommand implements Callable<Integer> {
     private void runOnePlan(Path file, ClusterShape shape, PrintWriter out) throws IOException {
         float[][] loads = EplbCaseReader.readLoads(file);
         ExpertLoads.check(loads, shape);
+        requirePlacementFits(String.format(Locale.ROOT, "a placement of %d layers x %d experts on %d replicas", loads.length,
+                loads[0].length, shape.replicas()), placementBytes(loads.length, loads[0].length, shape.replicas(), shape.gpus()));
         if (layer != null && (layer < 0 || layer >= loads.length)) {
             throw new IllegalArgumentException("--layer (" + layer + ") must be in [0, " + loads.length + ")");
         }
@@ -314,6 +343,19 @@ public final class EplbCommand implements Callable<Integer> {
         if (simulateSteps <= 0) {
             throw new IllegalArgumentException("--simulate (" + simulateSteps + ") must be > 0 steps");
         }
+        if (layers < 1 || experts < 1) {
+            throw new IllegalArgumentException("--layers and --experts (" + layers + ", " + experts + ") must be >= 1");
+        }
+        double work = (double) simulateSteps * layers * experts;
+        if (work > MAX_SIMULATED_EXPERT_STEPS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--simulate x --layers x --experts (%d x %d x %d"
+                    + " = %.2g expert-steps) must be at most %.0g (a few minutes); lower --simulate or --layers",
+                    simulateSteps, layers, experts, work, MAX_SIMULATED_EXPERT_STEPS));
+        }
+        requirePlacementFits(String.format(Locale.ROOT, "a serving simulation of %d steps, %d layers x %d experts on %d"
+                        + " replicas", simulateSteps, layers, experts, shape.replicas()),
+                3 * placementBytes(layers, experts, shape.replicas(), shape.gpus()) + 16.0 * layers * experts
+                        + 24.0 * simulateSteps);
         ServingSimulation.Config config = new ServingSimulation.Config(shape, layers, experts, simulateSteps,
                 rebalanceEvery, decay, policy);
         SyntheticExpertLoads generator = new SyntheticExpertLoads(layers, experts, tokens, zipf, drift, noise, seed);

@@ -75,8 +75,15 @@ final class MoeCommand implements Callable<Integer> {
             description = "expert hidden width (default: ${DEFAULT-VALUE})")
     int hidden;
 
-    @Option(names = "--comm-sms", defaultValue = "20", paramLabel = "N",
-            description = "SMs of each GPU's communication stream (default: ${DEFAULT-VALUE}, as DeepSeek)")
+    @Option(names = "--comm-sms", paramLabel = "N",
+            description = "SMs of each GPU's communication stream (default: 20, as DeepSeek, or fewer on a device"
+                    + " with fewer SMs: 20/132 of them, at least 1)")
+    Integer commSmsOption;
+
+    /** DeepSeek's share: 20 of the H800's 132 SMs for communication. */
+    private static final int DEEPSEEK_COMM_SMS = 20;
+
+    /** The resolved {@code --comm-sms}. */
     int commSms;
 
     @Option(names = "--chunks", defaultValue = "2", paramLabel = "C",
@@ -101,6 +108,30 @@ final class MoeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Largest router skew: beyond it the logits' float arithmetic overflows into NaN. */
+    static final int MAX_SKEW = 1000;
+
+    /**
+     * The heap the layer needs before anything is allocated, in floats: the weights (router,
+     * E x 2 x D x H), the tokens, the expert-parallel run (token copies and outputs, one weight
+     * copy per slot, a router per GPU, gate logits and probabilities, dispatched rows and expert
+     * outputs (2 x rows x k x D), expert hidden and activations (2 x rows x k x H)) and the
+     * one-device reference (the same without per-slot weights), summed (both are alive while
+     * the outputs are compared).
+     */
+    private void requireFitsInHeap(int slots) {
+        double rows = (double) gpus * tokens;
+        double weights = (double) experts * (width + 2.0 * width * hidden);
+        double tokenFloats = rows * width;
+        double routed = rows * topK;
+        double ep = 2 * tokenFloats + slots * 2.0 * width * hidden + (double) gpus * experts * width
+                + 2 * rows * experts + 2 * routed * width + 2 * routed * hidden;
+        double reference = 2 * tokenFloats + weights + 2 * rows * experts + 2 * routed * width + 2 * routed * hidden;
+        HeapBudget.require(String.format(Locale.ROOT, "MoE layer of %d GPUs x %d tokens (d=%d, h=%d, %d experts in %d"
+                        + " slots, top-%d)", gpus, tokens, width, hidden, experts, slots, topK),
+                4 * (weights + tokenFloats + ep + reference), "--gpus, --tokens, --width, --hidden, --replicas or --top-k");
+    }
+
     private static void requireRange(String name, int value, int lo, int hi) {
         if (value < lo || value > hi) {
             throw new IllegalArgumentException(name + " (" + value + ") must be in " + lo + ".." + hi);
@@ -118,6 +149,11 @@ final class MoeCommand implements Callable<Integer> {
         requireRange("--width", width, 1, maxDimension);
         requireRange("--hidden", hidden, 1, maxDimension);
         requireRange("--threads", emulator.threads, 1, 64);
+        requireRange("--top-k", topK, 1, experts);
+        if (!(Math.abs(skew) <= MAX_SKEW)) {
+            throw new IllegalArgumentException("--skew (" + skew + ") must be a finite number in -" + MAX_SKEW + ".."
+                    + MAX_SKEW + " (a shift of " + MAX_SKEW + " already routes every token to the first experts)");
+        }
         if (!policy.equals("reference") && !policy.equals("none")) {
             throw new IllegalArgumentException("--policy (" + policy + ") must be reference or none");
         }
@@ -133,12 +169,22 @@ final class MoeCommand implements Callable<Integer> {
         }
         requireRange("--replicas", slots, experts, 4096);
         DeviceSpec gpu = emulator.deviceSpec();
+        if (gpu.numSms() < 2) {
+            throw new IllegalArgumentException("--device (" + emulator.device + ") has " + gpu.numSms() + " SM: the"
+                    + " communication stream needs SMs of its own; use a GPU preset (h800, h100, h200)");
+        }
+        commSms = commSmsOption != null ? commSmsOption
+                : Math.max(1, Math.min(DEEPSEEK_COMM_SMS, gpu.numSms() * DEEPSEEK_COMM_SMS / 132));
+        if (commSms < 1 || commSms > gpu.numSms() - 1) {
+            throw new IllegalArgumentException("--comm-sms (" + commSms + ") must be in 1.." + (gpu.numSms() - 1)
+                    + " (device " + gpu.name() + " has " + gpu.numSms() + " SMs; compute keeps at least one)");
+        }
         ClusterShape shape = new ClusterShape(slots, 1, nodes, gpus);
         requireRange("--chunks", chunks, 1, tokens);
-        requireRange("--comm-sms", commSms, 1, gpu.numSms() - 1);
         if (emulation.timingOnly()) {
             return timingOnly(gpu, shape, emulation);
         }
+        requireFitsInHeap(slots);
         MoeLayer layer = new MoeLayer(width, hidden, experts, topK, skew, emulator.seed);
         float[][] x = layer.tokens(gpus, tokens, emulator.seed + 1);
 

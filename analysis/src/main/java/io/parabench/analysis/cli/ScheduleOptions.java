@@ -15,6 +15,8 @@ final class ScheduleOptions {
     PipelineSizeOptions size;
 
     Schedule generate() {
-        return ScheduleKind.of(kind).generate(size.ranks, size.chunks, size.virtualStages);
+        ScheduleKind k = ScheduleKind.of(kind);
+        size.requireFits(java.util.List.of(k));
+        return k.generate(size.ranks, size.chunks, size.virtualStages);
     }
 }

@@ -98,13 +98,15 @@ final class TrainCommand implements Callable<Integer> {
         requireDimension("--tokens", tokens);
         DeviceSpec gpu = emulator.deviceSpec();
         Schedule plan = schedule.generate();
-        StageModel model = new StageModel(plan.layout().stages(0), width, hidden, tokens, emulator.seed);
-        long kept = 8L * width * hidden * model.stages() * plan.chunks();
+        int stages = plan.layout().stages(0);
+        long kept = 8L * width * hidden * stages * plan.chunks();
         if (kept > MAX_KEPT_GRADIENT_BYTES) {
-            throw new IllegalArgumentException("--chunks (" + plan.chunks() + ") x model stages (" + model.stages()
+            throw new IllegalArgumentException("--chunks (" + plan.chunks() + ") x model stages (" + stages
                     + ") x 8 x width x hidden (" + kept + " bytes of per-micro-batch gradients) must be at most "
                     + MAX_KEPT_GRADIENT_BYTES + "; lower --chunks, --ranks, --width or --hidden");
         }
+        requireFitsInHeap(plan, stages);
+        StageModel model = new StageModel(stages, width, hidden, tokens, emulator.seed);
         TrainingStep step;
         try (HostPool pool = HostPool.of(emulator.threads)) {
             step = traceDir == null ? PipelineRuntime.run(plan, model, gpu, pool, null, emulation)
@@ -117,6 +119,25 @@ final class TrainCommand implements Callable<Integer> {
             check.require();
         }
         return 0;
+    }
+
+    /**
+     * The heap a step and its reference need, estimated in floats before anything is allocated:
+     * per model stage the weights (2·d·h) three times (model, device copy, summed gradient) and
+     * each micro-batch's kept gradients (2·d·h); every micro-batch's activations at every stage
+     * (input, pre-activation, activation, output: 2·d + 2·h per token) for the pipelined run and
+     * again for the reference; inputs and targets (2·d per token).
+     */
+    private void requireFitsInHeap(Schedule plan, int modelStages) {
+        double stages = modelStages;
+        double microBatches = plan.chunks();
+        double weights = 2.0 * width * hidden;
+        double activations = (double) tokens * (2.0 * width + 2.0 * hidden);
+        double floats = stages * weights * (3 + 2 * microBatches) + 2 * stages * microBatches * activations
+                + 2 * microBatches * tokens * (double) width;
+        HeapBudget.require(String.format(Locale.ROOT, "a %s step of %d model stages x %d micro-batches (d=%d, h=%d, %d"
+                        + " tokens)", plan.kind(), modelStages, plan.chunks(), width, hidden, tokens),
+                4 * floats, "--chunks, --ranks, --tokens, --width or --hidden");
     }
 
     /** The same program at any size, charged but not computed; the reference check is not run. */

@@ -125,8 +125,8 @@ public final class TraceReport {
             throw new IllegalArgumentException("a trace report needs at least one trace");
         }
         for (Input in : inputs) {
-            r.note("Source: " + in.summary().source() + " (" + in.traces().size() + " file"
-                    + (in.traces().size() == 1 ? "" : "s") + ", "
+            r.note("Source: " + in.summary().source() + " (" + (in.traces().isEmpty() ? "per-rank summaries"
+                    : in.traces().size() + " file" + (in.traces().size() == 1 ? "" : "s")) + ", "
                     + String.format(Locale.ROOT, "%.1f MB of JSON", in.summary().bytesRead() / 1e6) + ").");
         }
         r.section("Summary");
@@ -261,6 +261,13 @@ public final class TraceReport {
             rows.add(List.of(Integer.toString(b.rank()), ms(b.computeBusyNs()), ms(b.bubbleNs()),
                     ratio((double) b.bubbleNs() / p.stepNs())));
         }
+        if (traces.isEmpty()) {
+            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"),
+                    rows.subList(0, Math.min(rows.size(), MAX_SUMMARY_ROWS)));
+            r.note("Built from per-rank summaries (a Spark job): the ops of each rank stay with its trace, so the"
+                    + " Gantt chart, the stragglers and the critical path are left out.");
+            return;
+        }
         if (p.ranks().size() > MAX_GANTT_RANKS) {
             r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"),
                     rows.subList(0, Math.min(rows.size(), MAX_SUMMARY_ROWS)));
@@ -305,12 +312,14 @@ public final class TraceReport {
     private static void appendDevice(HtmlReport r, String prefix, List<TraceDevices> prepared, DeviceMetrics d,
                                      AnalysisOptions options) {
         r.section(prefix + "Device " + d.key() + " (" + d.name() + ")");
-        TraceDevices trace = prepared.stream().filter(t -> t.trace().rank() == d.rank()).findFirst()
-                .orElse(prepared.get(0));
-        List<StreamActivity> activity = StreamActivity.of(trace.device(d.device()));
-        long streams = activity.stream().map(StreamActivity::stream).distinct().count();
-        r.chart(StreamTimelineChart.create(d, activity), WIDTH, 140 + 45 * (int) streams,
-                "Busy time per stream, coloured by class; gaps shorter than 1/1500 of the span are bridged.");
+        if (!prepared.isEmpty()) {
+            TraceDevices trace = prepared.stream().filter(t -> t.trace().rank() == d.rank()).findFirst()
+                    .orElse(prepared.get(0));
+            List<StreamActivity> activity = StreamActivity.of(trace.device(d.device()));
+            long streams = activity.stream().map(StreamActivity::stream).distinct().count();
+            r.chart(StreamTimelineChart.create(d, activity), WIDTH, 140 + 45 * (int) streams,
+                    "Busy time per stream, coloured by class; gaps shorter than 1/1500 of the span are bridged.");
+        }
         if (d.smOccupancy() != null) {
             r.chart(SmOccupancyChart.create(d), WIDTH, HEIGHT,
                     "Occupied SMs over time, communication at the bottom, computation stacked on top.");

@@ -76,4 +76,19 @@ class OutputSetsTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("moe.json"), names(traces));
     }
+
+    /** Issue 11 case 5: {@code report --out link.html} turned the link into a file and left its target stale. */
+    @Test
+    void reportOutThroughALinkWritesTheTarget(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("t.json");
+        assertEquals(0, CommandRun.run("simulate", "--kind", "1f1b", "--ranks", "2", "--chunks", "2", "--trace",
+                trace.toString()).exit());
+        Path target = Files.writeString(dir.resolve("real.html"), "stale");
+        Path link = Files.createSymbolicLink(dir.resolve("link.html"), target);
+        CommandRun r = CommandRun.run("report", "--trace", trace.toString(), "--out", link.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertTrue(Files.readString(target).startsWith("<!DOCTYPE html>") || Files.readString(target).contains("<html"));
+        assertEquals(List.of("link.html", "real.html", "t.json"), names(dir));
+    }
 }
