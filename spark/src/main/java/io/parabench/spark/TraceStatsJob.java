@@ -1,8 +1,8 @@
 package io.parabench.spark;
 
+import io.parabench.analysis.cli.TraceAnalysisOptions;
 import io.parabench.analysis.cli.TraceStatsCommand;
 import io.parabench.analysis.metrics.AnalysisOptions;
-import io.parabench.analysis.metrics.KernelClassifier;
 import io.parabench.analysis.report.TraceReport;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,8 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,6 +36,8 @@ import java.util.concurrent.Callable;
 public final class TraceStatsJob implements Callable<Integer> {
     /** The JSON file the job writes into OUT. */
     public static final String JSON_FILE = "trace-stats.json";
+    /** The HTML report the job writes into OUT with --report. */
+    public static final String REPORT_FILE = "report.html";
 
     @Parameters(index = "0", paramLabel = "INPUT",
             description = "directory, file or glob of *.json / *.json.gz traces on any Hadoop file system"
@@ -47,23 +48,13 @@ public final class TraceStatsJob implements Callable<Integer> {
             description = "output directory (any Hadoop file system); the job writes OUT/" + JSON_FILE)
     String out;
 
-    @Option(names = "--step", paramLabel = "NAME",
-            description = "step annotation for pipeline bubbles: exact name, or NAME* for a prefix")
-    String step;
+    /** The options of trace-stats that shape the numbers (--step, --comm-pattern, --classifier …), so the JSON matches. */
+    @Mixin
+    TraceAnalysisOptions analysis;
 
-    @Option(names = "--comm-pattern", paramLabel = "REGEX",
-            description = "Java regex that marks communication kernels by name (default: NCCL and DeepEP)")
-    String commPattern;
-
-    @Option(names = "--comm-stream", paramLabel = "N", description = "stream whose kernels are all communication; repeatable")
-    List<Integer> commStreams;
-
-    @Option(names = "--report", description = "also write OUT/" + "report.html: the HTML report of trace-stats,"
+    @Option(names = "--report", description = "also write OUT/" + REPORT_FILE + ": the HTML report of trace-stats,"
             + " built from the per-rank summaries (no per-stream timelines or pipeline chart, which need the events)")
     boolean report;
-
-    /** The HTML report the job writes into OUT with --report. */
-    public static final String REPORT_FILE = "report.html";
 
     private SparkSession spark;
 
@@ -82,7 +73,11 @@ public final class TraceStatsJob implements Callable<Integer> {
     public static int run(SparkSession spark, String[] args, PrintWriter out, PrintWriter err) {
         TraceStatsJob job = new TraceStatsJob();
         job.spark = spark;
-        CommandLine cli = new CommandLine(job).setOut(out).setErr(err);
+        CommandLine cli = new CommandLine(job).setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            err.println("TraceStatsJob: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IOException) {
                 err.println("TraceStatsJob: " + e.getMessage());
@@ -95,9 +90,7 @@ public final class TraceStatsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        AnalysisOptions options = new AnalysisOptions(
-                KernelClassifier.of(commPattern, commStreams == null ? Set.of() : new TreeSet<>(commStreams)),
-                step, AnalysisOptions.DEFAULT_TOP_KERNELS);
+        AnalysisOptions options = analysis.analysisOptions();
         Path dir = new Path(out);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = dir.getFileSystem(conf);

@@ -9,8 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The analysis options every trace command shares (a picocli mixin): classes, step, HTA's knobs. */
-final class TraceAnalysisOptions {
+/**
+ * The analysis options every trace command shares (a picocli mixin): classes, step, HTA's knobs.
+ * Public for the Spark job ({@code io.parabench.spark.TraceStatsJob}), which takes the same options.
+ */
+public final class TraceAnalysisOptions {
     /** Which kernel classifier to use. */
     enum Classifier {
         /** NCCL and DeepEP as communication, by name and stream ({@link KernelClassifier#defaults()}). */
@@ -59,7 +62,7 @@ final class TraceAnalysisOptions {
     double launchDelayCutoffUs;
 
     /** The options, validated before any file is read. */
-    AnalysisOptions analysisOptions() {
+    public AnalysisOptions analysisOptions() {
         KernelClassifier kernelClassifier;
         if (classifier == Classifier.HTA) {
             if (commPattern != null || (commStreams != null && !commStreams.isEmpty())) {
