@@ -2,18 +2,33 @@ package io.parabench.jmh;
 
 import io.parabench.analysis.read.BenchmarkRun;
 import io.parabench.analysis.read.BenchmarkRunFile;
+import io.parabench.analysis.regress.Acceptance;
+import io.parabench.analysis.regress.BenchmarkData;
 import io.parabench.analysis.regress.RegressionGate;
 import io.parabench.analysis.regress.Thresholds;
 import io.parabench.analysis.regress.Verdict;
 import io.parabench.analysis.report.BenchmarkReport;
+import io.parabench.analysis.report.VerdictMarkdown;
+import io.parabench.gpu.HostCalibration;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +36,14 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 
 /**
  * Runs the benchmark suite, writes the HTML report and applies the regression gate; the main
@@ -30,72 +51,83 @@ import java.util.Map;
  *
  * <ol>
  *   <li>runs every JMH benchmark of {@code io.parabench.jmh} (or those matching
- *       {@code --include}) with the profile's forks and iterations, forks getting
- *       {@code --add-modules jdk.incubator.vector};</li>
- *   <li>keeps JMH's JSON as {@code reports/jmh/<timestamp>.json};</li>
- *   <li>compares it with {@code data/baselines/<profile>.json} ({@link RegressionGate});</li>
- *   <li>writes {@code reports/index.html} with the verdicts, scores, secondary metrics and the
- *       history of {@code data/history/*.json} as trend lines;</li>
- *   <li>with {@code --accept}, records the run as the new baseline and appends it to history;</li>
- *   <li>exits 1 when an exact metric fails the gate (timed ones only warn).</li>
+ *       {@code --include}) with the profile's forks and iterations; JMH options given with
+ *       {@code --jmh} ({@code -Dparabench.jmh="-prof gc -f 2"}) are parsed by JMH itself and win
+ *       over the profile's;</li>
+ *   <li>keeps JMH's JSON, as JMH writes it, as {@code reports/jmh/<timestamp>.json};</li>
+ *   <li>compares it with {@code data/baselines/<profile>.json} ({@link RegressionGate}; no
+ *       baseline is a failure, not a pass);</li>
+ *   <li>writes {@code reports/index.html} ({@link BenchmarkReport}) and
+ *       {@code reports/summary.md} (the verdicts in Markdown, for a pull-request comment);</li>
+ *   <li>with {@code --accept}, records the run as the baseline and in the history
+ *       ({@link Acceptance}: refuses failed and partial runs unless told to merge);</li>
+ *   <li>exits 1 when the gate fails (timed metrics only warn), 2 for bad options.</li>
  * </ol>
- * Everything but the final report path goes to stderr.
+ * JMH's progress and every message go to stderr; stdout carries only the report's path.
  */
-public final class BenchmarkSuite {
+@Command(name = "parabench-benchmarks", mixinStandardHelpOptions = true,
+        description = "Run the JMH suite, write reports/index.html and apply the regression gate.")
+public final class BenchmarkSuite implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final String ALL = "io\\.parabench\\.jmh\\..*";
 
-    private final Path root;
-    private final Profile profile;
-    private final String include;
-    private final boolean accept;
-    private final boolean jfr;
-    private final Map<String, String[]> params;
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "repository root (default: .)")
+    Path root;
 
-    BenchmarkSuite(Path root, Profile profile, String include, Map<String, String[]> params, boolean accept, boolean jfr) {
-        this.root = root;
-        this.profile = profile;
-        this.include = include;
-        this.params = params;
-        this.accept = accept;
-        this.jfr = jfr;
-    }
+    @Option(names = "--profile", defaultValue = "quick", converter = ProfileConverter.class,
+            description = "quick, full, gate or tiny (default: ${DEFAULT-VALUE})")
+    Profile profile;
+
+    @Option(names = "--include", paramLabel = "REGEX", defaultValue = "",
+            description = "benchmarks to run (default: all of io.parabench.jmh)")
+    String include;
+
+    @Option(names = "--params", paramLabel = "SPEC", defaultValue = "",
+            description = "@Param overrides: name=v1,v2;name2=v3")
+    String params;
+
+    @Option(names = "--accept", paramLabel = "MODE", defaultValue = "false",
+            description = "record the run as baseline: true (complete, passing runs), merge, replace, false")
+    String accept;
+
+    @Option(names = "--jfr", paramLabel = "BOOL", defaultValue = "false", description = "JMH's JFR profiler per benchmark")
+    String jfr;
+
+    @Option(names = "--jmh", paramLabel = "OPTIONS", defaultValue = "",
+            description = "JMH command-line options, e.g. \"-prof gc -f 2 -wi 3\"; they win over the profile")
+    String jmh;
 
     public static void main(String[] args) {
-        try {
-            System.exit(fromArgs(args).run(ZonedDateTime.now(ZoneOffset.UTC).format(STAMP)));
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            System.err.println("parabench benchmarks: " + e.getMessage());
-            System.exit(2);
-        }
+        CommandLine cli = new CommandLine(new BenchmarkSuite());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(new java.io.PrintWriter(System.err, true));   // --help and --version too: stdout is the report path
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            System.err.println("parabench benchmarks: " + ex.getMessage());
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
+                System.err.println("parabench benchmarks: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        System.exit(cli.execute(args));
     }
 
-    static BenchmarkSuite fromArgs(String[] args) {
-        Path root = Path.of(".");
-        Profile profile = Profile.QUICK;
-        String include = "io\\.parabench\\.jmh\\..*";
-        boolean accept = false;
-        boolean jfr = false;
-        Map<String, String[]> params = new java.util.TreeMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--root" -> root = Path.of(require(args[i], value));
-                case "--profile" -> profile = Profile.of(require(args[i], value));
-                case "--include" -> include = blankToDefault(require(args[i], value), include);
-                case "--accept" -> accept = flag(require(args[i], value));
-                case "--jfr" -> jfr = flag(require(args[i], value));
-                case "--params" -> params = params(require(args[i], value));
-                default -> throw new IllegalArgumentException("argument (" + args[i] + ") must be one of --root,"
-                        + " --profile, --include, --params, --accept, --jfr");
-            }
-            i++;
-        }
-        return new BenchmarkSuite(root.toAbsolutePath().normalize(), profile, include, params, accept, jfr);
+    @Override
+    public Integer call() {
+        return run(ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
+    }
+
+    /** Maven passes {@code -Dparabench.jfr} as "true" (or empty), an unset property as "false". */
+    private static boolean flag(String value) {
+        return value.isEmpty() || value.equalsIgnoreCase("true");
     }
 
     /** {@code name=v1,v2;name2=v3} overrides the {@code @Param} values (empty: none). */
     static Map<String, String[]> params(String spec) {
-        Map<String, String[]> params = new java.util.TreeMap<>();
+        Map<String, String[]> params = new TreeMap<>();
         for (String part : spec.split(";")) {
             if (part.isBlank()) {
                 continue;
@@ -109,102 +141,178 @@ public final class BenchmarkSuite {
         return params;
     }
 
-    private static String require(String option, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value");
+    /** JMH's own parser reads {@code -Dparabench.jmh}; its message says what was wrong. */
+    static CommandLineOptions jmhOptions(String spec) {
+        try {
+            return new CommandLineOptions(spec.isBlank() ? new String[0] : spec.trim().split("\\s+"));
+        } catch (CommandLineOptionException e) {
+            throw new IllegalArgumentException("parabench.jmh (" + spec + "): " + e.getMessage(), e);
         }
-        return value;
     }
 
-    private static String blankToDefault(String value, String fallback) {
-        return value.isBlank() ? fallback : value;
-    }
-
-    /** Maven passes {@code -Dparabench.accept} as "true", an unset property as "false" or empty. */
-    private static boolean flag(String value) {
-        return value.isEmpty() || value.equalsIgnoreCase("true");
+    /** What makes this run partial (fewer benchmarks or other settings than the profile's), if anything. */
+    Optional<String> partial() {
+        List<String> why = new ArrayList<>();
+        if (!include.isBlank()) {
+            why.add("-Dparabench.include=" + include);
+        }
+        if (!params.isBlank()) {
+            why.add("-Dparabench.params=" + params);
+        }
+        if (!jmh.isBlank()) {
+            why.add("-Dparabench.jmh=" + jmh);
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", why));
     }
 
     /** Runs the suite; returns the process exit code. */
     int run(String timestamp) {
-        Path reports = root.resolve("reports");
+        Path rootDir = root.toAbsolutePath().normalize();
+        BenchmarkData data = new BenchmarkData(rootDir);
+        Acceptance.Mode mode = Acceptance.Mode.of(accept);
+        Map<String, String[]> overrides = params(params);
+        CommandLineOptions userJmh = jmhOptions(jmh);
+        Path reports = rootDir.resolve("reports");
         Path jmhJson = reports.resolve("jmh").resolve(timestamp + ".json");
-        try {
-            Files.createDirectories(jmhJson.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + jmhJson.getParent() + ": " + e.getMessage(), e);
-        }
-        runJmh(jmhJson, reports.resolve("jfr").resolve(timestamp));
+        PrintStream err = System.err;
 
-        Map<String, String> environment = MachineFacts.collect(root);
+        Map<String, String> environment = new LinkedHashMap<>(MachineFacts.collect(rootDir));
+        if (profile.timingMatters()) {
+            calibrate(environment, err);
+        }
+        Collection<RunResult> results = runJmh(userJmh, overrides, reports.resolve("jfr").resolve(timestamp), err);
+        writeJmhJson(results, jmhJson);
+
         Path runFile = reports.resolve("jmh").resolve(timestamp + "-run.json");
         BenchmarkRunFile.write(runFile, timestamp, profile.id(), environment, jmhJson);
         BenchmarkRun current = BenchmarkRunFile.read(runFile, timestamp, profile.id());
 
-        Path baselineFile = root.resolve("data").resolve("baselines").resolve(profile.baselineProfile() + ".json");
-        RegressionGate gate = new RegressionGate(Thresholds.read(root.resolve("data/baselines/thresholds.properties")));
-        List<Verdict> verdicts = new ArrayList<>(gate.selfCheck(current));
-        String baselineName = null;
-        if (Files.exists(baselineFile)) {
-            verdicts = gate.compare(BenchmarkRunFile.read(baselineFile, "baseline", profile.baselineProfile()), current);
-            baselineName = root.relativize(baselineFile).toString();
-        }
-        BenchmarkReport report = new BenchmarkReport(current, verdicts, BenchmarkRunFile.readHistory(root.resolve("data/history")), baselineName);
-        if (jfr) {
+        Path baselineFile = data.baseline(profile.id());
+        RegressionGate gate = new RegressionGate(Thresholds.read(data.thresholds()));
+        boolean hasBaseline = Files.exists(baselineFile);
+        List<Verdict> verdicts = hasBaseline
+                ? gate.compare(BenchmarkRunFile.read(baselineFile, "baseline", profile.id()), current)
+                : gate.selfCheck(current);
+        String baselineName = hasBaseline ? data.relative(baselineFile) : null;
+        BenchmarkReport report = new BenchmarkReport(current, verdicts, BenchmarkRunFile.readHistory(data.history()),
+                baselineName);
+        Path eplbReference = rootDir.resolveSibling("shared").resolve("data/eplb/reference-cases.json");
+        report.withEplbReference(Files.isRegularFile(eplbReference) ? eplbReference : null);
+        if (flag(jfr)) {
             JfrSections.add(report, reports.resolve("jfr").resolve(timestamp));
         }
         Path index = reports.resolve("index.html");
         report.write(index);
+        io.parabench.output.AtomicFile.writeString(reports.resolve("summary.md"),
+                VerdictMarkdown.render(verdicts, baselineName, current));
 
-        for (Verdict v : verdicts) {
-            if (v.status().fails() || v.status() == Verdict.Status.SLOWER || v.status() == Verdict.Status.IMPROVED) {
-                System.err.println((v.status().fails() ? "FAIL " : v.status() == Verdict.Status.SLOWER ? "WARN " : "NOTE ")
-                        + v.message());
+        verdicts.forEach(v -> v.logLine().ifPresent(err::println));
+        boolean failed = RegressionGate.fails(verdicts) || !hasBaseline;
+        Optional<String> refusal = mode == Acceptance.Mode.NO ? Optional.empty()
+                : Acceptance.refusal(mode, verdicts, partial());
+        if (!hasBaseline && (mode == Acceptance.Mode.NO || refusal.isPresent())) {
+            err.println("FAIL no baseline for profile '" + profile.id() + "' (" + data.relative(baselineFile)
+                    + "): record one with -Dparabench.accept");
+        }
+        int exit = failed ? 1 : 0;
+        if (mode != Acceptance.Mode.NO) {
+            if (refusal.isPresent()) {
+                err.println(refusal.get());
+                exit = 1;
+            } else {
+                Path written = Acceptance.record(mode, data, timestamp, profile.id(), environment, jmhJson);
+                err.println("accepted (" + mode.name().toLowerCase(Locale.ROOT) + ") as " + data.relative(written)
+                        + " and data/history/" + timestamp + "-" + profile.id() + ".json");
+                exit = 0;
             }
         }
-        if (accept) {
-            BenchmarkRunFile.write(baselineFile, timestamp, profile.id(), environment, jmhJson);
-            BenchmarkRunFile.write(root.resolve("data/history").resolve(timestamp + "-" + profile.id() + ".json"),
-                    timestamp, profile.id(), environment, jmhJson);
-            System.err.println("accepted as " + root.relativize(baselineFile) + " and appended to data/history");
-        }
-        boolean failed = RegressionGate.fails(verdicts);
-        System.err.println("regression gate: " + (failed ? "FAIL" : "pass") + (baselineName == null ? " (no baseline)" : ""));
-        System.out.println("report: " + index);
-        return failed && !accept ? 1 : 0;
+        err.println("regression gate: " + (!hasBaseline ? "no baseline" : failed ? "FAIL against " + baselineName
+                : "pass against " + baselineName));
+        System.out.println(index);
+        return exit;
     }
 
-    private void runJmh(Path jmhJson, Path jfrDir) {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(include)
-                .forks(profile.forks)
-                .warmupIterations(profile.warmupIterations)
-                .measurementIterations(profile.measurementIterations)
-                .measurementTime(TimeValue.milliseconds(profile.measurementMillis))
+    /** Records the host's GEMM peak ({@link HostCalibration}, about 2 s) for the report's GEMM chart. */
+    private static void calibrate(Map<String, String> environment, PrintStream err) {
+        err.println("parabench benchmarks: calibrating the host's GEMM peak (about 2 s)...");
+        HostCalibration.Figures f = HostCalibration.calibrate().figures();
+        environment.put("gemm_peak_gflops_1_thread", String.format(Locale.ROOT, "%.1f", f.gemmGflopsOneThread()));
+        environment.put("gemm_peak_gflops_all_threads", String.format(Locale.ROOT, "%.1f", f.gemmGflopsAllThreads()));
+    }
+
+    /**
+     * The profile's settings under the user's JMH options: JMH's {@code parent} rule lets what
+     * this builder sets win, so only what the user left unset is set here.
+     */
+    Options options(CommandLineOptions user, Map<String, String[]> overrides, Path jfrDir) {
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
                 .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true")
-                .resultFormat(ResultFormatType.JSON)
-                .result(jmhJson.toString())
                 .shouldFailOnError(true);
-        params.forEach(options::param);
-        if (profile.warmupIterations > 0) {
+        if (user.getIncludes().isEmpty()) {
+            options.include(include.isBlank() ? ALL : include);
+        }
+        if (!user.getForkCount().hasValue()) {
+            options.forks(profile.forks);
+        }
+        if (!user.getWarmupIterations().hasValue()) {
+            options.warmupIterations(profile.warmupIterations);
+        }
+        if (!user.getWarmupTime().hasValue() && profile.warmupIterations > 0) {
             options.warmupTime(TimeValue.milliseconds(profile.warmupMillis));
         }
-        if (jfr) {
+        if (!user.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(profile.measurementIterations);
+        }
+        if (!user.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.milliseconds(profile.measurementMillis));
+        }
+        overrides.forEach(options::param);
+        if (flag(jfr)) {
             options.addProfiler("jfr", "dir=" + jfrDir);
         }
+        return options.build();
+    }
+
+    private Collection<RunResult> runJmh(CommandLineOptions user, Map<String, String[]> overrides, Path jfrDir,
+                                         PrintStream err) {
+        Options options = options(user, overrides, jfrDir);
         if (!profile.timingMatters()) {
             // JMH's lock keeps two timed runs from disturbing each other; these profiles read only
             // exact metrics, which no other run can disturb.
             System.setProperty("jmh.ignoreLock", "true");
         }
         try {
-            new Runner(options.build()).run();
+            return new Runner(options, OutputFormatFactory.createFormatInstance(err,
+                    options.verbosity().orElse(VerboseMode.NORMAL))).run();
         } catch (RunnerException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (String.valueOf(cause.getMessage()).startsWith("No benchmarks to run")) {
-                throw new IllegalArgumentException("parabench.include (" + include + ") matches no benchmark", e);
+                throw new IllegalArgumentException("parabench.include (" + options.getIncludes()
+                        + ") matches no benchmark", e);
             }
             throw new IllegalStateException("JMH failed: " + cause.getMessage(), e);
+        }
+    }
+
+    /** JMH's JSON, written by JMH's own formatter: what {@code -rf json} writes, so jmh-visualizer reads it. */
+    private static void writeJmhJson(Collection<RunResult> results, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        io.parabench.output.AtomicFile.write(file, out -> {
+            PrintStream print = new PrintStream(out, false, java.nio.charset.StandardCharsets.UTF_8);
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, print).writeOut(results);
+            print.flush();
+        });
+    }
+
+    /** Profiles by their lower-case id, with {@link Profile#of}'s message. */
+    static final class ProfileConverter implements CommandLine.ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String value) {
+            return Profile.of(value);
         }
     }
 }

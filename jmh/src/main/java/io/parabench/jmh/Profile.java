@@ -16,10 +16,11 @@ enum Profile {
     FULL(3, 5, 2000, 10, 2000),
     /**
      * The CI gate on exact metrics only: one short measurement, no warm-up. Timing numbers
-     * from it mean nothing; exact metrics are the same whatever the timing.
+     * from it mean nothing (the gate reports them as too short to judge); exact metrics are the
+     * same whatever the timing. Compared with its own baseline, {@code data/baselines/gate.json}.
      */
     GATE(1, 0, 0, 1, 100),
-    /** For the suite's own end-to-end test: as {@link #GATE}, for one benchmark. */
+    /** For the suite's own end-to-end test: as {@link #GATE}, with its own baseline. */
     TINY(1, 0, 0, 1, 100);
 
     final int forks;
@@ -43,11 +44,6 @@ enum Profile {
     /** False for profiles whose timings mean nothing and that read only exact metrics. */
     boolean timingMatters() {
         return this == QUICK || this == FULL;
-    }
-
-    /** The profile whose baseline this one is compared with: the gate checks the quick baseline. */
-    String baselineProfile() {
-        return this == GATE || this == TINY ? QUICK.id() : id();
     }
 
     static Profile of(String name) {

@@ -19,6 +19,11 @@ public record BenchmarkResult(String benchmark, String mode, int threads, Sorted
 
     /** Identifies the result across runs: method plus parameters, e.g. {@code …simulate{chunks=128,kind=dualpipe}}. */
     public String key() {
+        return key(benchmark, params);
+    }
+
+    /** The key of a method with these {@code @Param} values (see {@link #key()}). */
+    static String key(String benchmark, SortedMap<String, String> params) {
         if (params.isEmpty()) {
             return benchmark;
         }

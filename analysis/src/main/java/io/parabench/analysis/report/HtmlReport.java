@@ -28,18 +28,26 @@ public final class HtmlReport {
     private static final String STYLE = String.join("\n",
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;"
                     + "padding:0 1em;color:#222;line-height:1.45}",
-            "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}",
+            "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.2em;border-bottom:1px solid #ddd;padding-bottom:.2em}",
             "table{border-collapse:collapse;margin:.8em 0;font-size:.92em}",
             "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}",
             "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}",
             "figure.chart{margin:1em 0}figure.chart svg{display:block;max-width:100%;height:auto}",
             "figcaption{font-size:.88em;color:#555}dl{margin:.5em 0}dt{font-weight:600}dd{margin:0 0 .5em 1.5em}",
-            "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.note{color:#555;font-size:.9em}");
+            "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.note{color:#555;font-size:.9em}",
+            ".banner{padding:.5em .8em;border-radius:4px;font-weight:600;margin:.4em 0}",
+            ".banner.pass{background:#e3f4e1;border:1px solid #7fbf7b}.banner.fail{background:#fbe3e3;border:1px solid #d77}",
+            ".banner.none{background:#f3f3f3;border:1px solid #bbb}",
+            ".grid{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.6em;align-items:start}",
+            ".grid figure.chart{margin:0}.grid .wide{grid-column:span 2}.grid figcaption{font-size:.78em;line-height:1.3}",
+            "details{margin:.4em 0}summary{cursor:pointer;color:#345}",
+            "table.compact{font-size:.85em;width:100%}table.compact td{word-break:break-word}");
 
     private final String title;
     private final List<String> parts = new ArrayList<>();
     private int charts;
     private Path pngDirectory;
+    private boolean wideNext;
 
     /** A report with this {@code <title>} and top heading. */
     public HtmlReport(String title) {
@@ -138,6 +146,48 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A one-line outcome in a coloured box: {@code pass}, {@code fail} or {@code none} (neutral). */
+    public HtmlReport banner(String text, String kind) {
+        if (!kind.equals("pass") && !kind.equals("fail") && !kind.equals("none")) {
+            throw new IllegalArgumentException("banner kind (" + kind + ") must be pass, fail or none");
+        }
+        parts.add("<div class=\"banner " + kind + "\">" + escape(text) + "</div>");
+        return this;
+    }
+
+    /** Content folded away under a one-line summary ({@code <details>}); opens on a click, no script. */
+    public HtmlReport folded(String summary, java.util.function.Consumer<HtmlReport> body) {
+        parts.add("<details><summary>" + escape(summary) + "</summary>");
+        body.accept(this);
+        parts.add("</details>");
+        return this;
+    }
+
+    /**
+     * Charts laid out three to a row (a dashboard); inside, {@link #wide()} makes the next
+     * chart span two columns.
+     */
+    public HtmlReport grid(java.util.function.Consumer<HtmlReport> body) {
+        parts.add("<div class=\"grid\">");
+        body.accept(this);
+        parts.add("</div>");
+        return this;
+    }
+
+    /** The next chart spans two columns of its {@link #grid}. */
+    public HtmlReport wide() {
+        wideNext = true;
+        return this;
+    }
+
+    /** A table in a smaller font that wraps long cells instead of running off the page. */
+    public HtmlReport compactTable(List<String> headers, List<List<String>> rows) {
+        table(headers, rows);
+        String last = parts.remove(parts.size() - 1);
+        parts.add(last.replaceFirst("^<table>", "<table class=\"compact\">"));
+        return this;
+    }
+
     /** A chart rendered to inline SVG at the given size (CSS scales it down on narrow screens). */
     public HtmlReport chart(JFreeChart chart, int width, int height, String caption) {
         if (pngDirectory != null) {
@@ -148,7 +198,9 @@ public final class HtmlReport {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("c" + charts + "_");
         chart.draw(g, new Rectangle(0, 0, width, height));
-        return svg(g.getSVGElement("chart-" + charts), caption);
+        // a viewBox lets the browser scale the chart into a narrower column instead of clipping it
+        return svg(g.getSVGElement("chart-" + charts, true, new org.jfree.svg.ViewBox(0, 0, width, height), null, null),
+                caption);
     }
 
     /** Inline SVG markup (trusted: produced by the caller, not user text) with a caption. */
@@ -157,7 +209,9 @@ public final class HtmlReport {
             throw new IllegalArgumentException("inline SVG must start with <svg");
         }
         charts++;
-        parts.add("<figure class=\"chart\">" + svgElement + (caption == null || caption.isEmpty() ? ""
+        String figure = wideNext ? "<figure class=\"chart wide\">" : "<figure class=\"chart\">";
+        wideNext = false;
+        parts.add(figure + svgElement + (caption == null || caption.isEmpty() ? ""
                 : "<figcaption>" + escape(caption) + "</figcaption>") + "</figure>");
         return this;
     }

@@ -39,7 +39,9 @@ final class HeadlessChromium {
             + "+Array.prototype.join.call(arguments,' '));__ce.apply(console,arguments);};</script>";
     private static final String PROBE = "<script>(function(){var charts=[];"
             + "document.querySelectorAll('figure.chart svg').forEach(function(s){var r=s.getBoundingClientRect();"
-            + "charts.push(s.id+'='+Math.round(r.width)+'x'+Math.round(r.height));});"
+            + "var t=s.querySelector('text');"
+            + "charts.push(s.id+'='+Math.round(r.width)+'x'+Math.round(r.height)+'@'+Math.round(r.top)+':'"
+            + "+(t?t.textContent.replace(/[,\\]]/g,' '):''));});"
             + "var p=document.createElement('pre');p.id='probe';"
             + "p.textContent='CHARTS['+charts.join(',')+'] ERRORS['+window.__errors.join(' | ')+']';"
             + "document.body.appendChild(p);})();</script>";
@@ -64,6 +66,10 @@ final class HeadlessChromium {
         return null;
     }
 
+    /**
+     * What the probe saw: per chart {@code id=WxH@top:title} (title = the SVG's first text, commas
+     * dropped; top = pixels from the top of the page, as loaded), script errors, Chromium's log.
+     */
     record Probe(List<String> charts, String errors, String log) {
         /** Lines of Chromium's log that carry console messages. */
         List<String> consoleLines() {
@@ -114,13 +120,13 @@ final class HeadlessChromium {
 
     /** Asserts the page loads without errors and shows every one of its charts at a readable size. */
     void assertRendersCleanly(Path page, Path dir) throws IOException, InterruptedException {
-        int figures = Files.readString(page).split("<figure class=\"chart\">", -1).length - 1;
+        int figures = Files.readString(page).split("<figure class=\"chart", -1).length - 1;
         Probe probe = open(page, dir);
         assertEquals("", probe.errors(), "no script or console errors");
         assertEquals(List.of(), probe.consoleLines(), "no console messages in chromium's log");
         assertEquals(figures, probe.charts().size(), "every chart is in the DOM: " + probe.charts());
         for (String chart : probe.charts()) {
-            String[] size = chart.substring(chart.indexOf('=') + 1).split("x");
+            String[] size = chart.substring(chart.indexOf('=') + 1, chart.indexOf('@')).split("x");
             assertTrue(Integer.parseInt(size[0]) > 100 && Integer.parseInt(size[1]) > 50, "chart visible: " + chart);
         }
     }
