@@ -82,12 +82,22 @@ final class KernelChecks {
     }
 
     static void topK(float[] x, int rows, int cols, int k, int[] indices, float[] values) {
+        topKShape(x, rows, cols, k, indices, values);
+        topKScores(x, rows, cols);
+    }
+
+    /** The shape checks of {@link #topK}, for a twin that scans for NaN its own, faster way. */
+    static void topKShape(float[] x, int rows, int cols, int k, int[] indices, float[] values) {
         matrix("topK x", x, rows, cols);
         if (k < 0 || k > cols) {
             throw new IllegalArgumentException("topK k (" + k + ") must be in 0.." + cols + " (the row length)");
         }
         length("topK indices", indices, (long) rows * k);
         length("topK values", values, (long) rows * k);
+    }
+
+    /** Rejects the first NaN score of {@link #topK}, naming its row and column. */
+    static void topKScores(float[] x, int rows, int cols) {
         for (int i = 0; i < rows * cols; i++) {
             if (Float.isNaN(x[i])) {
                 throw new IllegalArgumentException("topK x[" + i / cols + "][" + i % cols + "] is NaN; scores must be numbers");

@@ -31,6 +31,19 @@ public final class KernelProvider {
         return Holder.INSTANCE != ScalarKernels.INSTANCE;
     }
 
+    /** Bits of the vectors the kernels of this process use; 0 when the scalar twin serves. */
+    public static int vectorBitSize() {
+        return isVectorized() ? VectorKernels.bits() : 0;
+    }
+
+    /**
+     * One line on the kernels of this process: the vector width, lanes, register file and GEMM
+     * tile (what the vector twin logs once when it loads), or why the scalar twin serves.
+     */
+    public static String describe() {
+        return isVectorized() ? VectorKernels.describe() : "scalar (jdk.incubator.vector not readable)";
+    }
+
     private static final class Holder {
         static final Kernels INSTANCE = choose();
     }

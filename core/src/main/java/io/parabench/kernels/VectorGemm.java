@@ -3,131 +3,150 @@ package io.parabench.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Cache- and register-blocked single-precision GEMM on the Vector API, after the BLIS/GotoBLAS
  * design (Goto &amp; van de Geijn, "Anatomy of High-Performance Matrix Multiplication", 2008),
  * with the roles of A and B swapped because C is row-major here: B is the vector operand and A
- * is broadcast.
+ * is broadcast. Skinny products (few rows, or few columns in the forward layout) go to
+ * {@link SkinnyGemm} instead, which reads each operand once without padding to a full tile.
  *
- * <p>Loops, outermost first: columns of C in blocks of {@link #NC}; the reduction in blocks of
- * {@link #KC}, for which a {@code KC×NC} slice of B and a {@code m×KC} slice of A are packed
- * into contiguous micro-panels ({@code NR} columns, resp. {@code rows} rows of the micro-tile, zero-padded at the
- * edges); then row panels are spread over host threads, each sweeping the B
- * micro-panels with one A micro-panel held in L1.
+ * <p>Loops, outermost first, inside one task: columns of C in blocks of {@link GemmTiling#nc};
+ * the reduction in blocks of {@link GemmTiling#kc}, for which a {@code kc×nc} slice of B is
+ * packed into contiguous micro-panels (tile width columns, zero-padded at the edge) that stay in
+ * the core's L2; then row panels of C, each packing its {@code rows×kc} slice of A just before
+ * sweeping the B micro-panels with it, so that A micro-panel is hot in L1.
+ *
+ * <p>Threads: the columns of C (or its rows, when they have more tiles) are cut into one
+ * contiguous range of whole tiles per host thread, and each thread packs its own slices of A and
+ * B into its own buffers. A thread's B block then lives in its own core's L2, there is no barrier
+ * between blocks, and two threads never write the same cache line of C except where their ranges
+ * meet, once per reduction block.
  *
  * <p>Determinism: each element of C belongs to exactly one micro-tile, and its sum is built by
- * one FMA per {@code p} in increasing {@code p}, block after block. That order does not depend
- * on the thread count, and it is the order of {@link ScalarKernels#gemm}, which uses
- * {@link Math#fma}: both twins give identical bits.
+ * one FMA per {@code p} in increasing {@code p}, block after block. That order depends neither
+ * on the thread count nor on the tile, and it is the order of {@link ScalarKernels#gemm}, which
+ * uses {@link Math#fma}: both twins give identical bits.
  *
- * <p>Thread-safe: packed panels belong to one call; threads only read them once packed.
- *
- * <p>The micro-tile's row count follows the vector width (see {@link #WIDE_ROWS},
- * {@link #NARROW_ROWS}), so the tile always fits the register file.
+ * <p>Thread-safe: packed panels belong to one task of one call.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    /**
-     * Rows of the micro-tile for 512-bit vectors: 8 rows × 2 vectors = 16 accumulators, + 2 B
-     * vectors + 1 broadcast = 19 of AVX-512's 32 registers. Measured at 1024³ on one Zen 4 core
-     * (GFLOP/s, best of 40): 8 rows ≈ 90 on JDK 17 and ≈ 88 on JDK 25; 14 rows (31 registers)
-     * ≈ 96 on JDK 17 but ≈ 44 on JDK 25, whose register allocator spills it; 12 rows swings
-     * between 54 and 88. Eight rows is the tile that holds up on both.
-     */
-    static final int WIDE_ROWS = 8;
-    /** Rows of the micro-tile for narrower vectors: 12 accumulators + 3 fit AVX2's 16 registers. */
-    static final int NARROW_ROWS = 6;
-    /** The tile this process uses, fixed by the one vector species. */
-    static final int PREFERRED_ROWS = V >= 16 ? WIDE_ROWS : NARROW_ROWS;
-    /** Columns of the micro-tile: two vectors. */
-    static final int NR = 2 * V;
-    /** Reduction block: one packed B micro-panel (KC×NR) and one A micro-panel (rows×KC) stay in L1/L2. */
-    static final int KC = 256;
-    /** Column block: a packed KC×NC slice of B (512 KiB at 512 columns) stays in a core's L2. */
-    static final int NC = 512;
+
+    /** The tiling of this process, chosen once from the vector species and the register file. */
+    static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters());
 
     private VectorGemm() {
     }
 
     static void gemm(HostPool pool, GemmLayout layout, int m, int n, int k,
                      float[] a, float[] b, float[] c, boolean accumulate) {
-        gemm(pool, layout, m, n, k, a, b, c, accumulate, PREFERRED_ROWS);
+        gemm(pool, layout, m, n, k, a, b, c, accumulate, HOST);
     }
 
-    /** The GEMM with a micro-tile of {@code rows} rows: {@link #WIDE_ROWS} or {@link #NARROW_ROWS} (tests run both). */
+    /** The GEMM with tiling {@code t} (its lanes must be this process's vector length; tests run every tile). */
     static void gemm(HostPool pool, GemmLayout layout, int m, int n, int k,
-                     float[] a, float[] b, float[] c, boolean accumulate, int rows) {
-        if (rows != WIDE_ROWS && rows != NARROW_ROWS) {
-            throw new IllegalArgumentException("micro-tile rows (" + rows + ") must be " + WIDE_ROWS + " or " + NARROW_ROWS);
+                     float[] a, float[] b, float[] c, boolean accumulate, GemmTiling t) {
+        if (t.lanes() != V) {
+            throw new IllegalArgumentException("GEMM tiling lanes (" + t.lanes() + ") must be the vector length " + V);
+        }
+        if (m == 0 || n == 0) {
+            return;
         }
         if (k == 0) {
             if (!accumulate) {
-                java.util.Arrays.fill(c, 0, m * n, 0f);
+                Arrays.fill(c, 0, m * n, 0f);
             }
             return;
         }
-        int rowPanels = (m + rows - 1) / rows;
-        float[] ap = new float[rowPanels * rows * Math.min(KC, k)];
-        float[] bp = new float[((Math.min(NC, n) + NR - 1) / NR) * NR * Math.min(KC, k)];
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int colPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                int j0 = jc;
-                int p0 = pc;
-                pool.parallelFor(colPanels + rowPanels, t -> {
-                    if (t < colPanels) {
-                        packB(layout, b, n, k, p0, kc, j0 + t * NR, Math.min(NR, n - j0 - t * NR), bp, t * NR * kc);
-                    } else {
-                        int r = t - colPanels;
-                        packA(rows, layout, a, m, k, r * rows, Math.min(rows, m - r * rows), p0, kc, ap, r * rows * kc);
-                    }
-                });
+        if (SkinnyGemm.handles(layout, m, n, t)) {
+            SkinnyGemm.gemm(pool, layout, m, n, k, a, b, c, accumulate, t);
+            return;
+        }
+        int width = t.width();
+        int colTiles = (n + width - 1) / width;
+        int rowTiles = (m + t.rows() - 1) / t.rows();
+        if (colTiles >= rowTiles) {
+            int tasks = Math.min(pool.threads(), colTiles);
+            pool.parallelFor(tasks, q -> block(layout, m, n, k, a, b, c, accumulate, t,
+                    0, m, Math.min(n, colTiles * q / tasks * width), Math.min(n, colTiles * (q + 1) / tasks * width)));
+        } else {
+            int tasks = Math.min(pool.threads(), rowTiles);
+            pool.parallelFor(tasks, q -> block(layout, m, n, k, a, b, c, accumulate, t,
+                    rowTiles * q / tasks * t.rows(), Math.min(m, rowTiles * (q + 1) / tasks * t.rows()), 0, n));
+        }
+    }
+
+    /** C[rowFrom..rowTo) × [colFrom..colTo) by the blocked loops of the class comment, on the calling thread. */
+    private static void block(GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c,
+                              boolean accumulate, GemmTiling t, int rowFrom, int rowTo, int colFrom, int colTo) {
+        if (rowFrom >= rowTo || colFrom >= colTo) {
+            return;
+        }
+        int rows = t.rows();
+        int width = t.width();
+        int kcMax = Math.min(t.kc(), k);
+        float[] bp = new float[Math.min(t.nc(), roundUp(colTo - colFrom, width)) * kcMax];
+        float[] ap = new float[rows * kcMax];
+        float[] edge = null;
+        for (int jc = colFrom; jc < colTo; jc += t.nc()) {
+            int nc = Math.min(t.nc(), colTo - jc);
+            int colPanels = (nc + width - 1) / width;
+            for (int pc = 0; pc < k; pc += t.kc()) {
+                int kc = Math.min(t.kc(), k - pc);
+                for (int q = 0; q < colPanels; q++) {
+                    int j0 = jc + q * width;
+                    packB(layout, b, n, k, pc, kc, j0, Math.min(width, colTo - j0), width, bp, q * width * kc);
+                }
                 boolean load = accumulate || pc > 0;
-                pool.parallelFor(rowPanels, r -> {
-                    int i0 = r * rows;
-                    int mr = Math.min(rows, m - i0);
-                    float[] edge = null;
+                for (int i0 = rowFrom; i0 < rowTo; i0 += rows) {
+                    int mr = Math.min(rows, rowTo - i0);
+                    packA(layout, a, m, k, i0, mr, pc, kc, rows, ap);
                     for (int q = 0; q < colPanels; q++) {
-                        int jj = j0 + q * NR;
-                        int nr = Math.min(NR, n - jj);
-                        if (mr == rows && nr == NR) {
-                            microKernel(rows, kc, ap, r * rows * kc, bp, q * NR * kc, c, i0 * n + jj, n, load);
+                        int j0 = jc + q * width;
+                        int nr = Math.min(width, colTo - j0);
+                        if (mr == rows && nr == width) {
+                            microKernel(t, kc, ap, bp, q * width * kc, c, i0 * n + j0, n, load);
                         } else {
                             if (edge == null) {
-                                edge = new float[rows * NR];
+                                edge = new float[rows * width];
                             }
-                            edgeTile(rows, kc, ap, r * rows * kc, bp, q * NR * kc, c, i0 * n + jj, n, mr, nr, load, edge);
+                            edgeTile(t, kc, ap, bp, q * width * kc, c, i0 * n + j0, n, mr, nr, load, edge);
                         }
                     }
-                });
+                }
             }
         }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
     }
 
     /** A partial tile: computed full-size in {@code edge}, then only its valid part copied out. */
-    private static void edgeTile(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+    private static void edgeTile(GemmTiling t, int kc, float[] ap, float[] bp, int bOff, float[] c, int cOff, int ldc,
                                  int mr, int nr, boolean load, float[] edge) {
-        java.util.Arrays.fill(edge, 0f);
+        int width = t.width();
+        Arrays.fill(edge, 0f);
         if (load) {
             for (int i = 0; i < mr; i++) {
-                System.arraycopy(c, cOff + i * ldc, edge, i * NR, nr);
+                System.arraycopy(c, cOff + i * ldc, edge, i * width, nr);
             }
         }
-        microKernel(rows, kc, ap, aOff, bp, bOff, edge, 0, NR, true);
+        microKernel(t, kc, ap, bp, bOff, edge, 0, width, true);
         for (int i = 0; i < mr; i++) {
-            System.arraycopy(edge, i * NR, c, cOff + i * ldc, nr);
+            System.arraycopy(edge, i * width, c, cOff + i * ldc, nr);
         }
     }
 
-    /** Packs A rows [i0, i0+mr) × columns [p0, p0+kc) as kc groups of rows values, rows past mr zero. */
-    private static void packA(int rows, GemmLayout layout, float[] a, int m, int k, int i0, int mr, int p0, int kc,
-                              float[] ap, int off) {
+    /** Packs A rows [i0, i0+mr) × columns [p0, p0+kc) as kc groups of {@code rows} values, rows past mr zero. */
+    private static void packA(GemmLayout layout, float[] a, int m, int k, int i0, int mr, int p0, int kc, int rows,
+                              float[] ap) {
         if (layout == GemmLayout.BACKWARD_WEIGHT) {
             for (int p = 0; p < kc; p++) {
-                int dst = off + p * rows;
+                int dst = p * rows;
                 System.arraycopy(a, (p0 + p) * m + i0, ap, dst, mr);
                 for (int i = mr; i < rows; i++) {
                     ap[dst + i] = 0f;
@@ -138,28 +157,28 @@ final class VectorGemm {
                 if (i < mr) {
                     int src = (i0 + i) * k + p0;
                     for (int p = 0; p < kc; p++) {
-                        ap[off + p * rows + i] = a[src + p];
+                        ap[p * rows + i] = a[src + p];
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
-                        ap[off + p * rows + i] = 0f;
+                        ap[p * rows + i] = 0f;
                     }
                 }
             }
         }
     }
 
-    /** Packs B rows [p0, p0+kc) × columns [j0, j0+nr) as kc rows of NR values, columns past nr zero. */
-    private static void packB(GemmLayout layout, float[] b, int n, int k, int p0, int kc, int j0, int nr,
+    /** Packs B rows [p0, p0+kc) × columns [j0, j0+nr) as kc rows of {@code width} values, columns past nr zero. */
+    private static void packB(GemmLayout layout, float[] b, int n, int k, int p0, int kc, int j0, int nr, int width,
                               float[] bp, int off) {
         if (layout == GemmLayout.FORWARD) {
-            // B = Wᵀ: a packed row takes one value from each of NR rows of W. Eight rows are read
-            // side by side so each packed row gets 32 contiguous bytes per pass, not 4.
+            // B = Wᵀ: a packed row takes one value from each of `width` rows of W. Eight rows are
+            // read side by side so each packed row gets 32 contiguous bytes per pass, not 4.
             int j = 0;
             for (; j + 8 <= nr; j += 8) {
                 int s = (j0 + j) * k + p0;
                 for (int p = 0; p < kc; p++) {
-                    int d = off + p * NR + j;
+                    int d = off + p * width + j;
                     bp[d] = b[s + p];
                     bp[d + 1] = b[s + k + p];
                     bp[d + 2] = b[s + 2 * k + p];
@@ -170,215 +189,304 @@ final class VectorGemm {
                     bp[d + 7] = b[s + 7 * k + p];
                 }
             }
-            for (; j < NR; j++) {
+            for (; j < width; j++) {
                 if (j < nr) {
                     int src = (j0 + j) * k + p0;
                     for (int p = 0; p < kc; p++) {
-                        bp[off + p * NR + j] = b[src + p];
+                        bp[off + p * width + j] = b[src + p];
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
-                        bp[off + p * NR + j] = 0f;
+                        bp[off + p * width + j] = 0f;
                     }
                 }
             }
         } else {
             for (int p = 0; p < kc; p++) {
-                int dst = off + p * NR;
+                int dst = off + p * width;
                 System.arraycopy(b, (p0 + p) * n + j0, bp, dst, nr);
-                for (int j = nr; j < NR; j++) {
+                for (int j = nr; j < width; j++) {
                     bp[dst + j] = 0f;
                 }
             }
         }
     }
 
-    private static void microKernel(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff,
+    private static void microKernel(GemmTiling t, int kc, float[] ap, float[] bp, int bOff,
                                     float[] c, int cOff, int ldc, boolean load) {
-        if (rows == WIDE_ROWS) {
-            microKernel8(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+        if (t.vectors() == 4) {
+            microKernel6x4(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
+        } else if (t.rows() == 8) {
+            microKernel8x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
         } else {
-            microKernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+            microKernel6x2(kc, ap, 0, bp, bOff, c, cOff, ldc, load);
         }
     }
 
-    /**
-     * The 8×2-vector micro-kernel: C[8×2V] += Ap[8×kc] · Bp[kc×2V], C tile held in 16 vector
-     * locals. Each step broadcasts one packed A value per row and issues two FMAs against the
-     * packed B row, so the loop is bound by the FMA ports, not by loads.
-     */
-    private static void microKernel8(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                                    float[] c, int cOff, int ldc, boolean load) {
-        FloatVector c00, c01;
-        FloatVector c10, c11;
-        FloatVector c20, c21;
-        FloatVector c30, c31;
-        FloatVector c40, c41;
-        FloatVector c50, c51;
-        FloatVector c60, c61;
-        FloatVector c70, c71;
+    /** The 6×2-vector micro-kernel: 12 accumulators, 2 B vectors and one broadcast live per step. */
+    private static void microKernel6x2(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                                   float[] c, int cOff, int ldc, boolean load) {
+        FloatVector c0_0, c0_1;
+        FloatVector c1_0, c1_1;
+        FloatVector c2_0, c2_1;
+        FloatVector c3_0, c3_1;
+        FloatVector c4_0, c4_1;
+        FloatVector c5_0, c5_1;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
-            c01 = FloatVector.fromArray(S, c, cOff + 0 * ldc + V);
-            c10 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
-            c11 = FloatVector.fromArray(S, c, cOff + 1 * ldc + V);
-            c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-            c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + V);
-            c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-            c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + V);
-            c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-            c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + V);
-            c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-            c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + V);
-            c60 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-            c61 = FloatVector.fromArray(S, c, cOff + 6 * ldc + V);
-            c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-            c71 = FloatVector.fromArray(S, c, cOff + 7 * ldc + V);
+            c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
+            c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
+            c1_0 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
+            c1_1 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * V);
+            c2_0 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
+            c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
+            c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
+            c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c00 = z;
-            c01 = z;
-            c10 = z;
-            c11 = z;
-            c20 = z;
-            c21 = z;
-            c30 = z;
-            c31 = z;
-            c40 = z;
-            c41 = z;
-            c50 = z;
-            c51 = z;
-            c60 = z;
-            c61 = z;
-            c70 = z;
-            c71 = z;
+            c0_0 = z; c0_1 = z;
+            c1_0 = z; c1_1 = z;
+            c2_0 = z; c2_1 = z;
+            c3_0 = z; c3_1 = z;
+            c4_0 = z; c4_1 = z;
+            c5_0 = z; c5_1 = z;
         }
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + V);
+            int bAt = bOff + p * 2 * V;
+            int aAt = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[aOff + 0]);
-            c00 = b0.fma(a, c00);
-            c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
-            c10 = b0.fma(a, c10);
-            c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
-            c20 = b0.fma(a, c20);
-            c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
-            c30 = b0.fma(a, c30);
-            c31 = b1.fma(a, c31);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
-            c40 = b0.fma(a, c40);
-            c41 = b1.fma(a, c41);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
-            c50 = b0.fma(a, c50);
-            c51 = b1.fma(a, c51);
-            a = FloatVector.broadcast(S, ap[aOff + 6]);
-            c60 = b0.fma(a, c60);
-            c61 = b1.fma(a, c61);
-            a = FloatVector.broadcast(S, ap[aOff + 7]);
-            c70 = b0.fma(a, c70);
-            c71 = b1.fma(a, c71);
-            aOff += 8;
-            bOff += NR;
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
         }
-        c00.intoArray(c, cOff + 0 * ldc);
-        c01.intoArray(c, cOff + 0 * ldc + V);
-        c10.intoArray(c, cOff + 1 * ldc);
-        c11.intoArray(c, cOff + 1 * ldc + V);
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + V);
-        c30.intoArray(c, cOff + 3 * ldc);
-        c31.intoArray(c, cOff + 3 * ldc + V);
-        c40.intoArray(c, cOff + 4 * ldc);
-        c41.intoArray(c, cOff + 4 * ldc + V);
-        c50.intoArray(c, cOff + 5 * ldc);
-        c51.intoArray(c, cOff + 5 * ldc + V);
-        c60.intoArray(c, cOff + 6 * ldc);
-        c61.intoArray(c, cOff + 6 * ldc + V);
-        c70.intoArray(c, cOff + 7 * ldc);
-        c71.intoArray(c, cOff + 7 * ldc + V);
+        c0_0.intoArray(c, cOff + 0 * ldc);
+        c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * V);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
     }
 
-    /**
-     * The 6×2-vector micro-kernel: C[6×2V] += Ap[6×kc] · Bp[kc×2V], C tile held in 12 vector
-     * locals. Each step broadcasts one packed A value per row and issues two FMAs against the
-     * packed B row, so the loop is bound by the FMA ports, not by loads.
-     */
-    private static void microKernel6(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                                    float[] c, int cOff, int ldc, boolean load) {
-        FloatVector c00, c01;
-        FloatVector c10, c11;
-        FloatVector c20, c21;
-        FloatVector c30, c31;
-        FloatVector c40, c41;
-        FloatVector c50, c51;
+    /** The 8×2-vector micro-kernel: 16 accumulators, 2 B vectors and one broadcast live per step. */
+    private static void microKernel8x2(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                                   float[] c, int cOff, int ldc, boolean load) {
+        FloatVector c0_0, c0_1;
+        FloatVector c1_0, c1_1;
+        FloatVector c2_0, c2_1;
+        FloatVector c3_0, c3_1;
+        FloatVector c4_0, c4_1;
+        FloatVector c5_0, c5_1;
+        FloatVector c6_0, c6_1;
+        FloatVector c7_0, c7_1;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
-            c01 = FloatVector.fromArray(S, c, cOff + 0 * ldc + V);
-            c10 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
-            c11 = FloatVector.fromArray(S, c, cOff + 1 * ldc + V);
-            c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-            c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + V);
-            c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-            c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + V);
-            c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-            c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + V);
-            c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-            c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + V);
+            c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
+            c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
+            c1_0 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
+            c1_1 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * V);
+            c2_0 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
+            c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
+            c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
+            c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
+            c6_0 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+            c6_1 = FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * V);
+            c7_0 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+            c7_1 = FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * V);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c00 = z;
-            c01 = z;
-            c10 = z;
-            c11 = z;
-            c20 = z;
-            c21 = z;
-            c30 = z;
-            c31 = z;
-            c40 = z;
-            c41 = z;
-            c50 = z;
-            c51 = z;
+            c0_0 = z; c0_1 = z;
+            c1_0 = z; c1_1 = z;
+            c2_0 = z; c2_1 = z;
+            c3_0 = z; c3_1 = z;
+            c4_0 = z; c4_1 = z;
+            c5_0 = z; c5_1 = z;
+            c6_0 = z; c6_1 = z;
+            c7_0 = z; c7_1 = z;
         }
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + V);
+            int bAt = bOff + p * 2 * V;
+            int aAt = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[aOff + 0]);
-            c00 = b0.fma(a, c00);
-            c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
-            c10 = b0.fma(a, c10);
-            c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
-            c20 = b0.fma(a, c20);
-            c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
-            c30 = b0.fma(a, c30);
-            c31 = b1.fma(a, c31);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
-            c40 = b0.fma(a, c40);
-            c41 = b1.fma(a, c41);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
-            c50 = b0.fma(a, c50);
-            c51 = b1.fma(a, c51);
-            aOff += 6;
-            bOff += NR;
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
+            a = FloatVector.broadcast(S, ap[aAt + 6]);
+            c6_0 = b0.fma(a, c6_0);
+            c6_1 = b1.fma(a, c6_1);
+            a = FloatVector.broadcast(S, ap[aAt + 7]);
+            c7_0 = b0.fma(a, c7_0);
+            c7_1 = b1.fma(a, c7_1);
         }
-        c00.intoArray(c, cOff + 0 * ldc);
-        c01.intoArray(c, cOff + 0 * ldc + V);
-        c10.intoArray(c, cOff + 1 * ldc);
-        c11.intoArray(c, cOff + 1 * ldc + V);
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + V);
-        c30.intoArray(c, cOff + 3 * ldc);
-        c31.intoArray(c, cOff + 3 * ldc + V);
-        c40.intoArray(c, cOff + 4 * ldc);
-        c41.intoArray(c, cOff + 4 * ldc + V);
-        c50.intoArray(c, cOff + 5 * ldc);
-        c51.intoArray(c, cOff + 5 * ldc + V);
+        c0_0.intoArray(c, cOff + 0 * ldc);
+        c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * V);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
+        c6_0.intoArray(c, cOff + 6 * ldc);
+        c6_1.intoArray(c, cOff + 6 * ldc + 1 * V);
+        c7_0.intoArray(c, cOff + 7 * ldc);
+        c7_1.intoArray(c, cOff + 7 * ldc + 1 * V);
     }
+
+    /** The 6×4-vector micro-kernel: 24 accumulators, 4 B vectors and one broadcast live per step. */
+    private static void microKernel6x4(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                                   float[] c, int cOff, int ldc, boolean load) {
+        FloatVector c0_0, c0_1, c0_2, c0_3;
+        FloatVector c1_0, c1_1, c1_2, c1_3;
+        FloatVector c2_0, c2_1, c2_2, c2_3;
+        FloatVector c3_0, c3_1, c3_2, c3_3;
+        FloatVector c4_0, c4_1, c4_2, c4_3;
+        FloatVector c5_0, c5_1, c5_2, c5_3;
+        if (load) {
+            c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
+            c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
+            c0_2 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 2 * V);
+            c0_3 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 3 * V);
+            c1_0 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
+            c1_1 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * V);
+            c1_2 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 2 * V);
+            c1_3 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 3 * V);
+            c2_0 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
+            c2_2 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 2 * V);
+            c2_3 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 3 * V);
+            c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
+            c3_2 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 2 * V);
+            c3_3 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 3 * V);
+            c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
+            c4_2 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 2 * V);
+            c4_3 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 3 * V);
+            c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
+            c5_2 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 2 * V);
+            c5_3 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 3 * V);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0_0 = z; c0_1 = z; c0_2 = z; c0_3 = z;
+            c1_0 = z; c1_1 = z; c1_2 = z; c1_3 = z;
+            c2_0 = z; c2_1 = z; c2_2 = z; c2_3 = z;
+            c3_0 = z; c3_1 = z; c3_2 = z; c3_3 = z;
+            c4_0 = z; c4_1 = z; c4_2 = z; c4_3 = z;
+            c5_0 = z; c5_1 = z; c5_2 = z; c5_3 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int bAt = bOff + p * 4 * V;
+            int aAt = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bAt + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bAt + 3 * V);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[aAt + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            c0_2 = b2.fma(a, c0_2);
+            c0_3 = b3.fma(a, c0_3);
+            a = FloatVector.broadcast(S, ap[aAt + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            c1_2 = b2.fma(a, c1_2);
+            c1_3 = b3.fma(a, c1_3);
+            a = FloatVector.broadcast(S, ap[aAt + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            c2_2 = b2.fma(a, c2_2);
+            c2_3 = b3.fma(a, c2_3);
+            a = FloatVector.broadcast(S, ap[aAt + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            c3_2 = b2.fma(a, c3_2);
+            c3_3 = b3.fma(a, c3_3);
+            a = FloatVector.broadcast(S, ap[aAt + 4]);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
+            c4_2 = b2.fma(a, c4_2);
+            c4_3 = b3.fma(a, c4_3);
+            a = FloatVector.broadcast(S, ap[aAt + 5]);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
+            c5_2 = b2.fma(a, c5_2);
+            c5_3 = b3.fma(a, c5_3);
+        }
+        c0_0.intoArray(c, cOff + 0 * ldc);
+        c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
+        c0_2.intoArray(c, cOff + 0 * ldc + 2 * V);
+        c0_3.intoArray(c, cOff + 0 * ldc + 3 * V);
+        c1_0.intoArray(c, cOff + 1 * ldc);
+        c1_1.intoArray(c, cOff + 1 * ldc + 1 * V);
+        c1_2.intoArray(c, cOff + 1 * ldc + 2 * V);
+        c1_3.intoArray(c, cOff + 1 * ldc + 3 * V);
+        c2_0.intoArray(c, cOff + 2 * ldc);
+        c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
+        c2_2.intoArray(c, cOff + 2 * ldc + 2 * V);
+        c2_3.intoArray(c, cOff + 2 * ldc + 3 * V);
+        c3_0.intoArray(c, cOff + 3 * ldc);
+        c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
+        c3_2.intoArray(c, cOff + 3 * ldc + 2 * V);
+        c3_3.intoArray(c, cOff + 3 * ldc + 3 * V);
+        c4_0.intoArray(c, cOff + 4 * ldc);
+        c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
+        c4_2.intoArray(c, cOff + 4 * ldc + 2 * V);
+        c4_3.intoArray(c, cOff + 4 * ldc + 3 * V);
+        c5_0.intoArray(c, cOff + 5 * ldc);
+        c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
+        c5_2.intoArray(c, cOff + 5 * ldc + 2 * V);
+        c5_3.intoArray(c, cOff + 5 * ldc + 3 * V);
+    }
+
 }

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,17 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The blocked GEMM against the scalar twin, bit for bit, in all three layouts, on shapes that hit
- * every edge: 1×1×1, primes, tails of the 8-row (and 6-row) and 2-vector micro-tile, more than one reduction
- * block (k > 256) and more than one column block (n > 512). Sizes stay small: correctness, not speed.
+ * The blocked and skinny GEMMs against the scalar twin, bit for bit, in all three layouts, with
+ * every micro-tile on 1, 2 and 3 threads, on shapes that hit every edge. Sizes stay small:
+ * correctness, not speed. The build runs this class again with the JVM limited to 256- and
+ * 128-bit vectors (core/pom.xml), so every width the host can run is checked.
  */
 class GemmTest {
     private static final HostPool TWO = HostPool.of(2);
+    private static final HostPool THREE = HostPool.of(3);
     private static final Kernels VECTOR = new VectorKernels();
 
     @AfterAll
     static void stopPool() {
         TWO.close();
+        THREE.close();
     }
 
     private static float[] random(Random rnd, int n) {
@@ -34,8 +39,29 @@ class GemmTest {
         return x;
     }
 
+    /** Every micro-tile this width has, the process's own first. */
+    private static List<GemmTiling> tilings() {
+        List<GemmTiling> all = new ArrayList<>();
+        all.add(VectorGemm.HOST);
+        for (int[] shape : GemmTiling.SHAPES) {
+            GemmTiling t = new GemmTiling(shape[0], shape[1], VectorGemm.HOST.lanes(), GemmTiling.KC, GemmTiling.NC);
+            if (!t.equals(VectorGemm.HOST)) {
+                all.add(t);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Shapes: 1×1×1, primes, tails of every micro-tile (6 or 8 rows; 2 or 4 vectors of 4, 8 or
+     * 16 lanes), more than one reduction block (k &gt; 256) and column block (n &gt; 512), and the
+     * skinny cases: one row, one row less/more than one and two vectors of lanes (V = 4, 8, 16),
+     * one and a few columns.
+     */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "1,37,5", "13,1,7", "8,32,16", "9,31,5", "14,32,16", "15,33,17", "29,31,3", "31,530,270", "43,64,600", "3,5,0"})
+    @CsvSource({"1,1,1", "1,37,5", "13,1,7", "8,32,16", "9,31,5", "14,32,16", "15,33,17", "29,31,3", "31,530,270",
+            "43,64,600", "3,5,0", "1,300,40", "3,29,9", "5,17,300", "7,70,33", "9,40,20", "17,45,13", "33,41,7",
+            "37,2,50", "70,9,11", "66,33,5", "25,35,260"})
     void shouldMatchScalarTwinBitForBitInEveryLayout(int m, int n, int k) {
         Random rnd = new Random(m * 1_000_003L + n * 1009L + k);
         float[] a = random(rnd, m * k);
@@ -45,18 +71,30 @@ class GemmTest {
             for (boolean accumulate : new boolean[]{false, true}) {
                 float[] expected = c0.clone();
                 ScalarKernels.INSTANCE.gemm(HostPool.SERIAL, layout, m, n, k, a, b, expected, accumulate);
+                String what = layout + " " + m + "×" + n + "×" + k + (accumulate ? " +=" : "");
                 float[] serial = c0.clone();
                 VECTOR.gemm(HostPool.SERIAL, layout, m, n, k, a, b, serial, accumulate);
-                float[] parallel = c0.clone();
-                VECTOR.gemm(TWO, layout, m, n, k, a, b, parallel, accumulate);
-                float[] narrow = c0.clone();
-                VectorGemm.gemm(TWO, layout, m, n, k, a, b, narrow, accumulate, VectorGemm.NARROW_ROWS);
-                String what = layout + " " + m + "×" + n + "×" + k + (accumulate ? " +=" : "");
                 assertArrayEquals(expected, serial, what);
-                assertArrayEquals(expected, parallel, what + " on 2 threads");
-                assertArrayEquals(expected, narrow, what + " with the narrow-vector tile");
+                for (GemmTiling t : tilings()) {
+                    for (HostPool pool : new HostPool[]{HostPool.SERIAL, TWO, THREE}) {
+                        float[] c = c0.clone();
+                        VectorGemm.gemm(pool, layout, m, n, k, a, b, c, accumulate, t);
+                        assertArrayEquals(expected, c, what + " tile " + t + " on " + pool.threads() + " threads");
+                    }
+                }
             }
         }
+    }
+
+    @Test
+    void shouldTileByVectorWidthAndRegisterFile() {
+        assertEquals(new GemmTiling(6, 2, 8, 256, 512), GemmTiling.choose(8, 16), "AVX2");
+        assertEquals(new GemmTiling(6, 4, 8, 256, 512), GemmTiling.choose(8, 32), "256-bit with AVX-512 registers");
+        assertEquals(new GemmTiling(8, 2, 16, 256, 512), GemmTiling.choose(16, 32), "AVX-512");
+        assertEquals(new GemmTiling(6, 4, 4, 256, 512), GemmTiling.choose(4, 32), "NEON");
+        assertEquals(new GemmTiling(6, 2, 4, 256, 512), GemmTiling.choose(4, 16), "SSE");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(12, 2, 8, 256, 512));
+        assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 6×2, 8×2, 6×4", e.getMessage());
     }
 
     @Test

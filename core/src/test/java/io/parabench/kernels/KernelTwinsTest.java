@@ -2,6 +2,7 @@ package io.parabench.kernels;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
@@ -162,17 +163,25 @@ class KernelTwinsTest {
         assertArrayEquals(new float[]{1f, 2f}, g);
     }
 
+    /**
+     * Ties (few distinct values), signed zeros, a row of -∞ and Gaussian scores; k below, at and
+     * above the lane count (4, 8, 16), up to the whole row; rows too short for the vector path.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 8, 17, 64, 257})
-    void shouldMatchTopKExactlyWithTiesToTheLowerColumn(int cols) {
-        int rows = 4;
-        Random rnd = new Random(cols);
+    @CsvSource({"1,1", "2,2", "8,8", "17,8", "64,8", "257,8", "256,1", "256,2", "256,6", "256,8", "256,9", "256,17",
+            "256,33", "100,100", "40,5", "31,4", "515,64"})
+    void shouldMatchTopKExactlyWithTiesToTheLowerColumn(int cols, int k) {
+        int rows = 6;
+        Random rnd = new Random(cols * 31L + k);
         float[] x = new float[rows * cols];
         for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextInt(5); // few distinct values: many ties
+            int row = i / cols;
+            x[i] = row < 2 ? rnd.nextInt(5) // few distinct values: many ties
+                    : row == 2 ? (rnd.nextBoolean() ? 0f : -0f)
+                    : row == 3 ? Float.NEGATIVE_INFINITY
+                    : (float) rnd.nextGaussian();
         }
         x[0] = Float.NEGATIVE_INFINITY;
-        int k = Math.min(cols, 8);
         int[] si = new int[rows * k];
         int[] vi = new int[rows * k];
         float[] sv = new float[rows * k];
@@ -181,6 +190,19 @@ class KernelTwinsTest {
         VECTOR.topK(x, rows, cols, k, vi, vv);
         assertArrayEquals(si, vi);
         assertArrayEquals(sv, vv);
+    }
+
+    @Test
+    void shouldRejectNaNScoresBeforeWriting() {
+        float[] x = new float[3 * 256];
+        x[2 * 256 + 77] = Float.NaN;
+        for (Kernels kernels : new Kernels[]{SCALAR, VECTOR}) {
+            int[] idx = new int[3 * 8];
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> kernels.topK(x, 3, 256, 8, idx, new float[3 * 8]));
+            assertEquals("topK x[2][77] is NaN; scores must be numbers", e.getMessage(), kernels.name());
+            assertArrayEquals(new int[3 * 8], idx, "nothing written");
+        }
     }
 
     @Test
@@ -196,7 +218,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 16, 127, 128, 129, 300})
+    @ValueSource(ints = {1, 7, 16, 32, 64, 127, 128, 129, 256, 300})
     void shouldMatchFp8CastExactly(int cols) {
         int rows = 3;
         Random rnd = new Random(cols);

@@ -4,6 +4,7 @@ import io.parabench.kernels.GemmLayout;
 import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
+import jdk.incubator.vector.FloatVector;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,44 +24,34 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Throughput of the blocked FP32 GEMM ({@code C[n×n] = A·B}, {@code 2n³} FLOPs per operation)
- * on 1 and 2 host threads, in the three layouts of a linear layer.
+ * Throughput of the FP32 GEMM: square {@code C[n×n] = A·B} ({@code 2n³} FLOPs per operation) on 1
+ * and 2 host threads in the three layouts of a linear layer; the skinny decode shapes
+ * {@code Y[m×2048] = X[m×2048]·Wᵀ} with m = 1 and 8; and the square forward GEMM again with the
+ * JVM limited to 256- and 128-bit vectors ({@code gemm256Bit}, {@code gemm128Bit}: each forks its
+ * own JVM with {@code -XX:MaxVectorSize}, so the width is part of the benchmark's name, and the
+ * tile the kernels chose follows it).
  *
- * <p>Reported: the primary score in GEMMs per second, and the secondary {@code gflop} counter,
- * which JMH turns into a rate: GFLOP/s. Targets (issue 4, fp32 1024³): one thread at least 80% of
- * single-thread OpenBLAS measured in the same session
- * ({@code OPENBLAS_NUM_THREADS=1 python3 -c 'import numpy…'}), two threads at least 1.8× one.
+ * <p>Reported: the primary score in GEMMs per second; the secondary {@code gflop} counter, which
+ * JMH turns into a rate, GFLOP/s; for the skinny shapes also {@code wGbytes}, the rate at which
+ * W (16 MiB) is read, GB/s, the figure to hold against the host's streaming bandwidth. Targets
+ * (issue 14): fp32 1024³ one thread at least 90% of single-thread OpenBLAS at the same vector
+ * width measured beside it ({@code jmh/src/test/scripts/openblas_gemm.py}), two threads at least
+ * 1.8× one; m = 1 and 8 at least 70% of the bandwidth limit for reading W.
  *
  * <p>Pitfalls handled: the product lands in {@code c}, which the state keeps, and the kernel
  * writes every element of it, so nothing is dead code; the first calls run tens of times slower
  * until C2 compiles the micro-kernel, hence several warm-up iterations; the JVM gets
  * {@code --add-modules jdk.incubator.vector} or it would silently fall back to scalar kernels
- * (checked in setup).
+ * (checked in setup); a narrowed fork checks that its vectors really are that narrow.
  *
- * <p>Run: {@code java -cp … org.openjdk.jmh.Main GemmBenchmark -p size=1024 -p layout=FORWARD}
+ * <p>Run: {@code java -cp … org.openjdk.jmh.Main 'GemmBenchmark.gemm$' -p size=1024 -p layout=FORWARD}
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-@State(Scope.Benchmark)
 public class GemmBenchmark {
-
-    @Param({"1", "2"})
-    public int threads;
-
-    @Param({"256", "1024"})
-    public int size;
-
-    @Param({"FORWARD", "BACKWARD_INPUT", "BACKWARD_WEIGHT"})
-    public GemmLayout layout;
-
-    private HostPool pool;
-    private Kernels kernels;
-    private float[] a;
-    private float[] b;
-    private float[] c;
 
     /** FLOPs done, in units of 10⁹: reported as a rate, i.e. GFLOP/s. */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -69,32 +60,131 @@ public class GemmBenchmark {
         public double gflop;
     }
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        kernels = KernelProvider.get();
-        if (!KernelProvider.isVectorized()) {
-            throw new IllegalStateException("GEMM benchmark needs --add-modules jdk.incubator.vector");
+    /** Bytes of W read, in units of 10⁹: reported as a rate, GB/s (skinny shapes). */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class WeightTraffic {
+        public double wGbytes;
+    }
+
+    /** Operands of one GEMM and the pool that runs it. */
+    abstract static class Operands {
+        HostPool pool;
+        Kernels kernels;
+        float[] a;
+        float[] b;
+        float[] c;
+
+        void allocate(int threads, int m, int n, int k) {
+            kernels = KernelProvider.get();
+            if (!KernelProvider.isVectorized()) {
+                throw new IllegalStateException("GEMM benchmark needs --add-modules jdk.incubator.vector");
+            }
+            pool = HostPool.of(threads);
+            Random rnd = new Random(1);
+            a = new float[m * k];
+            b = new float[k * n];
+            c = new float[m * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rnd.nextFloat() - 0.5f;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = rnd.nextFloat() - 0.5f;
+            }
         }
-        pool = HostPool.of(threads);
-        Random rnd = new Random(1);
-        a = new float[size * size];
-        b = new float[size * size];
-        c = new float[size * size];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rnd.nextFloat() - 0.5f;
-            b[i] = rnd.nextFloat() - 0.5f;
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.close();
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        pool.close();
+    /** n×n×n in every layout. */
+    @State(Scope.Benchmark)
+    public static class Square extends Operands {
+        @Param({"1", "2"})
+        public int threads;
+
+        @Param({"256", "1024"})
+        public int size;
+
+        @Param({"FORWARD", "BACKWARD_INPUT", "BACKWARD_WEIGHT"})
+        public GemmLayout layout;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            allocate(threads, size, size, size);
+        }
+    }
+
+    /** The decode shape: m tokens against a 2048×2048 weight, forward. */
+    @State(Scope.Benchmark)
+    public static class Skinny extends Operands {
+        static final int N = 2048;
+        static final int K = 2048;
+
+        @Param({"1", "8"})
+        public int m;
+
+        @Param({"1"})
+        public int threads;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            allocate(threads, m, N, K);
+        }
+    }
+
+    /** 1024³ forward on one thread: the figure compared across vector widths. */
+    @State(Scope.Benchmark)
+    public static class Narrowed extends Operands {
+        static final int SIZE = 1024;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            allocate(1, SIZE, SIZE, SIZE);
+        }
+
+        void expectBits(int bits) {
+            int actual = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            if (actual > bits) {
+                throw new IllegalStateException("fork meant for " + bits + "-bit vectors runs " + actual + "-bit ones");
+            }
+        }
     }
 
     @Benchmark
-    public float[] gemm(Flops flops) {
-        kernels.gemm(pool, layout, size, size, size, a, b, c, false);
-        flops.gflop += 2.0 * size * size * size / 1e9;
-        return c;
+    public float[] gemm(Square s, Flops flops) {
+        s.kernels.gemm(s.pool, s.layout, s.size, s.size, s.size, s.a, s.b, s.c, false);
+        flops.gflop += 2.0 * s.size * s.size * s.size / 1e9;
+        return s.c;
+    }
+
+    @Benchmark
+    public float[] skinny(Skinny s, Flops flops, WeightTraffic w) {
+        s.kernels.gemm(s.pool, GemmLayout.FORWARD, s.m, Skinny.N, Skinny.K, s.a, s.b, s.c, false);
+        flops.gflop += 2.0 * s.m * Skinny.N * Skinny.K / 1e9;
+        w.wGbytes += 4.0 * Skinny.N * Skinny.K / 1e9;
+        return s.c;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=32"})
+    public float[] gemm256Bit(Narrowed s, Flops flops) {
+        s.expectBits(256);
+        return narrowed(s, flops);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=16"})
+    public float[] gemm128Bit(Narrowed s, Flops flops) {
+        s.expectBits(128);
+        return narrowed(s, flops);
+    }
+
+    private static float[] narrowed(Narrowed s, Flops flops) {
+        s.kernels.gemm(s.pool, GemmLayout.FORWARD, Narrowed.SIZE, Narrowed.SIZE, Narrowed.SIZE, s.a, s.b, s.c, false);
+        flops.gflop += 2.0 * Narrowed.SIZE * Narrowed.SIZE * Narrowed.SIZE / 1e9;
+        return s.c;
     }
 }

@@ -25,7 +25,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reported: operations per second, and the secondary {@code gbytes} counter, which JMH turns
  * into a rate: GB/s of data read plus written (4 bytes a float, 1 an FP8 code). At 4096 floats the
- * data sits in L1/L2, at 1M floats (three 4 MB arrays) in L3 and memory.
+ * data sits in L1/L2, at 1M floats (three 4 MB arrays) in L3 and memory. Targets of issue 14 (vector
+ * twin): {@code castFp8E4m3} at least 20 GB/s, {@code topKRouter} at least 10 GB/s. The vector
+ * width the run had is in the run file's environment ({@code vector_bits}, from
+ * {@link MachineFacts}); pass {@code -jvmArgsAppend -XX:MaxVectorSize=32} (or 16) to measure a
+ * narrower width.
  *
  * <p>Every method returns its output array (or the loss), so JMH consumes the result and the work
  * cannot be dropped; the {@code impl} parameter picks the twin, both in the same fork would be
@@ -42,6 +46,8 @@ import java.util.concurrent.TimeUnit;
 public class KernelBenchmark {
     private static final int ROWS = 64;
     private static final int TOP_K = 8;
+    /** Experts a router scores per token, as DeepSeek-V3's 256 routed experts. */
+    private static final int EXPERTS = 256;
 
     @Param({"vector", "scalar"})
     public String impl;
@@ -58,6 +64,8 @@ public class KernelBenchmark {
     private float[] rowOut;
     private int[] topIndices;
     private float[] topValues;
+    private int[] routeIndices;
+    private float[] routeValues;
     private byte[] codes;
     private float[] scales;
 
@@ -94,6 +102,8 @@ public class KernelBenchmark {
         rowOut = new float[ROWS];
         topIndices = new int[ROWS * TOP_K];
         topValues = new float[ROWS * TOP_K];
+        routeIndices = new int[size / EXPERTS * TOP_K];
+        routeValues = new float[size / EXPERTS * TOP_K];
         codes = new byte[size];
         scales = new float[ROWS * ((size / ROWS + 127) / 128)];
         kernels.castFp8E4m3(x, ROWS, size / ROWS, codes, scales);
@@ -192,6 +202,17 @@ public class KernelBenchmark {
         kernels.topK(x, ROWS, cols(), TOP_K, topIndices, topValues);
         t.add(4L * size);
         return topIndices;
+    }
+
+    /**
+     * Top-8 of rows of 256 scores ({@code size/256} tokens), the MoE router's shape; target
+     * (issue 14) at least 10 GB/s of scores read.
+     */
+    @Benchmark
+    public int[] topKRouter(Traffic t) {
+        kernels.topK(x, size / EXPERTS, EXPERTS, TOP_K, routeIndices, routeValues);
+        t.add(4L * size);
+        return routeIndices;
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package io.parabench.jmh;
 
+import io.parabench.kernels.KernelProvider;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The machine and JVM a run measured, for the report and the run files. */
+/**
+ * The machine and JVM a run measured, for the report and the run files. {@code vector_bits} is
+ * the Vector API width the kernels use in this JVM (0 for the scalar twin) and {@code vector} the
+ * kernels' own account of it: lanes, register file, GEMM tile. Forks that narrow the width
+ * themselves ({@code GemmBenchmark.gemm256Bit}, {@code gemm128Bit}) say so in their names.
+ */
 final class MachineFacts {
     private MachineFacts() {
     }
@@ -24,6 +31,8 @@ final class MachineFacts {
         facts.put("java", System.getProperty("java.runtime.version", System.getProperty("java.version")));
         facts.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         facts.put("jmh", "1.37");
+        facts.put("vector_bits", Integer.toString(KernelProvider.vectorBitSize()));
+        facts.put("vector", KernelProvider.describe());
         String commit = commit(root);
         if (!commit.isEmpty()) {
             facts.put("commit", commit);

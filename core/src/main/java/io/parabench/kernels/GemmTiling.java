@@ -1,0 +1,111 @@
+package io.parabench.kernels;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * The register tile and cache blocking of {@link VectorGemm}: a micro-tile of {@code rows} rows
+ * of C by {@code vectors} vectors of {@code lanes} floats, a reduction block of {@code kc} and a
+ * column block of {@code nc}. {@link #HOST} is chosen once per process from the preferred vector
+ * species and the register file (and logged once, by {@link VectorKernels}); tests build the
+ * other tiles to check every one against the scalar twin at every width the JVM can be limited to.
+ *
+ * <p><b>Why these tiles.</b> The micro-kernel keeps {@code rows × vectors} accumulators, the
+ * {@code vectors} B values of one reduction step and one broadcast A value in registers, so the
+ * tile must leave room for {@code rows × vectors + vectors + 1} vectors. x86 has 16 vector
+ * registers with AVX2 and 32 once AVX-512 is on (HotSpot's {@code UseAVX=3}, also for 256- and
+ * 128-bit vectors, which then use ymm16–31/xmm16–31); AArch64 has 32 (NEON, SVE). Each step
+ * issues {@code rows × vectors} FMAs for {@code vectors} loads and {@code rows} broadcasts, so
+ * wider tiles spend fewer broadcasts per FMA, as long as C2 keeps them in registers:
+ * <ul>
+ *   <li>16 registers: 6×2 (12 accumulators + 2 + 1 = 15), BLIS's Haswell tile; 8×2 and 4×4 spill.</li>
+ *   <li>32 registers, 512-bit: 8×2 (16 + 2 + 1 = 19); the 24-accumulator tiles lose to it here.</li>
+ *   <li>32 registers, 128- and 256-bit: 6×4 (24 + 4 + 1 = 29).</li>
+ * </ul>
+ * Measured on one AMD EPYC core (Zen 5, AVX-512; JDK 17), fp32 1024³ {@code X·Wᵀ} on one thread,
+ * best call by thread CPU time in 1 s bursts alternated with OpenBLAS 0.3.21 (Debian numpy, same
+ * core, {@code OPENBLAS_CORETYPE} of the width) — the machine was shared (load 18–35), so ratios,
+ * not GFLOP/s, are the figure; each ratio is the median of 4–6 burst pairs:
+ * <table>
+ *   <caption>parabench ÷ OpenBLAS, one thread, by tile and width</caption>
+ *   <tr><th>JVM limit</th><th>OpenBLAS core</th><th>6×2</th><th>8×2</th><th>6×4</th><th>others</th></tr>
+ *   <tr><td>512-bit (native)</td><td>SkylakeX</td><td>—</td><td>0.78–0.89</td><td>0.74</td>
+ *       <td>12×2 0.76, 4×4 0.73, 8×3 0.73</td></tr>
+ *   <tr><td>256-bit, 32 registers</td><td>Haswell</td><td>0.82</td><td>0.84–0.88</td><td>0.89–0.96</td>
+ *       <td>12×2 0.84–0.86, 8×3 0.83, 4×4 0.69</td></tr>
+ *   <tr><td>256-bit, {@code -XX:UseAVX=2} (16 registers)</td><td>Haswell</td><td>0.81</td><td>0.51</td>
+ *       <td>—</td><td>4×4 0.36</td></tr>
+ *   <tr><td>128-bit</td><td>Nehalem</td><td>1.34</td><td>1.29</td><td>1.32</td><td>12×2 1.30</td></tr>
+ * </table>
+ * OpenBLAS's Nehalem kernel is SSE without FMA, hence the ratio above 1 at 128 bits.
+ *
+ * <p>{@code kc = 256} keeps a packed A micro-panel ({@code rows × kc}, 6–8 KiB) in L1 beside
+ * the B micro-panel it meets; {@code nc = 512} keeps a packed {@code kc × nc} slice of B (512 KiB)
+ * in a core's L2 (1 MiB here, 1–2 MiB on current x86 and Arm server cores). kc 384 or 512 and
+ * nc 256 measured no better at 512-bit (0.73–0.86 in the same windows).
+ *
+ * @param rows    rows of the micro-tile
+ * @param vectors vectors per micro-tile row
+ * @param lanes   floats per vector
+ * @param kc      reduction block
+ * @param nc      column block, a multiple of the tile width
+ */
+record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
+    /** The tiles {@link VectorGemm} has micro-kernels for, as {rows, vectors}. */
+    static final List<int[]> SHAPES = List.of(new int[]{6, 2}, new int[]{8, 2}, new int[]{6, 4});
+
+    static final int KC = 256;
+    static final int NC = 512;
+
+    GemmTiling {
+        boolean known = SHAPES.stream().anyMatch(s -> s[0] == rows && s[1] == vectors);
+        if (!known) {
+            throw new IllegalArgumentException("GEMM micro-tile (" + rows + "×" + vectors
+                    + " vectors) has no micro-kernel; known: 6×2, 8×2, 6×4");
+        }
+        if (nc % (vectors * lanes) != 0) {
+            throw new IllegalArgumentException("GEMM column block (" + nc + ") must be a multiple of the tile width "
+                    + vectors * lanes);
+        }
+    }
+
+    /** Columns of the micro-tile. */
+    int width() {
+        return vectors * lanes;
+    }
+
+    /**
+     * The tile for {@code lanes}-float vectors on a register file of {@code registers} vector
+     * registers (16 or 32), by the rule in the class comment.
+     */
+    static GemmTiling choose(int lanes, int registers) {
+        if (registers < 32) {
+            return new GemmTiling(6, 2, lanes, KC, NC);
+        }
+        return lanes >= 16 ? new GemmTiling(8, 2, lanes, KC, NC) : new GemmTiling(6, 4, lanes, KC, NC);
+    }
+
+    /**
+     * Vector registers of this JVM's target: 32 on AArch64 and on x86 with AVX-512 enabled
+     * ({@code -XX:UseAVX=3}, HotSpot's default where the CPU has it), else 16. Read from the
+     * HotSpot flag, so a JVM limited with {@code -XX:UseAVX=2} gets the AVX2 tile.
+     */
+    static int vectorRegisters() {
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("aarch64")) {
+            return 32;
+        }
+        try {
+            var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Integer.parseInt(hotspot.getVMOption("UseAVX").getValue()) >= 3 ? 32 : 16;
+        } catch (RuntimeException | LinkageError e) {
+            return 16; // not HotSpot, or no such flag: assume the smaller register file
+        }
+    }
+
+    @Override
+    public String toString() {
+        return rows + "×" + width() + " (" + rows + "×" + vectors + " vectors of " + lanes + " floats), kc " + kc
+                + ", nc " + nc;
+    }
+}
