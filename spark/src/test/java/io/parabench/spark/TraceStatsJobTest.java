@@ -112,7 +112,8 @@ class TraceStatsJobTest {
         Files.writeString(dir.resolve("rank-5.json"), "{\"traceEvents\": [ {\"ph\": \"X\", ");
         CommandOutcome run = job(dir.toString(), "--out", work.resolve("never").toString());
         assertEquals(2, run.exit());
-        assertOneLine(run.err(), "TraceStatsJob: trace file:" + dir.resolve("rank-5.json") + " is not valid JSON");
+        assertOneLine(run.err(), "TraceStatsJob: trace file:" + dir.resolve("rank-5.json") + " at byte offset 30"
+                + " (traceEvents[0]): an object is not closed");
         assertTrue(Files.notExists(work.resolve("never").resolve(TraceStatsJob.JSON_FILE)));
     }
 

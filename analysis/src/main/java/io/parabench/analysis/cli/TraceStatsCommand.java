@@ -16,6 +16,7 @@ import io.parabench.analysis.metrics.Stragglers;
 import io.parabench.analysis.metrics.RankBubble;
 import io.parabench.analysis.metrics.TraceSummary;
 import io.parabench.analysis.rank.LocalRanks;
+import io.parabench.analysis.read.DroppedEvents;
 import io.parabench.analysis.rank.RankEngine;
 import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
@@ -126,6 +127,10 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     private void print(TraceSummary summary, RankAnalyses ranks) {
+        if (summary.dropped().total() > 0) {
+            spec.commandLine().getErr().println("trace-stats: " + describe(summary.dropped()));
+            spec.commandLine().getErr().flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             out.println(json(summary, ranks));
@@ -135,7 +140,17 @@ public final class TraceStatsCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when there is one. */
+    /** One line for stderr: how many events the reader dropped, and why. */
+    static String describe(DroppedEvents d) {
+        return String.format(Locale.ROOT, "dropped %d events of kept kinds (kernel, memcpy, memset, annotations,"
+                + " runtime calls): %d without ts, %d with a negative dur, %d without pid or name",
+                d.total(), d.withoutTs(), d.negativeDur(), d.withoutPidOrName());
+    }
+
+    /**
+     * The JSON document of {@code trace-stats}: devices keyed by id, then {@code pipeline} when
+     * there is one, then {@code dropped_events} when the reader dropped any.
+     */
     public static String json(TraceSummary summary) {
         return json(summary, null);
     }
@@ -173,6 +188,13 @@ public final class TraceStatsCommand implements Callable<Integer> {
                 PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
             }
         });
+        DroppedEvents dropped = summary.dropped();
+        if (dropped.total() > 0) {
+            ObjectNode node = root.putObject("dropped_events");
+            node.put("without_ts", dropped.withoutTs());
+            node.put("negative_dur", dropped.negativeDur());
+            node.put("without_pid_or_name", dropped.withoutPidOrName());
+        }
         return JsonOutput.write(root);
     }
 

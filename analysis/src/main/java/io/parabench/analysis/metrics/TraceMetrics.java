@@ -1,6 +1,7 @@
 package io.parabench.analysis.metrics;
 
 import io.parabench.analysis.read.Annotations;
+import io.parabench.analysis.read.DroppedEvents;
 import io.parabench.analysis.read.GpuEventKind;
 import io.parabench.analysis.read.GpuEvents;
 import io.parabench.analysis.read.NameTable;
@@ -61,7 +62,9 @@ public final class TraceMetrics {
                 devices.add(repeated ? d.withKey(td.trace().rank() + "/" + d.device()) : d);
             }
         }
-        return new TraceSummary(source, devices, pipeline(traces, options, byTrace), annotations(traces), bytes);
+        DroppedEvents dropped = traces.stream().map(Trace::dropped).reduce(DroppedEvents.NONE, DroppedEvents::plus);
+        return new TraceSummary(source, devices, pipeline(traces, options, byTrace), annotations(traces), bytes,
+                dropped);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.parabench.analysis.metrics;
 
+import io.parabench.analysis.read.DroppedEvents;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -12,11 +14,19 @@ import java.util.Optional;
  *                    holding several devices
  * @param annotations user-annotation totals over all files, longest first
  * @param bytesRead   JSON bytes parsed (decompressed)
+ * @param dropped     events of kept kinds the reader could not keep, over all files (no
+ *                    {@code ts}, negative {@code dur}, …)
  */
 public record TraceSummary(String source, List<DeviceMetrics> devices, Optional<PipelineMetrics> pipeline,
-                           List<AnnotationStat> annotations, long bytesRead) {
+                           List<AnnotationStat> annotations, long bytesRead, DroppedEvents dropped) {
     public TraceSummary {
         devices = List.copyOf(devices);
         annotations = List.copyOf(annotations);
+    }
+
+    /** A summary of files from which nothing was dropped. */
+    public TraceSummary(String source, List<DeviceMetrics> devices, Optional<PipelineMetrics> pipeline,
+                        List<AnnotationStat> annotations, long bytesRead) {
+        this(source, devices, pipeline, annotations, bytesRead, DroppedEvents.NONE);
     }
 }

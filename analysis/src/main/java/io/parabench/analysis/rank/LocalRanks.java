@@ -6,7 +6,6 @@ import io.parabench.analysis.read.Trace;
 import io.parabench.analysis.read.TraceReader;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +46,10 @@ public final class LocalRanks {
         } else {
             throw new IllegalArgumentException("trace path (" + input + ") must be an existing file or directory");
         }
+        // One file alone is cut into ranges read on all threads; several files take one thread each.
+        int readThreads = files.size() == 1 ? threads : 1;
         return RankAnalysis.run(input.toString(), files, options, (some, step) -> onPool(some, threads,
-                file -> read(Path.of(file), options, step)));
+                file -> read(Path.of(file), readThreads, options, step)));
     }
 
     /**
@@ -67,9 +68,10 @@ public final class LocalRanks {
                 name -> RankMap.map(bySource.get(name), options, step)));
     }
 
-    private static RankSummary read(Path file, AnalysisOptions options, StepChoice step) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return RankMap.read(in, file.toString(), file.getFileName().toString(), options, step);
+    private static RankSummary read(Path file, int readThreads, AnalysisOptions options, StepChoice step) {
+        try {
+            // TraceReader.read(Path) also takes the rank from a rank<N> file name, as RankMap.read does.
+            return RankMap.map(TraceReader.read(file, readThreads).get(0), options, step);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -71,7 +71,7 @@ public final class RankMap {
             }
         }
         return new RankSummary(trace.source(), trace.rank(), trace.bytesRead(), TraceMetrics.devices(prepared, options),
-                TraceMetrics.annotations(List.of(trace)), starts, from, timeline, perDevice);
+                TraceMetrics.annotations(List.of(trace)), starts, from, timeline, perDevice, trace.dropped());
     }
 
     /**

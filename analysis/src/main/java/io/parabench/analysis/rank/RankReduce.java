@@ -1,5 +1,6 @@
 package io.parabench.analysis.rank;
 
+import io.parabench.analysis.read.DroppedEvents;
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.AnnotationStat;
 import io.parabench.analysis.metrics.DeviceMetrics;
@@ -120,7 +121,9 @@ public final class RankReduce {
                 devices.add(repeated ? d.withKey(s.rank() + "/" + d.device()) : d);
             }
         }
-        return new TraceSummary(source, devices, pipeline(summaries, step), annotations(summaries), bytes);
+        DroppedEvents dropped = summaries.stream().map(RankSummary::dropped).reduce(DroppedEvents.NONE,
+                DroppedEvents::plus);
+        return new TraceSummary(source, devices, pipeline(summaries, step), annotations(summaries), bytes, dropped);
     }
 
     private static boolean hasPipeline(List<RankSummary> summaries) {

@@ -3,6 +3,7 @@ package io.parabench.analysis.rank;
 import io.parabench.analysis.metrics.AnnotationStat;
 import io.parabench.analysis.metrics.DeviceMetrics;
 import io.parabench.analysis.metrics.StepTimeline;
+import io.parabench.analysis.read.DroppedEvents;
 
 import java.io.Serializable;
 import java.util.Collections;
@@ -28,11 +29,13 @@ import java.util.TreeMap;
  *                        was mapped alone, the global one when mapped again (see {@link RankAnalysis})
  * @param timeline        computation timeline of all the file's devices (the file is one rank)
  * @param deviceTimelines per device, when the file holds several (a single file of several ranks)
+ * @param dropped         events of kept kinds the reader could not keep ({@link io.parabench.analysis.read.Trace#dropped()})
  */
 public record RankSummary(String source, int rank, long bytesRead, List<DeviceMetrics> devices,
                           List<AnnotationStat> annotations, SortedMap<String, Long> stepStarts,
                           StepChoice measuredFrom, StepTimeline timeline,
-                          SortedMap<Integer, StepTimeline> deviceTimelines) implements Serializable {
+                          SortedMap<Integer, StepTimeline> deviceTimelines, DroppedEvents dropped)
+        implements Serializable {
     public RankSummary {
         devices = List.copyOf(devices);
         annotations = List.copyOf(annotations);
@@ -40,11 +43,20 @@ public record RankSummary(String source, int rank, long bytesRead, List<DeviceMe
         deviceTimelines = Collections.unmodifiableSortedMap(new TreeMap<>(deviceTimelines));
     }
 
+    /** A summary of a file from which nothing was dropped. */
+    public RankSummary(String source, int rank, long bytesRead, List<DeviceMetrics> devices,
+                       List<AnnotationStat> annotations, SortedMap<String, Long> stepStarts,
+                       StepChoice measuredFrom, StepTimeline timeline,
+                       SortedMap<Integer, StepTimeline> deviceTimelines) {
+        this(source, rank, bytesRead, devices, annotations, stepStarts, measuredFrom, timeline, deviceTimelines,
+                DroppedEvents.NONE);
+    }
+
     /** The same summary without the timelines' intervals: what travels between machines. */
     public RankSummary compact() {
         TreeMap<Integer, StepTimeline> perDevice = new TreeMap<>();
         deviceTimelines.forEach((d, t) -> perDevice.put(d, t.compact()));
         return new RankSummary(source, rank, bytesRead, devices, annotations, stepStarts, measuredFrom,
-                timeline.compact(), perDevice);
+                timeline.compact(), perDevice, dropped);
     }
 }

@@ -1,7 +1,5 @@
 package io.parabench.analysis.read;
 
-import java.util.Arrays;
-
 /**
  * The named ranges of one trace file: {@code user_annotation} events (CPU side, e.g.
  * {@code ProfilerStep#3}, {@code attn(F)}, {@code sim:F s1 mb3}) and {@code gpu_user_annotation}
@@ -9,31 +7,22 @@ import java.util.Arrays;
  * columns. Read-only once {@link TraceReader} has filled it.
  */
 public final class Annotations {
-    private long[] startNs = new long[64];
-    private long[] endNs = new long[64];
-    private int[] name = new int[64];
-    private int[] pid = new int[64];
-    private int[] tid = new int[64];
-    private boolean[] onGpu = new boolean[64];
-    private int size;
+    private final long[] startNs;
+    private final long[] endNs;
+    private final int[] name;
+    private final int[] pid;
+    private final int[] tid;
+    private final byte[] onGpu;
+    private final int size;
 
-    void add(long start, long end, int nameId, int pidValue, int tidValue, boolean gpu) {
-        if (size == startNs.length) {
-            int capacity = size * 2;
-            startNs = Arrays.copyOf(startNs, capacity);
-            endNs = Arrays.copyOf(endNs, capacity);
-            name = Arrays.copyOf(name, capacity);
-            pid = Arrays.copyOf(pid, capacity);
-            tid = Arrays.copyOf(tid, capacity);
-            onGpu = Arrays.copyOf(onGpu, capacity);
-        }
-        startNs[size] = start;
-        endNs[size] = end;
-        name[size] = nameId;
-        pid[size] = pidValue;
-        tid[size] = tidValue;
-        onGpu[size] = gpu;
-        size++;
+    Annotations(long[] startNs, long[] endNs, int[] name, int[] pid, int[] tid, byte[] onGpu) {
+        this.startNs = startNs;
+        this.endNs = endNs;
+        this.name = name;
+        this.pid = pid;
+        this.tid = tid;
+        this.onGpu = onGpu;
+        this.size = startNs.length;
     }
 
     public int size() {
@@ -64,6 +53,6 @@ public final class Annotations {
 
     /** True for {@code gpu_user_annotation} (device time), false for {@code user_annotation}. */
     public boolean onGpu(int i) {
-        return onGpu[i];
+        return onGpu[i] != 0;
     }
 }

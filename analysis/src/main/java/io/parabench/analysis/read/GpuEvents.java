@@ -1,10 +1,8 @@
 package io.parabench.analysis.read;
 
-import java.util.Arrays;
-
 /**
  * The GPU events of one trace file (kernels, memcpy, memset) as parallel primitive columns:
- * about 41 bytes per event whatever the length of its JSON, so a trace of hundreds of MB fits
+ * 45 bytes per event whatever the length of its JSON, so a trace of hundreds of MB fits
  * in a small heap. Times are integer nanoseconds on the trace's clock (the profiler writes
  * microseconds with up to three decimals, which are kept exactly).
  *
@@ -15,41 +13,29 @@ public final class GpuEvents {
     /** Marks an absent {@code grid} or {@code sms} argument. */
     public static final int UNKNOWN = -1;
 
-    private long[] startNs = new long[1024];
-    private long[] endNs = new long[1024];
-    private int[] name = new int[1024];
-    private int[] device = new int[1024];
-    private int[] stream = new int[1024];
-    private int[] gridBlocks = new int[1024];
-    private int[] sms = new int[1024];
-    private byte[] kind = new byte[1024];
-    private long[] correlation = new long[1024];
-    private int size;
+    private final long[] startNs;
+    private final long[] endNs;
+    private final int[] name;
+    private final int[] device;
+    private final int[] stream;
+    private final int[] gridBlocks;
+    private final int[] sms;
+    private final byte[] kind;
+    private final long[] correlation;
+    private final int size;
 
-    void add(long start, long end, int nameId, int deviceId, int streamId, int blocks, int smCount, GpuEventKind k,
-             long correlationId) {
-        if (size == startNs.length) {
-            int capacity = size + (size >> 1);
-            startNs = Arrays.copyOf(startNs, capacity);
-            endNs = Arrays.copyOf(endNs, capacity);
-            name = Arrays.copyOf(name, capacity);
-            device = Arrays.copyOf(device, capacity);
-            stream = Arrays.copyOf(stream, capacity);
-            gridBlocks = Arrays.copyOf(gridBlocks, capacity);
-            sms = Arrays.copyOf(sms, capacity);
-            kind = Arrays.copyOf(kind, capacity);
-            correlation = Arrays.copyOf(correlation, capacity);
-        }
-        startNs[size] = start;
-        endNs[size] = end;
-        name[size] = nameId;
-        device[size] = deviceId;
-        stream[size] = streamId;
-        gridBlocks[size] = blocks;
-        sms[size] = smCount;
-        kind[size] = (byte) k.ordinal();
-        correlation[size] = correlationId;
-        size++;
+    GpuEvents(long[] startNs, long[] endNs, int[] name, int[] device, int[] stream, int[] gridBlocks, int[] sms,
+              byte[] kind, long[] correlation) {
+        this.startNs = startNs;
+        this.endNs = endNs;
+        this.name = name;
+        this.device = device;
+        this.stream = stream;
+        this.gridBlocks = gridBlocks;
+        this.sms = sms;
+        this.kind = kind;
+        this.correlation = correlation;
+        this.size = startNs.length;
     }
 
     /** Number of events. */

@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Summarises a JFR recording with JMC's {@code flightrecorder} parser: hot methods (top frames
@@ -35,11 +37,23 @@ public final class JfrSummaryReader {
     /** Rows kept in each ranking. */
     public static final int TOP = 15;
 
+    /**
+     * JMC logs every chunk it cannot read (a truncated recording) with its stack trace through
+     * java.util.logging, 27 lines on stderr before the one-line error this reader gives. Held
+     * in a field: a logger that is not referenced can be collected and forget its level.
+     */
+    static final Logger JMC_LOG = Logger.getLogger("org.openjdk.jmc.flightrecorder");
+
+    static {
+        JMC_LOG.setLevel(Level.OFF);
+    }
+
     private JfrSummaryReader() {
     }
 
     /**
-     * @throws IllegalArgumentException when the file is missing or is not a JFR recording
+     * @throws IllegalArgumentException when the file is missing, is not a JFR recording, or is truncated or
+     *                                  corrupt (one line, JMC's own log silenced)
      */
     public static JfrSummary read(Path recording) throws IOException {
         if (!Files.isRegularFile(recording)) {
@@ -49,7 +63,14 @@ public final class JfrSummaryReader {
         try {
             events = JfrLoaderToolkit.loadEvents(recording.toFile());
         } catch (CouldNotLoadRecordingException e) {
-            throw new IllegalArgumentException("JFR recording (" + recording + ") cannot be parsed: " + e.getMessage(), e);
+            throw new IllegalArgumentException("JFR recording (" + recording + ") cannot be parsed: it has no readable"
+                    + " chunk (truncated, corrupt or not a JFR file; JMC says: " + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("JFR recording (" + recording + ") cannot be read: " + e, e);
+        } catch (RuntimeException e) {
+            // JMC reports a corrupt chunk with whatever its parser hit, e.g. "Disallowed raw string encoding: 9".
+            throw new IllegalArgumentException("JFR recording (" + recording + ") is corrupt: JMC's parser failed with "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         Map<String, Long> methods = new HashMap<>();
         Map<String, Long> sampledAlloc = new HashMap<>();

@@ -1,42 +1,31 @@
 package io.parabench.analysis.read;
 
-import java.util.Arrays;
-
 /**
  * The CPU side of GPU work: {@code cuda_runtime}/{@code cuda_driver} events (kernel launches,
  * memcpy calls) that carry a {@code correlation} id, which the profiler also writes on the GPU
  * event they caused. With them a GPU kernel can be attributed to the CPU annotation (e.g. a
  * pipeline op {@code sim:B s1 mb3}) that was open on the launching thread, even when the
- * profiler recorded no GPU-side copy of that annotation (autograd's backward thread).
- * Each call keeps its start, end and name (launch statistics and queue lengths select the launch
- * calls by name). Primitive columns, filled by {@link TraceReader}, read-only afterwards.
+ * profiler recorded no GPU-side copy of that annotation (autograd's backward thread), and the
+ * launch delay and CPU duration of each launch can be measured. Primitive columns (36 bytes a
+ * call), filled by {@link TraceReader}, read-only afterwards; index {@code i} in file order.
  */
 public final class RuntimeCalls {
-    private long[] startNs = new long[256];
-    private long[] endNs = new long[256];
-    private int[] name = new int[256];
-    private long[] correlation = new long[256];
-    private int[] pid = new int[256];
-    private int[] tid = new int[256];
-    private int size;
+    private final long[] startNs;
+    private final long[] endNs;
+    private final long[] correlation;
+    private final int[] pid;
+    private final int[] tid;
+    private final int[] name;
+    private final int size;
 
-    void add(long start, long end, int nameId, long correlationId, int pidValue, int tidValue) {
-        if (size == startNs.length) {
-            int capacity = size + (size >> 1);
-            startNs = Arrays.copyOf(startNs, capacity);
-            endNs = Arrays.copyOf(endNs, capacity);
-            name = Arrays.copyOf(name, capacity);
-            correlation = Arrays.copyOf(correlation, capacity);
-            pid = Arrays.copyOf(pid, capacity);
-            tid = Arrays.copyOf(tid, capacity);
-        }
-        startNs[size] = start;
-        endNs[size] = end;
-        name[size] = nameId;
-        correlation[size] = correlationId;
-        pid[size] = pidValue;
-        tid[size] = tidValue;
-        size++;
+    RuntimeCalls(long[] startNs, long[] endNs, long[] correlation, int[] pid, int[] tid, int[] name) {
+        this.startNs = startNs;
+        this.endNs = endNs;
+        this.correlation = correlation;
+        this.pid = pid;
+        this.tid = tid;
+        this.name = name;
+        this.size = startNs.length;
     }
 
     public int size() {
@@ -52,11 +41,6 @@ public final class RuntimeCalls {
         return endNs[i];
     }
 
-    /** Id of the call's name ({@code cudaLaunchKernel}, {@code cudaMemcpyAsync}, …) in the trace's {@link NameTable}. */
-    public int nameId(int i) {
-        return name[i];
-    }
-
     public long correlation(int i) {
         return correlation[i];
     }
@@ -67,5 +51,13 @@ public final class RuntimeCalls {
 
     public int tid(int i) {
         return tid[i];
+    }
+
+    /**
+     * Id of the call's name ({@code cudaLaunchKernel}, {@code cudaMemcpyAsync}, …) in the trace's
+     * {@link NameTable}; a call without a name has the empty name.
+     */
+    public int nameId(int i) {
+        return name[i];
     }
 }

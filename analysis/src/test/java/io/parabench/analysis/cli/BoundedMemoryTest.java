@@ -59,4 +59,33 @@ class BoundedMemoryTest {
         assertEquals(1_700_000.0, device.get("busy_us").asDouble());
         assertEquals(1.0 * 1_700_000 / 1_716_999, device.get("sm_occupancy_avg").asDouble(), 1e-12);
     }
+
+    // Issue 11 item 6: a 9.7 MB .gz with 30 M events needed 3.1 GB RSS. The reader's columns now
+    // take 45 bytes a kernel, grow in blocks without copying, and are charged against the heap:
+    // a trace that does not fit is refused in one line before the heap runs out.
+    @Test
+    void shouldRefuseAGzipWhoseEventsDoNotFitTheHeapInOneLine(@TempDir Path dir) throws IOException, InterruptedException {
+        Path trace = dir.resolve("bomb.json.gz");
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(trace), 1 << 16), StandardCharsets.US_ASCII)) {
+            w.write("{\"traceEvents\":[");
+            for (int i = 0; i < 1_200_000; i++) {
+                w.write("{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":0,\"tid\":7,\"ts\":" + i
+                        + ",\"dur\":1},");
+            }
+            w.write("{}]}");
+        }
+        assertTrue(Files.size(trace) < 10_000_000L, "a small file: " + Files.size(trace) + " bytes");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Parabench.class.getName(), "trace-stats", trace.toString(), "--format", "json")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
+        assertEquals(2, p.exitValue(), err);
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.contains("bomb.json.gz at byte offset"), err);
+        assertTrue(err.matches("(?s).*need more than \\d+ MiB, the reader's share \\(45%\\) of the heap's \\d+ MiB;"
+                + " raise the heap.*"), err);
+    }
 }

@@ -45,6 +45,23 @@ class TraceStatsCommandTest {
         assertTrue(root.get("pipeline") == null);
     }
 
+    // Issue 11 item 7: events without ts or with a negative dur were dropped without a count.
+    @Test
+    void shouldReportDroppedEventsOnStderrAndInJson(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.json");
+        Files.writeString(file, ONE_KERNEL.replace("]}", ","
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":3,\"tid\":7,\"dur\":5},"
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":3,\"tid\":7,\"ts\":20,\"dur\":-5}]}"));
+        CommandRun r = CommandRun.run("trace-stats", file.toString(), "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("trace-stats: dropped 2 events of kept kinds (kernel, memcpy, memset, annotations, runtime calls):"
+                + " 1 without ts, 1 with a negative dur, 0 without pid or name", r.err().strip());
+        JsonNode dropped = new ObjectMapper().readTree(r.out()).get("dropped_events");
+        assertEquals(1, dropped.get("without_ts").asInt());
+        assertEquals(1, dropped.get("negative_dur").asInt());
+        assertEquals(5.0, new ObjectMapper().readTree(r.out()).get("3").get("busy_us").asDouble());
+    }
+
     @Test
     void shouldPrintPipelineBubblesForTheGpuTraces() throws IOException {
         Path dir = SharedData.require("gpu-traces/1f1b");

@@ -43,9 +43,13 @@ class JfrSummaryReaderTest {
             r.enable("jdk.GarbageCollection");
             r.enable("jdk.CPULoad").withPeriod(Duration.ofMillis(100));
             r.start();
-            long deadline = System.nanoTime() + 800_000_000L;
+            // 800 ms of this thread's CPU, not of the wall clock: on a loaded machine a wall-clock
+            // deadline gave the thread too few sampled moments (4 samples at load 20 on 2 cores).
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            long start = cpu.getCurrentThreadCpuTime();
+            long wallLimit = System.nanoTime() + 30_000_000_000L;
             long acc = 0;
-            while (System.nanoTime() < deadline) {
+            while (cpu.getCurrentThreadCpuTime() - start < 800_000_000L && System.nanoTime() < wallLimit) {
                 acc += spin(2_000_000);
             }
             sink = acc;
@@ -73,5 +77,78 @@ class JfrSummaryReaderTest {
         Files.writeString(file, "hello");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JfrSummaryReader.read(file));
         assertTrue(e.getMessage().startsWith("JFR recording (" + file + ") cannot be parsed"), e.getMessage());
+    }
+
+    private static Path smallRecording(Path dir) throws IOException {
+        Path file = dir.resolve("small.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            r.enable("jdk.CPULoad").withPeriod(Duration.ofMillis(50));
+            r.start();
+            sink = spin(50_000_000);
+            r.stop();
+            r.dump(file);
+        }
+        return file;
+    }
+
+    /** Counts what JMC's loader publishes through java.util.logging while a test runs. */
+    private static final class CountingHandler extends java.util.logging.Handler {
+        int published;
+
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            if (isLoggable(record)) {
+                published++;
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static IllegalArgumentException readQuietly(Path file) {
+        java.util.logging.Logger loader = java.util.logging.Logger.getLogger(
+                "org.openjdk.jmc.flightrecorder.internal.FlightRecordingLoader");
+        CountingHandler handler = new CountingHandler();
+        loader.addHandler(handler);
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JfrSummaryReader.read(file));
+            assertEquals(0, handler.published, "JMC's log stays silent");
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            return e;
+        } finally {
+            loader.removeHandler(handler);
+        }
+    }
+
+    // Issue 11 item 8: a truncated JFR printed 27 lines of JMC log.
+    @Test
+    void shouldRejectATruncatedRecordingInOneLine(@TempDir Path dir) throws IOException {
+        Path whole = smallRecording(dir);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = dir.resolve("cut.jfr");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        IllegalArgumentException e = readQuietly(cut);
+        assertTrue(e.getMessage().contains("cut.jfr) cannot be parsed: it has no readable chunk (truncated, corrupt"),
+                e.getMessage());
+    }
+
+    // Issue 11 item 8: a corrupt JFR said "Disallowed raw string encoding: 9".
+    @Test
+    void shouldRejectACorruptRecordingWithAClearMessage(@TempDir Path dir) throws IOException {
+        byte[] bytes = Files.readAllBytes(smallRecording(dir));
+        int from = Math.min(5000, bytes.length / 3);
+        java.util.Arrays.fill(bytes, from, Math.min(bytes.length, from + 100), (byte) 9);
+        Path corrupt = dir.resolve("corrupt.jfr");
+        Files.write(corrupt, bytes);
+        IllegalArgumentException e = readQuietly(corrupt);
+        assertTrue(e.getMessage().startsWith("JFR recording (" + corrupt + ") "), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 }
