@@ -8,7 +8,8 @@ package io.parabench.gpu;
  * <ul>
  *   <li><b>GEMM</b> ({@link KernelCost#gemm()} set): tile and (partial) wave quantisation over the SMs
  *       granted, k depth through a per-tile overhead, split-k when the tiles cannot fill the SMs,
- *       a small-shape floor and cuBLAS' workspace memset, as {@link Calibration.GemmFit} says; never
+ *       a small-shape floor, the clock drop of sustained load and cuBLAS' workspace memset, as
+ *       {@link Calibration.GemmFit} says; never
  *       faster than moving its bytes at the HBM rate.</li>
  *   <li><b>Memory-bound kernel</b> on HBM: {@link Calibration.MemoryFit} of its {@link MemoryOp};
  *       working sets up to the L2 size run at the L2 rate. A stream granted part of the SMs gets
@@ -94,7 +95,9 @@ public final class CalibratedClock {
         }
         double memoryNs = bytes / c.hbmBytesPerSecond() * 1e9;
         double memset = shape.flops() >= fit.memsetAboveFlops() ? fit.memsetNs() : 0;
-        return fit.floorNs() + Math.max(best, memoryNs) + memset;
+        double busy = Math.max(best, memoryNs);
+        busy *= 1 + fit.throttle() * busy / (busy + fit.throttleNs());
+        return fit.floorNs() + busy + memset;
     }
 
     /** Memory-bound kernel duration in ns (fractional) with {@code bandwidthShare} of the device's bandwidth. */

@@ -62,17 +62,23 @@ public record Calibration(Map<Precision, GemmFit> gemm, Map<MemoryOp, MemoryFit>
      * stream-k kernels spread the last tiles' k loop over the idle SMs). Too few tiles to fill the
      * SMs are split along k. Every call also pays {@code floorNs} (the small-shape floor), and
      * calls of at least {@code memsetAboveFlops} FLOPs a {@code memsetNs} workspace memset.
+     * Sustained load lowers the clock (the power cap): a GEMM busy for {@code t} runs
+     * {@code 1 + throttle·t ÷ (t + throttleNs)} times slower, so long GEMMs approach
+     * {@code 1 + throttle}.
      *
      * @param peakFlops           achieved FLOP/s of the whole device on large tiles
      * @param tileOverheadNs      fixed time of one tile per wave
      * @param floorNs             fixed time of every call
      * @param smallTileEfficiency throughput of a tile relative to the next larger tile size, in (0, 1]
      * @param waveTail            cost of a partial last wave relative to a full one, in [0, 1]
+     * @param throttle            slowdown approached under sustained load, in [0, 1]
+     * @param throttleNs          busy time at which half of that slowdown is reached
      * @param memsetAboveFlops    calls with at least this many FLOPs add the workspace memset
      * @param memsetNs            duration of cuBLAS' workspace memset
      */
     public record GemmFit(double peakFlops, double tileOverheadNs, double floorNs, double smallTileEfficiency,
-                          double waveTail, double memsetAboveFlops, double memsetNs) {
+                          double waveTail, double throttle, double throttleNs, double memsetAboveFlops,
+                          double memsetNs) {
         public GemmFit {
             positive("peak_flops", peakFlops);
             nonNegative("tile_overhead_ns", tileOverheadNs);
@@ -83,6 +89,10 @@ public record Calibration(Map<Precision, GemmFit> gemm, Map<MemoryOp, MemoryFit>
             if (!(waveTail >= 0 && waveTail <= 1)) {
                 throw new IllegalArgumentException("wave_tail (" + waveTail + ") must be in [0, 1]");
             }
+            if (!(throttle >= 0 && throttle <= 1)) {
+                throw new IllegalArgumentException("throttle (" + throttle + ") must be in [0, 1]");
+            }
+            positive("throttle_ns", throttleNs);
             positive("memset_above_flops", memsetAboveFlops);
             nonNegative("memset_ns", memsetNs);
         }

@@ -12,7 +12,7 @@ import java.util.Map;
  * <ul>
  *   <li>GEMM, per precision: the memset threshold is the FLOP count that best separates the rows
  *       whose kernels include a {@code Memset} from those that do not; then peak, tile overhead,
- *       floor and small-tile efficiency minimise {@code Σ |ln(predicted ÷ measured)|} over the
+ *       floor, small-tile efficiency, wave tail and throttle minimise {@code Σ |ln(predicted ÷ measured)|} over the
  *       rows (Nelder–Mead from the base calibration's values, restarted once).</li>
  *   <li>Memory-bound kernels: the HBM rate is the best streaming rate among rows past L2
  *       ({@code bytes ÷ kernel time}); the L2 rate and, per op, minimum duration, element rate and
@@ -83,7 +83,8 @@ public final class DeviceFit {
         double memsetNs = from.memsetNs();
         double[] x = {Math.log(from.peakFlops()), Math.log(Math.max(1, from.tileOverheadNs())),
                 Math.log(Math.max(1, from.floorNs())), logit(Math.min(0.999, from.smallTileEfficiency())),
-                logit(Math.min(0.999, Math.max(0.001, from.waveTail())))};
+                logit(Math.min(0.999, Math.max(0.001, from.waveTail()))),
+                logit(Math.min(0.999, Math.max(0.001, from.throttle()))), Math.log(from.throttleNs())};
         java.util.function.ToDoubleFunction<double[]> error = p -> {
             Calibration.GemmFit fit = gemmFit(p, threshold, memsetNs);
             Calibration c = withGemm(start, rows.get(0).precision(), fit);
@@ -101,7 +102,7 @@ public final class DeviceFit {
 
     private static Calibration.GemmFit gemmFit(double[] p, double memsetAboveFlops, double memsetNs) {
         return new Calibration.GemmFit(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), logistic(p[3]), logistic(p[4]),
-                memsetAboveFlops, memsetNs);
+                logistic(p[5]), Math.exp(p[6]), memsetAboveFlops, memsetNs);
     }
 
     private static Calibration withGemm(Calibration c, Precision p, Calibration.GemmFit fit) {

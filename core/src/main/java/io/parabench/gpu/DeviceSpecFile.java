@@ -48,6 +48,8 @@ public final class DeviceSpecFile {
             n.put("floor_ns", g.floorNs());
             n.put("small_tile_efficiency", g.smallTileEfficiency());
             n.put("wave_tail", g.waveTail());
+            n.put("throttle", g.throttle());
+            n.put("throttle_ns", g.throttleNs());
             n.put("memset_above_flops", g.memsetAboveFlops());
             n.put("memset_ns", g.memsetNs());
         }
@@ -103,6 +105,7 @@ public final class DeviceSpecFile {
                 String gat = at + ".gemm." + p.label();
                 gemm.put(p, new Calibration.GemmFit(num(g, "peak_flops", gat), num(g, "tile_overhead_ns", gat),
                         num(g, "floor_ns", gat), num(g, "small_tile_efficiency", gat), num(g, "wave_tail", gat),
+                        num(g, "throttle", gat), num(g, "throttle_ns", gat),
                         num(g, "memset_above_flops", gat),
                         num(g, "memset_ns", gat)));
             }

@@ -29,10 +29,10 @@ final class HopperCalibration {
     /** Where fits start: round datasheet-like figures (the fit does not depend much on them). */
     static final Calibration START = calibration(
             new double[][] {
-                    {50e12, 1000, 2000, 0.9, 0.9, 1e10, 1000},
-                    {400e12, 1000, 2000, 0.9, 0.9, 1e10, 1000},
-                    {800e12, 1000, 2000, 0.9, 0.9, 1e10, 1000},
-                    {1500e12, 1000, 2000, 0.9, 0.9, 1e10, 1000}},
+                    {50e12, 1000, 2000, 0.9, 0.9, 0.1, 1e6, 1e10, 1000},
+                    {400e12, 1000, 2000, 0.9, 0.9, 0.1, 1e6, 1e10, 1000},
+                    {800e12, 1000, 2000, 0.9, 0.9, 0.1, 1e6, 1e10, 1000},
+                    {1500e12, 1000, 2000, 0.9, 0.9, 0.1, 1e6, 1e10, 1000}},
             new double[][] {
                     {900, 1e12, 0.9}, {900, 1e12, 0.9}, {1000, 1e12, 0.9},
                     {1100, 1e12, 0.9}, {1600, 1e12, 0.9}, {2400, 1e12, 0.9}},
@@ -40,14 +40,14 @@ final class HopperCalibration {
 
     /**
      * Fitted to one H200 SXM (values rounded to four digits; memset thresholds exact: they are FLOP counts of measured shapes). GEMM: peak, tile overhead, floor,
-     * small-tile efficiency, wave tail, memset threshold, memset; memory: min, element rate, bandwidth fraction.
+     * small-tile efficiency, wave tail, throttle, throttle time, memset threshold, memset; memory: min, element rate, bandwidth fraction.
      */
     static final Calibration H200 = calibration(
             new double[][] {
-                    {51.78e12, 1282, 2626, 0.8833, 0.9944, Double.MAX_VALUE, 1000},
-                    {413.3e12, 4452, 4851, 1.0, 0.1708, 9.0194313216e10, 1000},
-                    {785.1e12, 1100, 2629, 1.0, 0.1418, 1.20259084288e11, 1000},
-                    {1471e12, 996.7, 3219, 0.9088, 0.2881, 3.4359738368e10, 1000}},
+                    {51.63e12, 0, 3918, 0.8853, 1.0, 0, 6.010e6, Double.MAX_VALUE, 1000},
+                    {414.5e12, 3856, 5694, 0.9997, 0.1058, 0.9824, 30.35e6, 9.0194313216e10, 1000},
+                    {824.0e12, 1249, 2489, 0.9493, 0.2016, 0.2298, 2.943e6, 1.20259084288e11, 1000},
+                    {1508e12, 1114, 3255, 0.9387, 0.2637, 0.3032, 4.614e6, 3.4359738368e10, 1000}},
             new double[][] {
                     {905.9, 4.436e12, 0.9428}, {878.3, 1.136e12, 0.9980}, {1058, 0.8933e12, 0.9634},
                     {1275, 0.8100e12, 0.9148}, {1621, 0.6319e12, 0.9614}, {2473, 1.596e12, 0.8387}},
@@ -58,7 +58,7 @@ final class HopperCalibration {
         Map<Precision, Calibration.GemmFit> g = new EnumMap<>(Precision.class);
         for (Precision p : Precision.values()) {
             double[] v = gemm[p.ordinal()];
-            g.put(p, new Calibration.GemmFit(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+            g.put(p, new Calibration.GemmFit(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
         }
         Map<MemoryOp, Calibration.MemoryFit> m = new EnumMap<>(MemoryOp.class);
         for (MemoryOp op : MemoryOp.values()) {

@@ -13,6 +13,12 @@ import java.util.Arrays;
  * less than F + B when overlapping compute with communication helps — else the sum of its two
  * halves. {@code p2p} is added to every dependency that crosses ranks.
  *
+ * <p>Costs may instead be given per stage ({@link #ofStages}): a model measured from a real
+ * trace, where the first stage's input backward may cost nothing and the last stage carries the
+ * loss. With {@link #withBlockingSends()} the rank that sends an activation or gradient to
+ * another rank is also held for {@code p2p} after the op, as with blocking NCCL send/recv
+ * (the sender's stream waits for the transfer); by default sends are buffered.
+ *
  * <p>Immutable.
  */
 public final class CostModel {
@@ -23,9 +29,20 @@ public final class CostModel {
     private final double forwardBackward;
     private final double p2p;
     private final double[] stageScale;
+    /** Per-stage costs [F, B, b, W, F&B][stage], or null for the uniform costs above. */
+    private final double[][] perStage;
+    private final boolean blockingSends;
+    /** Fraction of a full backward after which its input gradient leaves, or NaN: outputs leave at op end. */
+    private final double earlyGradient;
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale) {
+        this(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, null, false, Double.NaN);
+    }
+
+    private CostModel(double forward, double backward, double backwardInput, double weight,
+                      double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
+                      boolean blockingSends, double earlyGradient) {
         requireCost("f", forward);
         requireCost("b", backward);
         requireCost("bi", backwardInput);
@@ -46,6 +63,9 @@ public final class CostModel {
         this.forwardBackward = forwardBackward;
         this.p2p = p2p;
         this.stageScale = stageScale;
+        this.perStage = perStage;
+        this.blockingSends = blockingSends;
+        this.earlyGradient = earlyGradient;
     }
 
     private static void requireCost(String name, double value) {
@@ -64,9 +84,79 @@ public final class CostModel {
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, new double[0]);
     }
 
+    /**
+     * Costs given per stage of a flow (index = stage), e.g. measured from a trace. Arrays must
+     * have one entry per stage; an F&B entry may be NaN for F + B of its halves.
+     *
+     * @throws IllegalArgumentException naming the array and stage of a bad entry
+     */
+    public static CostModel ofStages(double[] forward, double[] backward, double[] backwardInput, double[] weight,
+                                     double[] forwardBackward, double p2p) {
+        int n = forward.length;
+        double[][] table = {forward.clone(), backward.clone(), backwardInput.clone(), weight.clone(),
+                forwardBackward.clone()};
+        String[] names = {"f", "b", "bi", "w", "fb"};
+        for (int k = 0; k < table.length; k++) {
+            if (table[k].length != n) {
+                throw new IllegalArgumentException(names[k] + " has " + table[k].length + " stages; f has " + n
+                        + " (give one cost per stage)");
+            }
+            for (int s = 0; s < n; s++) {
+                if (k == 4 && Double.isNaN(table[k][s])) {
+                    continue;
+                }
+                requireCost(names[k] + "[" + s + "]", table[k][s]);
+            }
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("per-stage costs need at least one stage");
+        }
+        return new CostModel(0, 0, 0, 0, Double.NaN, p2p, new double[0], table, false, Double.NaN);
+    }
+
+    /** The same costs, with a sender held for {@code p2p} after every op whose output goes to another rank. */
+    public CostModel withBlockingSends() {
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, true,
+                earlyGradient);
+    }
+
+    /**
+     * The same costs, with outputs sent as soon as they are computed rather than at the op's end:
+     * a full backward's input gradient after {@code fraction} of it (a runtime that computes the
+     * input-gradient GEMMs first and sends before the weight GEMMs), an overlapped pair's
+     * activation after its forward half and its gradient after the forward plus that fraction
+     * of the backward.
+     */
+    public CostModel withEarlyGradient(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("early gradient fraction (" + fraction + ") must be in (0, 1]");
+        }
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
+                blockingSends, fraction);
+    }
+
+    /** The fraction of a full backward after which its input gradient leaves, or NaN when outputs leave at op end. */
+    public double earlyGradient() {
+        return earlyGradient;
+    }
+
+    /** Whether a sending rank waits for its transfer ({@link #withBlockingSends()}). */
+    public boolean blockingSends() {
+        return blockingSends;
+    }
+
+    /** Stages the per-stage costs cover, or 0 for uniform costs. */
+    public int costedStages() {
+        return perStage == null ? 0 : perStage[0].length;
+    }
+
     /** The same costs with stage {@code s} of every flow scaled by {@code scale[s]}. */
     public CostModel withStageScale(double... scale) {
-        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone());
+        if (perStage != null) {
+            throw new IllegalArgumentException("stage-scale applies to uniform costs; per-stage costs are already per stage");
+        }
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone(), null,
+                blockingSends, earlyGradient);
     }
 
     /**
@@ -79,8 +169,18 @@ public final class CostModel {
         if (!(factor > 0) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("cost scale factor (" + factor + ") must be a finite number > 0");
         }
+        double[][] table = null;
+        if (perStage != null) {
+            table = new double[perStage.length][];
+            for (int k = 0; k < perStage.length; k++) {
+                table[k] = perStage[k].clone();
+                for (int s = 0; s < table[k].length; s++) {
+                    table[k][s] *= factor;
+                }
+            }
+        }
         return new CostModel(forward * factor, backward * factor, backwardInput * factor, weight * factor,
-                forwardBackward * factor, p2p, stageScale);
+                forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient);
     }
 
     double scale(int stage) {
@@ -94,20 +194,28 @@ public final class CostModel {
         return stageScale[stage];
     }
 
+    private double staged(int kind, int stage) {
+        if (stage >= perStage[kind].length) {
+            throw new IllegalArgumentException("costs are given for " + perStage[kind].length
+                    + " stages; the schedule has stage " + stage + " (give one per stage)");
+        }
+        return perStage[kind][stage];
+    }
+
     double forward(int stage) {
-        return forward * scale(stage);
+        return perStage != null ? staged(0, stage) : forward * scale(stage);
     }
 
     double backward(int stage) {
-        return backward * scale(stage);
+        return perStage != null ? staged(1, stage) : backward * scale(stage);
     }
 
     double backwardInput(int stage) {
-        return backwardInput * scale(stage);
+        return perStage != null ? staged(2, stage) : backwardInput * scale(stage);
     }
 
     double weight(int stage) {
-        return weight * scale(stage);
+        return perStage != null ? staged(3, stage) : weight * scale(stage);
     }
 
     /**
@@ -117,6 +225,11 @@ public final class CostModel {
      * it does to every other op (with equal scales s it is {@code F&B × s}).
      */
     double pair(int forwardStage, int backwardStage) {
+        if (perStage != null) {
+            // a given F&B is charged by the stage of its forward half; NaN means F + B of the halves
+            double measured = staged(4, forwardStage);
+            return Double.isNaN(measured) ? forward(forwardStage) + backward(backwardStage) : measured;
+        }
         if (Double.isNaN(forwardBackward)) {
             return forward(forwardStage) + backward(backwardStage);
         }
@@ -127,14 +240,33 @@ public final class CostModel {
         return forwardBackward * (forward(forwardStage) + backward(backwardStage)) / halves;
     }
 
+    /** The duration of {@code op} run by {@code rank} under {@code layout}. */
+    double duration(PipelineLayout layout, int rank, Op op) {
+        int stage = layout.stage(rank, op.chunk());
+        return switch (op.kind()) {
+            case FORWARD -> forward(stage);
+            case BACKWARD -> backward(stage);
+            case BACKWARD_INPUT -> backwardInput(stage);
+            case WEIGHT -> weight(stage);
+            case FORWARD_BACKWARD -> pair(stage, layout.stage(rank, op.backwardChunk()));
+        };
+    }
+
     public double p2p() {
         return p2p;
     }
 
     @Override
     public String toString() {
+        if (perStage != null) {
+            return "CostModel[per stage: f=" + Arrays.toString(perStage[0]) + ", B=" + Arrays.toString(perStage[1])
+                    + ", b=" + Arrays.toString(perStage[2]) + ", W=" + Arrays.toString(perStage[3]) + ", p2p=" + p2p
+                    + (blockingSends ? ", blocking sends" : "")
+                    + (Double.isNaN(earlyGradient) ? "" : ", gradient sent after " + earlyGradient + " of B") + "]";
+        }
         return "CostModel[f=" + forward + ", B=" + backward + ", b=" + backwardInput + ", W=" + weight
                 + ", F&B=" + (Double.isNaN(forwardBackward) ? "F+B" : forwardBackward) + ", p2p=" + p2p
-                + (stageScale.length == 0 ? "" : ", stageScale=" + Arrays.toString(stageScale)) + "]";
+                + (stageScale.length == 0 ? "" : ", stageScale=" + Arrays.toString(stageScale))
+                + (blockingSends ? ", blocking sends" : "") + "]";
     }
 }

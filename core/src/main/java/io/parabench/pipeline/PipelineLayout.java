@@ -89,6 +89,40 @@ public final class PipelineLayout {
         return new PipelineLayout(ranks, 2, new int[][]{rank}, new int[][]{chunk}, new int[]{microBatches});
     }
 
+    /**
+     * The layout in which rank {@code r} holds exactly the stages {@code held.get(r)} of one
+     * flow: one stage per rank (stage r on rank r), a V (stages r and 2P−1−r) or interleaved
+     * (stages c·P + r).
+     *
+     * @param what names the input in the error when no layout places the stages so
+     */
+    public static PipelineLayout ofPlacement(java.util.List<? extends java.util.SortedSet<Integer>> held, int stages,
+                                             int microBatches, String what) {
+        int ranks = held.size();
+        java.util.List<PipelineLayout> candidates = new java.util.ArrayList<>();
+        if (ranks > 0 && stages % ranks == 0) {
+            candidates.add(interleaved(ranks, stages / ranks, microBatches));
+            if (stages == 2 * ranks) {
+                candidates.add(dualPipeV(ranks, microBatches));
+            }
+        }
+        for (PipelineLayout layout : candidates) {
+            boolean fits = true;
+            for (int r = 0; r < ranks && fits; r++) {
+                java.util.TreeSet<Integer> expected = new java.util.TreeSet<>();
+                for (int c = 0; c < layout.chunksPerRank; c++) {
+                    expected.add(layout.stageOfSlot[r * layout.chunksPerRank + c]);
+                }
+                fits = expected.equals(held.get(r));
+            }
+            if (fits) {
+                return layout;
+            }
+        }
+        throw new IllegalArgumentException(what + ": stages held per rank " + held + " must be one stage per rank,"
+                + " a V (stages r and 2P-1-r on rank r) or interleaved (stages c*P+r on rank r)");
+    }
+
     public int ranks() {
         return ranks;
     }

@@ -45,6 +45,31 @@ public record Schedule(String kind, int chunks, PipelineLayout layout, List<List
         return n;
     }
 
+    /**
+     * Peak number of stage-micro-batch activations held by {@code rank}: one is held from its
+     * forward until its full backward or, when split, its weight gradient; counted after each
+     * op, an overlapped F&B counting its forward first. It depends on the op order alone, so a
+     * planner can drop what does not fit before simulating anything.
+     */
+    public int peakActivations(int rank) {
+        int held = 0;
+        int peak = 0;
+        for (Op op : ops.get(rank)) {
+            switch (op.kind()) {
+                case FORWARD -> held++;
+                case BACKWARD, WEIGHT -> held--;
+                case BACKWARD_INPUT -> { }
+                case FORWARD_BACKWARD -> {
+                    held++;
+                    peak = Math.max(peak, held);
+                    held--;
+                }
+            }
+            peak = Math.max(peak, held);
+        }
+        return peak;
+    }
+
     /** Per rank, the tokens of its operations (the {@code ops} of the JSON form). */
     public List<List<String>> tokens() {
         List<List<String>> tokens = new ArrayList<>(ops.size());

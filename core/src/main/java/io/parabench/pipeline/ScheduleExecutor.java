@@ -14,7 +14,8 @@ import java.util.List;
  * {@code s} and the input gradient of stage {@code s+1}; {@code W} needs its {@code b}. An
  * overlapped pair needs what both halves need. Sends are buffered (as NCCL's batched
  * isend/irecv), receives block: an input from another rank arrives {@code p2p} after its
- * producer ends. A state where no rank can move and some have work left is a deadlock, reported
+ * producer ends; with {@link CostModel#blockingSends()} the sender is also held for {@code p2p}
+ * after such an op (blocking NCCL send/recv: the sender's stream waits for the transfer). A state where no rank can move and some have work left is a deadlock, reported
  * with what each stuck rank waits for.
  *
  * <p>Complexity: O(ops) work plus one sweep over the ranks per round of progress. Deterministic:
@@ -89,8 +90,8 @@ final class ScheduleExecutor {
                     double e = s + duration(rank, op);
                     start[rank][next[rank]] = s;
                     end[rank][next[rank]] = e;
-                    complete(rank, op, e);
-                    rankFree[rank] = e;
+                    complete(rank, op, s, e);
+                    rankFree[rank] = costs.blockingSends() && sendsAcrossRanks(rank, op) ? e + costs.p2p() : e;
                     next[rank]++;
                     remaining--;
                     progressed = true;
@@ -143,25 +144,46 @@ final class ScheduleExecutor {
         return Math.max(ownForward, grad);
     }
 
+    /** Whether the op's output (activation forward, input gradient backward) goes to another rank. */
+    private boolean sendsAcrossRanks(int rank, Op op) {
+        return switch (op.kind()) {
+            case FORWARD -> forwardLeavesRank(rank, op.chunk());
+            case BACKWARD, BACKWARD_INPUT -> gradientLeavesRank(rank, op.chunk());
+            case WEIGHT -> false;
+            case FORWARD_BACKWARD -> forwardLeavesRank(rank, op.chunk()) || gradientLeavesRank(rank, op.backwardChunk());
+        };
+    }
+
+    private boolean forwardLeavesRank(int rank, int chunk) {
+        int flow = layout.flow(rank, chunk);
+        int stage = layout.stage(rank, chunk);
+        return stage < layout.stages(flow) - 1 && layout.rankOf(flow, stage + 1) != rank;
+    }
+
+    private boolean gradientLeavesRank(int rank, int chunk) {
+        int flow = layout.flow(rank, chunk);
+        int stage = layout.stage(rank, chunk);
+        return stage > 0 && layout.rankOf(flow, stage - 1) != rank;
+    }
+
     private double arrival(double producedAt, int fromRank, int toRank) {
         return fromRank == toRank ? producedAt : producedAt + costs.p2p();
     }
 
     private double duration(int rank, Op op) {
-        int stage = layout.stage(rank, op.chunk());
-        return switch (op.kind()) {
-            case FORWARD -> costs.forward(stage);
-            case BACKWARD -> costs.backward(stage);
-            case BACKWARD_INPUT -> costs.backwardInput(stage);
-            case WEIGHT -> costs.weight(stage);
-            case FORWARD_BACKWARD -> costs.pair(stage, layout.stage(rank, op.backwardChunk()));
-        };
+        return costs.duration(layout, rank, op);
     }
 
-    private void complete(int rank, Op op, double at) {
+    /**
+     * Records when the op's outputs are available: at its end, or with
+     * {@link CostModel#earlyGradient()} as soon as they are computed inside it.
+     */
+    private void complete(int rank, Op op, double start, double at) {
+        double early = costs.earlyGradient();
         switch (op.kind()) {
             case FORWARD -> forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
-            case BACKWARD -> inputGradEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
+            case BACKWARD -> inputGradEnd[opSlot(rank, op.chunk(), op.microBatch())] =
+                    Double.isNaN(early) ? at : start + early * (at - start);
             case BACKWARD_INPUT -> {
                 int s = opSlot(rank, op.chunk(), op.microBatch());
                 inputGradEnd[s] = at;
@@ -169,8 +191,18 @@ final class ScheduleExecutor {
             }
             case WEIGHT -> { }
             case FORWARD_BACKWARD -> {
-                forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = at;
-                inputGradEnd[opSlot(rank, op.backwardChunk(), op.backwardMicroBatch())] = at;
+                double forwardDone = at;
+                double gradientDone = at;
+                if (!Double.isNaN(early)) {
+                    double f = costs.forward(layout.stage(rank, op.chunk()));
+                    double b = costs.backward(layout.stage(rank, op.backwardChunk()));
+                    if (f + b > 0) {
+                        forwardDone = start + (at - start) * f / (f + b);
+                        gradientDone = start + (at - start) * (f + early * b) / (f + b);
+                    }
+                }
+                forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = forwardDone;
+                inputGradEnd[opSlot(rank, op.backwardChunk(), op.backwardMicroBatch())] = gradientDone;
             }
         }
     }

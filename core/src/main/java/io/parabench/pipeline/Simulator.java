@@ -21,4 +21,29 @@ public final class Simulator {
         ScheduleValidator.checkCounts(schedule);
         return ScheduleExecutor.execute(schedule, costs);
     }
+
+    /**
+     * A lower bound of the makespan without simulating: over the ranks, the forwards that must
+     * reach a rank's first stage before it can do anything, plus all its ops added up.
+     */
+    public static double lowerBound(Schedule schedule, CostModel costs) {
+        double max = 0;
+        PipelineLayout layout = schedule.layout();
+        for (int r = 0; r < schedule.ranks(); r++) {
+            double head = Double.MAX_VALUE;
+            for (int c = 0; c < layout.chunksPerRank(); c++) {
+                double before = 0;
+                for (int s = 0; s < layout.stage(r, c); s++) {
+                    before += costs.forward(s);
+                }
+                head = Math.min(head, before);
+            }
+            double busy = 0;
+            for (Op op : schedule.ops(r)) {
+                busy += costs.duration(layout, r, op);
+            }
+            max = Math.max(max, head + busy);
+        }
+        return max;
+    }
 }

@@ -95,23 +95,7 @@ public final class Timeline {
 
     /** Peak number of stage-micro-batch activations held by {@code rank}. */
     public int peakActivations(int rank) {
-        int held = 0;
-        int peak = 0;
-        List<Op> ops = schedule.ops(rank);
-        for (Op op : ops) {
-            switch (op.kind()) {
-                case FORWARD -> held++;
-                case BACKWARD, WEIGHT -> held--;
-                case BACKWARD_INPUT -> { }
-                case FORWARD_BACKWARD -> {
-                    held++;
-                    peak = Math.max(peak, held);
-                    held--;
-                }
-            }
-            peak = Math.max(peak, held);
-        }
-        return peak;
+        return schedule.peakActivations(rank);
     }
 
     /** Parameters held by each rank, in stages (DualPipe keeps two copies: 2). */

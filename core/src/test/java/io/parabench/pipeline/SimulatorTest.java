@@ -95,4 +95,33 @@ class SimulatorTest {
         assertEquals(10.0 / 3, costs.pair(0, 1), 1e-12);
         assertEquals(2.5 * 2, costs.pair(0, 0), 1e-12);
     }
+
+    @Test
+    void shouldHoldTheSenderWithBlockingSends() {
+        // 1F1B, 2 ranks, 2 micro-batches, F=1, B=2, p2p=0.5, worked by hand.
+        // buffered: r0 F0[0,1] F1[1,2] B0[5,7] B1[8,10]; r1 F0[1.5,2.5] B0[2.5,4.5] F1[4.5,5.5] B1[5.5,7.5]
+        // blocking: r0 F0[0,1] (held to 1.5) F1[1.5,2.5] (held to 3) B0[5,7] B1[8.5,10.5];
+        //           r1 F0[1.5,2.5] B0[2.5,4.5] (held to 5) F1[5,6] B1[6,8]
+        CostModel buffered = CostModel.of(1, 2, 1, 1, Double.NaN, 0.5);
+        Timeline b = Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2), buffered);
+        assertEquals(10, b.makespan(), 1e-12);
+        Timeline t = Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2), buffered.withBlockingSends());
+        assertEquals(10.5, t.makespan(), 1e-12);
+        assertEquals(1.5, t.start(0, 1), 1e-12);
+        assertEquals(5, t.start(1, 2), 1e-12);
+        assertEquals(8.5, t.start(0, 3), 1e-12);
+        assertEquals(6, t.busy(0), 1e-12);
+    }
+
+    @Test
+    void shouldUsePerStageCosts() {
+        // 1F1B 2 ranks 1 micro-batch: F(s0)=1, F(s1)=2, B(s1)=4, B(s0)=3, p2p 0.5 -> 1+.5+2+4+.5+3 = 11
+        CostModel costs = CostModel.ofStages(new double[]{1, 2}, new double[]{3, 4}, new double[]{0, 2},
+                new double[]{3, 2}, new double[]{Double.NaN, Double.NaN}, 0.5);
+        assertEquals(11, Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 1), costs).makespan(), 1e-12);
+        assertEquals(6, Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 1), costs.scaled(0.5)).makespan(), 1e-12);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(3, 1), costs));
+        assertEquals("costs are given for 2 stages; the schedule has stage 2 (give one per stage)", e.getMessage());
+    }
 }

@@ -33,6 +33,8 @@ import java.io.PrintWriter;
                 CalibrateCommand.class,
                 TrainCommand.class,
                 MoeCommand.class,
+                PredictCommand.class,
+                PlanCommand.class,
                 DeviceCommand.class,
         })
 public final class Parabench implements Runnable {

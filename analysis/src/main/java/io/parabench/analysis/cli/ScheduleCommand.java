@@ -21,8 +21,16 @@ final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
-    @Mixin
-    FormatOption format;
+    /**
+     * The forms a schedule prints in: the shared text and json of {@link FormatOption}, plus
+     * torch's CSV action format, which only a schedule has.
+     */
+    enum Format { TEXT, JSON, CSV }
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text, json ({\"kind\",\"ranks\",\"chunks\",\"ops\"}) or csv"
+                    + " (torch.distributed.pipelining actions, one row per rank: 0F0,0I0,0W0,...)")
+    Format format;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,8 +39,10 @@ final class ScheduleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Schedule s = schedule.generate();
         PrintWriter out = spec.commandLine().getOut();
-        if (format.json()) {
+        if (format == Format.JSON) {
             out.println(json(s));
+        } else if (format == Format.CSV) {
+            out.print(io.parabench.pipeline.ScheduleFile.toTorchCsv(s));
         } else {
             List<List<String>> tokens = s.tokens();
             for (int r = 0; r < tokens.size(); r++) {

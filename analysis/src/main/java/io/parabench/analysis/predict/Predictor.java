@@ -1,0 +1,101 @@
+package io.parabench.analysis.predict;
+
+import io.parabench.analysis.read.Trace;
+import io.parabench.pipeline.CostModel;
+import io.parabench.pipeline.Schedule;
+import io.parabench.pipeline.ScheduleKind;
+import io.parabench.pipeline.Simulator;
+
+import java.util.List;
+
+/**
+ * Predicts other pipeline schedules on the hardware of a profiled step: reads the step
+ * ({@link RecordedStep}), builds its hardware model ({@link MeasuredCosts}), re-simulates the
+ * recorded op order with it (the <em>replay</em>, whose error against the measured step says how
+ * far to trust the rest), and simulates target schedules with the same model.
+ *
+ * <p>Immutable; one instance serves any number of predictions.
+ */
+public final class Predictor {
+    private final RecordedStep step;
+    private final MeasuredCosts costs;
+    private final StageCost stageCost;
+
+    private Predictor(RecordedStep step, StageCost stageCost) {
+        this.step = step;
+        this.costs = MeasuredCosts.of(step);
+        this.stageCost = stageCost;
+    }
+
+    /**
+     * @param sourceKind    the schedule that ran, or null to infer it from the op order
+     * @param virtualStages stages per rank of an interleaved source named by chunk tokens
+     */
+    public static Predictor of(String source, List<Trace> traces, ScheduleKind sourceKind, int virtualStages,
+                               StageCost stageCost) {
+        return new Predictor(RecordedStep.read(source, traces, sourceKind, virtualStages), stageCost);
+    }
+
+    /** The generator that produced the recorded op order, or {@code custom}. */
+    public String sourceKind() {
+        return step.kind();
+    }
+
+    public Schedule sourceSchedule() {
+        return step.schedule();
+    }
+
+    /** The measured step window (µs), as {@code trace-stats} reports it. */
+    public double measuredStepUs() {
+        return step.measuredStepUs();
+    }
+
+    /** Point-to-point cost between ranks measured from the step (µs). */
+    public double p2pUs() {
+        return costs.p2pUs();
+    }
+
+    public boolean blockingComm() {
+        return costs.blockingComm();
+    }
+
+    /** Stages of the profiled pipeline (per flow). */
+    public int sourceStages() {
+        return costs.stages();
+    }
+
+    /** What a stage's op of a kind cost in the step. */
+    public OpCost cost(int stage, io.parabench.pipeline.OpKind kind) {
+        return costs.cost(stage, kind);
+    }
+
+    /** The recorded schedule re-simulated with the measured costs. */
+    public Prediction replay() {
+        return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
+                costs.costModel(costs.stages(), StageCost.MEASURED)), 1.0);
+    }
+
+    /** (replay − measured) ÷ measured. */
+    public double replayError() {
+        return replay().stepUs() / measuredStepUs() - 1;
+    }
+
+    /** A target schedule on the measured hardware. */
+    public Prediction predict(Schedule target) {
+        return new Prediction(target.kind(), Simulator.simulate(target, costModel(target)), stageSize(target));
+    }
+
+    /** The measured costs re-cut for a target schedule's stages ({@link StageCost}). */
+    public CostModel costModel(Schedule target) {
+        return costs.costModel(target.layout().stages(0), stageCost);
+    }
+
+    /** One stage of the target, in stages of the profiled pipeline. */
+    public double stageSize(Schedule target) {
+        return stageCost == StageCost.MEASURED ? 1.0 : (double) costs.stages() / target.layout().stages(0);
+    }
+
+    public StageCost stageCost() {
+        return stageCost;
+    }
+}

@@ -1,0 +1,17 @@
+package io.parabench.analysis.predict;
+
+import io.parabench.pipeline.Op;
+
+/**
+ * One pipeline op as a profiled step ran it on one rank.
+ *
+ * @param rank       the rank
+ * @param op         the op in the schedule grammar (local chunk)
+ * @param stage      its stage within its flow
+ * @param flow       its flow (DualPipe's direction; 0 otherwise)
+ * @param busyUs     the union of the computation kernels it launched (µs), 0 when it launched none
+ * @param overlapped whether a communication kernel ran on the device while those kernels ran
+ *                   (they then compete for SMs and memory, and the op runs slower than alone)
+ */
+record RecordedOp(int rank, Op op, int stage, int flow, double busyUs, boolean overlapped) {
+}
