@@ -168,15 +168,17 @@ public class GemmBenchmark {
         return s.c;
     }
 
+    // The width goes in jvmArgsPrepend: the suite runner sets jvmArgsAppend, which replaces the
+    // annotation's, so a width appended here was dropped and the fork ran at the native width.
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=32"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=32", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemm256Bit(Narrowed s, Flops flops) {
         s.expectBits(256);
         return narrowed(s, flops);
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=16"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=16", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemm128Bit(Narrowed s, Flops flops) {
         s.expectBits(128);
         return narrowed(s, flops);
