@@ -92,7 +92,7 @@ public class TraceReadBenchmark {
         }
         file = Files.createTempFile("parabench-real-shaped-trace", ".json");
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
-            RealShapedTrace.write(out, (long) sizeMb * 1_000_000L, 42);
+            RealShapedTrace.write(out, (long) sizeMb * 1_000_000L, RealShapedTrace.SEED);
         }
         fileMb = Files.size(file) / 1e6;
     }
