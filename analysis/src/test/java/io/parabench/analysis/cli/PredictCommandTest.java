@@ -123,6 +123,24 @@ class PredictCommandTest {
     }
 
     @Test
+    void shouldReplayTheSuitesOwnTrainingStepAtTrainsDefaultSizeWithinHalfAPercent(@TempDir Path dir) throws Exception {
+        // train's defaults (d = 64, h = 256, 32 tokens, H800): every kernel is shorter than the
+        // calibrated 8.4 us eager launch, so the host bounds the step; charging ops their kernel
+        // time alone gave -50%
+        for (String kind : new String[]{"1f1b", "dualpipe", "zbv", "dualpipev"}) {
+            Path traces = dir.resolve(kind);
+            CommandRun train = CommandRun.run("train", "--kind", kind, "--ranks", "4", "--chunks", "8",
+                    "--trace", traces.toString(), "--format", "json");
+            assertEquals(0, train.exit(), train.err());
+            double virtualUs = new ObjectMapper().readTree(train.out()).get("step_time(us)").asDouble();
+            JsonNode source = predict("predict", traces.toString(), "--format", "json").get("source");
+            assertEquals(kind, source.get("kind").asText());
+            double replayUs = source.get("replay_step_us").asDouble();
+            assertEquals(virtualUs, replayUs, 0.005 * virtualUs, kind + " replay " + replayUs + " vs " + virtualUs);
+        }
+    }
+
+    @Test
     void shouldRejectTracesWithoutOpAnnotations(@TempDir Path dir) throws Exception {
         Path sim = dir.resolve("plain.json");
         // a two-rank trace of computation kernels without any op annotation
