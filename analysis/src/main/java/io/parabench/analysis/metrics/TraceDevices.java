@@ -18,12 +18,15 @@ import java.util.Arrays;
  * <p>Not thread-safe (the correlation index is built on first use); cheap to build per thread.
  */
 public final class TraceDevices {
+    /** {@code values()} copies the array at each call: once per event here. */
+    private static final KernelClass[] CLASSES = KernelClass.values();
     private final Trace trace;
     private final AnalysisOptions options;
     private final byte[] nameClass;
     private final Buckets byDevice;
     private long[] runtimeCorrelations;
     private int[] runtimeCalls;
+    private final java.util.Map<java.util.Set<String>, boolean[]> nameSets = new java.util.IdentityHashMap<>(4);
 
     private TraceDevices(Trace trace, AnalysisOptions options) {
         this.trace = trace;
@@ -90,7 +93,7 @@ public final class TraceDevices {
 
     /** Class of GPU event {@code i} of the trace. */
     public KernelClass classOf(int i) {
-        return KernelClass.values()[classOrdinal(i)];
+        return CLASSES[classOrdinal(i)];
     }
 
     int classOrdinal(int i) {
@@ -135,6 +138,15 @@ public final class TraceDevices {
             cls[k] = (byte) classOrdinal(i);
         }
         return new DeviceEvents(this, device, sortedIdx, s, en, cls);
+    }
+
+    /**
+     * Which name ids are in {@code names}, a constant set of call names (HTA's launch calls):
+     * looked up once per trace and set, not once per device (a trace of 100 000 devices spent a
+     * tenth of its analysis asking the name table the same four names).
+     */
+    boolean[] namesIn(java.util.Set<String> names) {
+        return nameSets.computeIfAbsent(names, n -> LaunchStats.launchNames(trace.names(), n));
     }
 
     /**
