@@ -34,15 +34,17 @@ public final class CostModel {
     private final boolean blockingSends;
     /** Fraction of a full backward after which its input gradient leaves, or NaN: outputs leave at op end. */
     private final double earlyGradient;
+    /** Kernels of each op when receives are posted early (torch's runtime), or null. */
+    private final OpKernels postedReceives;
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale) {
-        this(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, null, false, Double.NaN);
+        this(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, null, false, Double.NaN, null);
     }
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
-                      boolean blockingSends, double earlyGradient) {
+                      boolean blockingSends, double earlyGradient, OpKernels postedReceives) {
         requireCost("f", forward);
         requireCost("b", backward);
         requireCost("bi", backwardInput);
@@ -66,6 +68,7 @@ public final class CostModel {
         this.perStage = perStage;
         this.blockingSends = blockingSends;
         this.earlyGradient = earlyGradient;
+        this.postedReceives = postedReceives;
     }
 
     private static void requireCost(String name, double value) {
@@ -111,13 +114,13 @@ public final class CostModel {
         if (n == 0) {
             throw new IllegalArgumentException("per-stage costs need at least one stage");
         }
-        return new CostModel(0, 0, 0, 0, Double.NaN, p2p, new double[0], table, false, Double.NaN);
+        return new CostModel(0, 0, 0, 0, Double.NaN, p2p, new double[0], table, false, Double.NaN, null);
     }
 
     /** The same costs, with a sender held for {@code p2p} after every op whose output goes to another rank. */
     public CostModel withBlockingSends() {
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, true,
-                earlyGradient);
+                earlyGradient, postedReceives);
     }
 
     /**
@@ -132,7 +135,30 @@ public final class CostModel {
             throw new IllegalArgumentException("early gradient fraction (" + fraction + ") must be in (0, 1]");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                blockingSends, fraction);
+                blockingSends, fraction, postedReceives);
+    }
+
+    /**
+     * The same costs run as PyTorch's pipelining runtime runs them: every send and receive is a
+     * communication kernel on one stream per rank, posted where {@link SendRecvLowering} puts it
+     * (receives long before their data is sent), starting once the compute issued before it has
+     * finished; a transfer takes {@code p2p} from when both ends run. While a comm kernel is
+     * resident it holds SMs, and a computation kernel that starts beside it runs its
+     * {@link KernelPhase#slowdown()} times as long. The simulator then times ops kernel by kernel
+     * ({@link Simulator}). Blocking sends and early gradients do not apply (the runtime's own
+     * order says when outputs leave).
+     */
+    public CostModel withPostedReceives(OpKernels kernels) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("posted receives need the ops' kernels (OpKernels)");
+        }
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
+                false, Double.NaN, kernels);
+    }
+
+    /** The ops' kernels when receives are posted early ({@link #withPostedReceives}), or null. */
+    public OpKernels postedReceives() {
+        return postedReceives;
     }
 
     /** The fraction of a full backward after which its input gradient leaves, or NaN when outputs leave at op end. */
@@ -156,7 +182,7 @@ public final class CostModel {
             throw new IllegalArgumentException("stage-scale applies to uniform costs; per-stage costs are already per stage");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone(), null,
-                blockingSends, earlyGradient);
+                blockingSends, earlyGradient, postedReceives);
     }
 
     /**
@@ -180,7 +206,7 @@ public final class CostModel {
             }
         }
         return new CostModel(forward * factor, backward * factor, backwardInput * factor, weight * factor,
-                forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient);
+                forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient, postedReceives);
     }
 
     double scale(int stage) {
@@ -262,7 +288,8 @@ public final class CostModel {
             return "CostModel[per stage: f=" + Arrays.toString(perStage[0]) + ", B=" + Arrays.toString(perStage[1])
                     + ", b=" + Arrays.toString(perStage[2]) + ", W=" + Arrays.toString(perStage[3]) + ", p2p=" + p2p
                     + (blockingSends ? ", blocking sends" : "")
-                    + (Double.isNaN(earlyGradient) ? "" : ", gradient sent after " + earlyGradient + " of B") + "]";
+                    + (Double.isNaN(earlyGradient) ? "" : ", gradient sent after " + earlyGradient + " of B")
+                    + (postedReceives == null ? "" : ", posted receives") + "]";
         }
         return "CostModel[f=" + forward + ", B=" + backward + ", b=" + backwardInput + ", W=" + weight
                 + ", F&B=" + (Double.isNaN(forwardBackward) ? "F+B" : forwardBackward) + ", p2p=" + p2p

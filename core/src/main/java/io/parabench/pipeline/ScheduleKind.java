@@ -54,6 +54,17 @@ public enum ScheduleKind {
                 + "dualpipe, dualpipev, 1f1b, zb1p, gpipe, interleaved, zbv");
     }
 
+    /**
+     * Whether the runtime this kind comes from posts its receives early on SM-holding NCCL kernels
+     * ({@link SendRecvLowering}): {@link #ZBV} runs on PyTorch's pipelining runtime, which issues
+     * every receive as soon as its sender is lowered. The others exchange at op boundaries (DualPipe's
+     * reference and Megatron's 1F1B batch their sends and receives around each op), so their comm
+     * kernels do not sit beside computation waiting for data.
+     */
+    public boolean postsReceivesEarly() {
+        return this == ZBV;
+    }
+
     /** Generates the schedule; {@code virtualStages} is used by {@link #INTERLEAVED} only. */
     public Schedule generate(int ranks, int chunks, int virtualStages) {
         require(ranks >= 1, "ranks", ranks, "must be >= 1");

@@ -6,7 +6,9 @@ package io.parabench.pipeline;
  * <p>The schedule is validated first (every stage and micro-batch computed once, dependencies
  * met, no deadlock); then each rank runs its ops in order, an op starting when the rank is free
  * and its inputs have arrived ({@link ScheduleExecutor}). Durations come from a
- * {@link CostModel}. No wall clock is read: the same schedule and costs give the same
+ * {@link CostModel}; a model with posted receives ({@link CostModel#withPostedReceives}) runs
+ * as PyTorch's pipelining runtime does, kernel by kernel beside its communication kernels
+ * ({@link PostedReceiveExecutor}). No wall clock is read: the same schedule and costs give the same
  * {@link Timeline} on any machine.
  *
  * <p>With F=1, B=2, b=W=1, F&B=3, p2p=0 the maximum bubble matches the DualPipe README's
@@ -19,6 +21,10 @@ public final class Simulator {
     /** Simulates the schedule; throws {@link IllegalArgumentException} when it is invalid. */
     public static Timeline simulate(Schedule schedule, CostModel costs) {
         ScheduleValidator.checkCounts(schedule);
+        if (costs.postedReceives() != null) {
+            ScheduleValidator.validate(schedule);
+            return PostedReceiveExecutor.execute(schedule, costs);
+        }
         return ScheduleExecutor.execute(schedule, costs);
     }
 

@@ -42,6 +42,25 @@ class ZeroBubbleVTest {
         }
     }
 
+    @Test
+    void shouldPostSendsAndReceivesWhereTorchDid() throws IOException {
+        // every action torch's runtime annotated (PP:<stage><action><mb>, also UNSHARD, REDUCE_GRAD,
+        // RESHARD), in CPU start order, against the lowering of our generator's order
+        Path dir = SharedData.require("gpu-traces/torch_zbv");
+        Schedule generated = ScheduleKind.ZBV.generate(4, 20);
+        List<List<SendRecvLowering.Action>> lowered = SendRecvLowering.lower(generated);
+        for (int rank = 0; rank < 4; rank++) {
+            List<String> recorded = ppActions(dir.resolve("torch_zbv_rank" + rank + ".json.gz"));
+            List<String> ours = new ArrayList<>();
+            for (SendRecvLowering.Action a : lowered.get(rank)) {
+                ours.add(a.torchName(a.op() >= 0 ? generated.ops(rank).get(a.op()) : null));
+            }
+            // 120 compute, 6 bookkeeping, 4 transfers per micro-batch and neighbour rank
+            assertEquals(rank == 0 || rank == 3 ? 206 : 286, recorded.size(), "rank " + rank);
+            assertEquals(recorded, ours, "rank " + rank);
+        }
+    }
+
     @ParameterizedTest(name = "{0} ranks, {1} micro-batches")
     @CsvSource({"1,1", "1,5", "2,1", "2,3", "3,2", "3,5", "4,4", "4,7", "4,20", "5,9", "8,3", "8,15", "8,32"})
     void shouldBeValidForOtherSizes(int ranks, int chunks) {
@@ -60,6 +79,22 @@ class ZeroBubbleVTest {
 
     /** Torch's compute actions of one rank as tokens of our grammar, in CPU start order. */
     private static List<String> torchOrder(Path file, int rank, int ranks) throws IOException {
+        List<String> tokens = new ArrayList<>();
+        for (String name : ppActions(file)) {
+            Matcher m = PP_COMPUTE.matcher("PP:" + name);
+            if (m.matches()) {
+                int stage = Integer.parseInt(m.group(1));
+                int chunk = stage == rank ? 0 : 1;
+                assertEquals(stage == rank ? rank : 2 * ranks - 1 - rank, stage, name);
+                String letter = m.group(2).equals("I") ? "b" : m.group(2);
+                tokens.add(letter + chunk + ":" + m.group(3));
+            }
+        }
+        return tokens;
+    }
+
+    /** Every {@code PP:} action annotation of one rank's trace, without the prefix, in CPU start order. */
+    private static List<String> ppActions(Path file) throws IOException {
         List<Object[]> found = new ArrayList<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file));
              JsonParser p = new JsonFactory().createParser(in)) {
@@ -80,15 +115,8 @@ class ZeroBubbleVTest {
                                 default -> p.skipChildren();
                             }
                         }
-                        if ("user_annotation".equals(cat) && name != null) {
-                            Matcher m = PP_COMPUTE.matcher(name);
-                            if (m.matches()) {
-                                int stage = Integer.parseInt(m.group(1));
-                                int chunk = stage == rank ? 0 : 1;
-                                assertEquals(stage == rank ? rank : 2 * ranks - 1 - rank, stage, name);
-                                String letter = m.group(2).equals("I") ? "b" : m.group(2);
-                                found.add(new Object[]{ts, letter + chunk + ":" + m.group(3)});
-                            }
+                        if ("user_annotation".equals(cat) && name != null && name.startsWith("PP:")) {
+                            found.add(new Object[]{ts, name.substring(3)});
                         }
                     }
                 }

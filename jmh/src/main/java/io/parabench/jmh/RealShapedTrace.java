@@ -2,6 +2,9 @@ package io.parabench.jmh;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 
 /**
@@ -19,6 +22,10 @@ import java.util.Random;
  * About 3.3 kB of JSON per launch, like {@code train.json} (3.1 MB for 963 kernels).
  *
  * <p>Deterministic: the same seed and size give the same bytes. Stateless.
+ *
+ * <p>{@code java -cp jmh/target/benchmarks.jar io.parabench.jmh.RealShapedTrace OUT.json SIZE_MB}
+ * writes the file {@link TraceReadBenchmark} reads (seed {@value #SEED}), so other tools (HTA,
+ * the cold CLI: {@code jmh/src/test/scripts/hta_trace_read.py}) can be timed on the same bytes.
  */
 final class RealShapedTrace {
     private static final String[] COMPUTE = {
@@ -44,7 +51,21 @@ final class RealShapedTrace {
     private static final int PID = 1166;
     private static final int CPU_TID = 2571;
 
+    /** The seed {@link TraceReadBenchmark} generates with. */
+    static final long SEED = 42;
+
     private RealShapedTrace() {
+    }
+
+    /** Writes the benchmark's trace: {@code OUT.json SIZE_MB}. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2 || !args[1].matches("[1-9][0-9]{0,5}")) {
+            System.err.println("usage: RealShapedTrace OUT.json SIZE_MB (SIZE_MB a whole number from 1 to 999999)");
+            System.exit(2);
+        }
+        try (Writer out = Files.newBufferedWriter(Path.of(args[0]), StandardCharsets.US_ASCII)) {
+            write(out, Long.parseLong(args[1]) * 1_000_000L, SEED);
+        }
     }
 
     /** Writes a trace of at least {@code targetBytes}; returns the number of kernels written. */

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -49,12 +50,19 @@ import java.util.concurrent.TimeUnit;
  * dead code). The {@code megabytes} secondary result is the MB/s figure; {@code exact_gpu_events}
  * and {@code exact_comm_overlap_ratio} are computed results for the regression gate.
  *
- * <p>How it relates to what a user sees: this is the warmed-up steady state (C2-compiled, file
- * in the page cache, 256 MB heap). A cold {@code ./parabench trace-stats BIG.json} adds JVM
- * start-up and class loading, JIT warm-up (the first tens of MB run in interpreted and C1
- * code) and printing the result, so it reaches fewer MB/s than {@code readAndAnalyse}; the
- * README's "Reading speed" section gives both, measured the same way on the same machine.
- * Compare runs made at the same load ({@code uptime}).
+ * <p>How it relates to what a user sees: {@code read} and {@code readAndAnalyse} are the
+ * warmed-up steady state (C2-compiled, file in the page cache, 256 MB heap). One pass over
+ * 200 MB takes about half a second, longer than the suite's quick profile warms up (one 1 s
+ * iteration: one or two passes, the first mostly interpreted), so the trial setup first reads
+ * and analyses the file {@value #WARM_UP_PASSES} times; without that the three measured passes
+ * of the quick profile swung between 80 and 460 MB/s as C2 compiled the scanner under them.
+ * {@code coldCli} is what a user waits for: each operation starts a new JVM running
+ * {@code trace-stats FILE --format json} with the launcher's options for that command
+ * ({@code ./parabench}: C1 only, default heap), so its MB/s include JVM start-up, command-line
+ * set-up, the JIT's warm-up, the analyses and printing the JSON. The README's "Reading traces"
+ * section gives these beside HTA's time on the same file, measured in one run by
+ * {@code jmh/src/test/scripts/hta_trace_read.py}. Compare runs made at the same load
+ * ({@code uptime}).
  *
  * <p>Run: {@code mvn -pl jmh verify -DskipTests -Dparabench.include=TraceReadBenchmark} (add
  * {@code -Dparabench.params='sizeMb=20'} for a quick look).
@@ -82,9 +90,11 @@ public class TraceReadBenchmark {
 
     /** The heap bound this benchmark proves. */
     static final long MAX_HEAP_BYTES = 256L * 1024 * 1024;
+    /** Reads and analyses of the file before JMH's warm-up, for the in-process benchmarks (see the class comment). */
+    static final int WARM_UP_PASSES = 3;
 
     @Setup(Level.Trial)
-    public void generate() throws IOException {
+    public void generate(BenchmarkParams params) throws IOException {
         long maxHeap = Runtime.getRuntime().maxMemory();
         if (maxHeap > MAX_HEAP_BYTES) {
             throw new IllegalStateException("heap (" + maxHeap / (1024 * 1024) + " MiB) must be at most 256 MiB:"
@@ -92,9 +102,15 @@ public class TraceReadBenchmark {
         }
         file = Files.createTempFile("parabench-real-shaped-trace", ".json");
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
-            RealShapedTrace.write(out, (long) sizeMb * 1_000_000L, 42);
+            RealShapedTrace.write(out, (long) sizeMb * 1_000_000L, RealShapedTrace.SEED);
         }
         fileMb = Files.size(file) / 1e6;
+        if (!params.getBenchmark().endsWith(".coldCli")) {
+            for (int i = 0; i < WARM_UP_PASSES; i++) {
+                List<Trace> traces = TraceReader.read(file);
+                TraceMetrics.analyze(file.toString(), traces, AnalysisOptions.defaults());
+            }
+        }
     }
 
     @TearDown(Level.Trial)
@@ -136,5 +152,32 @@ public class TraceReadBenchmark {
         results.exact_gpu_events = traces.get(0).gpuEvents().size();
         results.exact_comm_overlap_ratio = summary.devices().get(0).commOverlapRatio();
         return summary;
+    }
+
+    /**
+     * A cold {@code trace-stats FILE --format json} in a new JVM, as {@code ./parabench} starts it
+     * (its JVM options for this command: the Vector API module, headless, C1 only); stdout
+     * discarded, a non-zero exit fails the benchmark with the command's stderr.
+     */
+    @Benchmark
+    public int coldCli(Throughput counter) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path err = Files.createTempFile("parabench-trace-stats", ".err");
+        try {
+            Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    "io.parabench.analysis.cli.Parabench", "trace-stats", file.toString(), "--format", "json")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile())
+                    .start();
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("trace-stats exited with " + exit + ": " + Files.readString(err));
+            }
+            counter.megabytes += fileMb;
+            return exit;
+        } finally {
+            Files.deleteIfExists(err);
+        }
     }
 }

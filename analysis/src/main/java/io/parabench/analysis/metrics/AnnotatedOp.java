@@ -36,6 +36,30 @@ public record AnnotatedOp(String name, long startNs, long endNs, int kernels) {
      */
     public static List<AnnotatedOp> of(PipelineRank rank, Predicate<String> isOp, KernelClassifier classifier) {
         Trace t = rank.trace();
+        GpuEvents e = t.gpuEvents();
+        List<AnnotatedOp> out = new ArrayList<>();
+        kernelEvents(rank, isOp, classifier).forEach((op, events) -> {
+            long start = Long.MAX_VALUE;
+            long end = Long.MIN_VALUE;
+            for (int i : events) {
+                start = Math.min(start, e.startNs(i));
+                end = Math.max(end, e.endNs(i));
+            }
+            out.add(new AnnotatedOp(t.names().name(t.annotations().nameId(op)), start, end, events.length));
+        });
+        out.sort(Comparator.comparingLong(AnnotatedOp::startNs).thenComparing(AnnotatedOp::name));
+        return out;
+    }
+
+    /**
+     * Per op annotation (its index in the trace's {@link Annotations}; names passing
+     * {@code isOp}), the indices into the trace's {@link GpuEvents} of the computation kernels it
+     * launched, by start time (attribution as above); annotations that launched none are absent,
+     * and the map is empty when the trace has no runtime calls.
+     */
+    public static Map<Integer, int[]> kernelEvents(PipelineRank rank, Predicate<String> isOp,
+                                                  KernelClassifier classifier) {
+        Trace t = rank.trace();
         Annotations a = t.annotations();
         Map<Long, List<Integer>> byThread = new HashMap<>();
         Map<Integer, List<Integer>> byProcess = new HashMap<>();
@@ -46,7 +70,7 @@ public record AnnotatedOp(String name, long startNs, long endNs, int kernels) {
             }
         }
         if (byThread.isEmpty()) {
-            return List.of();
+            return Map.of();
         }
         RuntimeCalls calls = t.runtimeCalls();
         Map<Long, Integer> opOfCorrelation = new HashMap<>();
@@ -61,22 +85,20 @@ public record AnnotatedOp(String name, long startNs, long endNs, int kernels) {
         }
         GpuEvents e = t.gpuEvents();
         TraceDevices classes = TraceDevices.of(t, new AnalysisOptions(classifier, null, 1));
-        Map<Integer, long[]> extent = new HashMap<>();
+        Map<Integer, List<Integer>> kernels = new HashMap<>();
         for (int i : classes.eventsOf(rank.devices())) {
             if (e.correlation(i) < 0 || classes.classOf(i) != KernelClass.COMPUTATION) {
                 continue;
             }
             Integer op = opOfCorrelation.get(e.correlation(i));
             if (op != null) {
-                long[] x = extent.computeIfAbsent(op, k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0});
-                x[0] = Math.min(x[0], e.startNs(i));
-                x[1] = Math.max(x[1], e.endNs(i));
-                x[2]++;
+                kernels.computeIfAbsent(op, k -> new ArrayList<>()).add(i);
             }
         }
-        List<AnnotatedOp> out = new ArrayList<>();
-        extent.forEach((op, x) -> out.add(new AnnotatedOp(t.names().name(a.nameId(op)), x[0], x[1], (int) x[2])));
-        out.sort(Comparator.comparingLong(AnnotatedOp::startNs).thenComparing(AnnotatedOp::name));
+        Map<Integer, int[]> out = new HashMap<>();
+        kernels.forEach((op, list) -> out.put(op, list.stream()
+                .sorted(Comparator.comparingLong(e::startNs).thenComparingInt(Integer::intValue))
+                .mapToInt(Integer::intValue).toArray()));
         return out;
     }
 

@@ -15,7 +15,9 @@ import java.util.Arrays;
  * {@link #device(int)} view is then built in O(m log m) for the m events of that device, so a
  * whole trace costs O(n log n) however many devices, streams or names it has.
  *
- * <p>Not thread-safe (the correlation index is built on first use); cheap to build per thread.
+ * <p>Thread-safe: the views are built per call, and the correlation index, built on first use,
+ * is published whole (two threads may both build it; neither sees half of it), so the analyses
+ * of one device can run on two cores ({@link ForkedResult}).
  */
 public final class TraceDevices {
     /** {@code values()} copies the array at each call: once per event here. */
@@ -24,9 +26,13 @@ public final class TraceDevices {
     private final AnalysisOptions options;
     private final byte[] nameClass;
     private final Buckets byDevice;
-    private long[] runtimeCorrelations;
-    private int[] runtimeCalls;
-    private final java.util.Map<java.util.Set<String>, boolean[]> nameSets = new java.util.IdentityHashMap<>(4);
+    private volatile CorrelationIndex runtimeIndex;
+    /** {@link #namesIn} per constant set; concurrent: the analyses of one device may run on two threads. */
+    private final java.util.Map<java.util.Set<String>, boolean[]> nameSets = new java.util.concurrent.ConcurrentHashMap<>(4);
+
+    /** Runtime calls in correlation order: {@code calls[k]} has correlation id {@code correlations[k]}. */
+    private record CorrelationIndex(long[] correlations, int[] calls) {
+    }
 
     private TraceDevices(Trace trace, AnalysisOptions options) {
         this.trace = trace;
@@ -154,20 +160,23 @@ public final class TraceDevices {
      * this correlation id, or -1: the first in file order when several share it.
      */
     public int runtimeCallOf(long correlation) {
-        if (runtimeCorrelations == null) {
-            indexRuntimeCalls();
+        CorrelationIndex index = runtimeIndex;
+        if (index == null) {
+            index = indexRuntimeCalls();
+            runtimeIndex = index;
         }
-        int k = Arrays.binarySearch(runtimeCorrelations, correlation);
+        long[] correlations = index.correlations();
+        int k = Arrays.binarySearch(correlations, correlation);
         if (k < 0) {
             return -1;
         }
-        while (k > 0 && runtimeCorrelations[k - 1] == correlation) {
+        while (k > 0 && correlations[k - 1] == correlation) {
             k--;
         }
-        return runtimeCalls[k];
+        return index.calls()[k];
     }
 
-    private void indexRuntimeCalls() {
+    private CorrelationIndex indexRuntimeCalls() {
         RuntimeCalls calls = trace.runtimeCalls();
         int n = calls.size();
         long[] keys = new long[n];
@@ -175,10 +184,10 @@ public final class TraceDevices {
             keys[c] = calls.correlation(c);
         }
         int[] order = StartOrder.sort(keys);
-        runtimeCorrelations = new long[n];
-        runtimeCalls = order;
+        long[] correlations = new long[n];
         for (int k = 0; k < n; k++) {
-            runtimeCorrelations[k] = keys[order[k]];
+            correlations[k] = keys[order[k]];
         }
+        return new CorrelationIndex(correlations, order);
     }
 }

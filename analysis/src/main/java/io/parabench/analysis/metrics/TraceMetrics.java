@@ -96,6 +96,8 @@ public final class TraceMetrics {
 
     /** The metrics of one device's events. */
     static DeviceMetrics device(DeviceEvents v, String key, AnalysisOptions options) {
+        // HTA's analyses that join kernels to their launch calls run on a second core meanwhile
+        ForkedResult<LaunchSide> launchSide = ForkedResult.fork(() -> LaunchSide.of(v, options));
         Trace t = v.trace();
         GpuEvents e = t.gpuEvents();
         int n = v.size();
@@ -136,16 +138,25 @@ public final class TraceMetrics {
             }
         }
         SmOccupancy occupancy = numSms > 0 ? occupancy(v, numSms, (int) kernels, first, last) : null;
-        TreeMap<Integer, Distribution> queues = new TreeMap<>();
-        for (QueueLength q : QueueLength.of(v)) {
-            queues.put(q.stream(), q.summary());
-        }
+        KernelBreakdown breakdown = KernelBreakdown.of(v, options.topKernels());
+        Temporal temporal = Temporal.of(v);
+        LaunchSide launches = launchSide.join();
         return new DeviceMetrics(key, t.rank(), device, t.devices().containsKey(device)
                 ? t.devices().get(device).name() : "device " + device, numSms, first, last, all.totalNs(),
                 compute.totalNs(), comm.totalNs(), memory.totalNs(), compute.overlapNs(comm), streams, kernels,
-                commKernels, occupancy, KernelBreakdown.of(v, options.topKernels()), Temporal.of(v),
-                StreamIdle.of(v, options.kernelWaitNs()),
-                LaunchSummary.of(LaunchStats.of(v, options.runtimeCutoffNs(), options.launchDelayCutoffNs())), queues);
+                commKernels, occupancy, breakdown, temporal, launches.idle(), launches.launches(), launches.queues());
+    }
+
+    /** The per-device analyses that look up each event's launch call: idle breakdown, launch statistics, queue lengths. */
+    private record LaunchSide(List<StreamIdle> idle, LaunchSummary launches, TreeMap<Integer, Distribution> queues) {
+        static LaunchSide of(DeviceEvents v, AnalysisOptions options) {
+            TreeMap<Integer, Distribution> queues = new TreeMap<>();
+            for (QueueLength q : QueueLength.of(v)) {
+                queues.put(q.stream(), q.summary());
+            }
+            return new LaunchSide(StreamIdle.of(v, options.kernelWaitNs()),
+                    LaunchSummary.of(LaunchStats.of(v, options.runtimeCutoffNs(), options.launchDelayCutoffNs())), queues);
+        }
     }
 
     private static SmOccupancy occupancy(DeviceEvents v, int numSms, int kernels, long first, long last) {

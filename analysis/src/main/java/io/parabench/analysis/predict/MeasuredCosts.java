@@ -1,6 +1,8 @@
 package io.parabench.analysis.predict;
 
 import io.parabench.pipeline.CostModel;
+import io.parabench.pipeline.KernelPhase;
+import io.parabench.pipeline.OpKernels;
 import io.parabench.pipeline.OpKind;
 
 import java.util.ArrayList;
@@ -20,6 +22,18 @@ import java.util.List;
  * so: B = b + W from a split backward; b = W = B/2 from a full one (a linear layer's
  * input-gradient and weight-gradient GEMMs have the same FLOPs); F&B = F + B.
  *
+ * <p>When the trace ties kernels to ops (runtime calls), the cost is counted kernel by kernel
+ * instead: per kernel position the median over all instances of what the kernel took alone (its
+ * time beside a transfer counted at the SM-sharing slowdown, {@link RecordedKernel#aloneUs()}),
+ * summed. Every instance then counts, and a GPU whose clock dropped during the step (GPU 0 of
+ * {@code gpu-traces/torch_zbv} ran 17% slower after its first 130 ms) is charged as it mostly ran.
+ * Per stage and kind also the op's kernels as {@link KernelPhase}s (share of those medians,
+ * slowdown beside an SM-holding comm kernel from the kernel's grid and block resources,
+ * last-wave point); they time runtimes that post receives early
+ * ({@link CostModel#withPostedReceives}). A b and W derived from a full backward take the
+ * forward's kernels (input-gradient GEMMs write activation-shaped outputs, as the forward's do)
+ * and the full backward's.
+ *
  * <p>Stages are those of one flow; DualPipe's two directions run the same stages and are pooled.
  * Immutable.
  */
@@ -29,12 +43,16 @@ final class MeasuredCosts {
             OpKind.FORWARD_BACKWARD};
 
     private final OpCost[][] costs;
+    /** [kind F, B, b, W][stage] → kernels of the op nearest the charged cost (empty: unknown). */
+    private final List<List<List<KernelPhase>>> kernels;
     private final double p2pUs;
     private final boolean blockingComm;
     private final double earlyGradient;
 
-    private MeasuredCosts(OpCost[][] costs, double p2pUs, boolean blockingComm, double earlyGradient) {
+    private MeasuredCosts(OpCost[][] costs, List<List<List<KernelPhase>>> kernels, double p2pUs, boolean blockingComm,
+                          double earlyGradient) {
         this.costs = costs;
+        this.kernels = kernels;
         this.p2pUs = p2pUs;
         this.blockingComm = blockingComm;
         this.earlyGradient = earlyGradient;
@@ -50,19 +68,50 @@ final class MeasuredCosts {
             }
             samples.add(byKind);
         }
+        List<List<List<RecordedOp>>> instances = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+            List<List<RecordedOp>> byKind = new ArrayList<>();
+            for (int k = 0; k < KINDS.length; k++) {
+                byKind.add(new ArrayList<>());
+            }
+            instances.add(byKind);
+        }
         for (List<RecordedOp> rank : step.ops()) {
             for (RecordedOp op : rank) {
                 samples.get(op.stage()).get(index(op.op().kind())).add(new double[]{op.busyUs(), op.overlapped() ? 1 : 0});
+                instances.get(op.stage()).get(index(op.op().kind())).add(op);
             }
         }
         OpCost[][] table = new OpCost[stages][KINDS.length];
+        List<List<List<KernelPhase>>> kernels = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            kernels.add(new ArrayList<>());
+        }
         for (int s = 0; s < stages; s++) {
             for (int k = 0; k < KINDS.length; k++) {
                 table[s][k] = summarise(samples.get(s).get(k));
             }
+            for (int k = 0; k < 4; k++) {
+                List<KernelPhase> phases = List.of();
+                double[] alone = kernelMedians(instances.get(s).get(k));
+                if (alone != null) {
+                    double sum = Arrays.stream(alone).sum();
+                    OpCost c = table[s][k];
+                    table[s][k] = new OpCost(sum, c.medianUs(), c.minUs(), c.maxUs(), c.count(), c.alone(), false);
+                    phases = phases(instances.get(s).get(k).get(0), alone, sum);
+                }
+                kernels.get(k).add(phases);
+            }
             derive(table[s]);
+            // A full backward the step did not split: its input half writes activation-shaped outputs
+            // (tokens × features) as the forward's GEMMs do, so it is charged the forward's tiles and
+            // waves; the weight half, whose outputs are weight-shaped, the full backward's mix.
+            if (!table[s][2].measured() && table[s][1].measured()) {
+                kernels.get(2).set(s, kernels.get(0).get(s));
+                kernels.get(3).set(s, kernels.get(1).get(s));
+            }
         }
-        return new MeasuredCosts(table, step.p2pUs(), step.blockingComm(), step.earlyGradient());
+        return new MeasuredCosts(table, kernels, step.p2pUs(), step.blockingComm(), step.earlyGradient());
     }
 
     private static int index(OpKind kind) {
@@ -82,6 +131,50 @@ final class MeasuredCosts {
         double[] alone = samples.stream().filter(x -> x[1] == 0).mapToDouble(x -> x[0]).sorted().toArray();
         double cost = alone.length > 0 ? median(alone) : all[0];
         return new OpCost(cost, median(all), all[0], all[all.length - 1], all.length, alone.length, false);
+    }
+
+    /**
+     * Per kernel position, the median over the instances of what the kernel took alone
+     * ({@link RecordedKernel#aloneUs()}: its time beside a transfer counted at the slowdown the
+     * model charges there); null when the instances do not launch the same number of kernels or
+     * launch none. Kernel by kernel, every instance tells what its kernels cost alone.
+     */
+    private static double[] kernelMedians(List<RecordedOp> instances) {
+        if (instances.isEmpty()) {
+            return null;
+        }
+        int n = instances.get(0).kernels().size();
+        if (n == 0) {
+            return null;
+        }
+        double[] medians = new double[n];
+        for (int k = 0; k < n; k++) {
+            List<Double> alone = new ArrayList<>();
+            for (RecordedOp op : instances) {
+                if (op.kernels().size() != n) {
+                    return null;
+                }
+                alone.add(op.kernels().get(k).aloneUs());
+            }
+            medians[k] = median(alone.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        }
+        return medians;
+    }
+
+    /** The op's kernels as phases: share of the summed medians, slowdown and last wave from the kernel's shape. */
+    private static List<KernelPhase> phases(RecordedOp shapes, double[] medians, double sum) {
+        if (sum <= 0) {
+            return List.of();
+        }
+        List<KernelPhase> out = new ArrayList<>();
+        double given = 0;
+        for (int k = 0; k < medians.length; k++) {
+            double share = k == medians.length - 1 ? Math.max(0, 1 - given) : medians[k] / sum;
+            given += share;
+            RecordedKernel kernel = shapes.kernels().get(k);
+            out.add(new KernelPhase(Math.min(1, share), kernel.slowdown(), kernel.lastWave()));
+        }
+        return List.copyOf(out);
     }
 
     private static double median(double[] sorted) {
@@ -132,6 +225,16 @@ final class MeasuredCosts {
      *                  at the same position cost (a target with more stages is a bigger model)
      */
     CostModel costModel(int targetStages, StageCost stageCost) {
+        return costModel(targetStages, stageCost, false);
+    }
+
+    /**
+     * As {@link #costModel(int, StageCost)}; with {@code postedReceives} the model runs as
+     * PyTorch's runtime does, receives posted early on SM-holding comm kernels, each target stage
+     * taking the kernels of the source stage at its position (for {@link StageCost#SPLIT} an
+     * approximation: a re-cut stage's GEMMs are smaller than the measured ones).
+     */
+    CostModel costModel(int targetStages, StageCost stageCost, boolean postedReceives) {
         double[][] table = new double[KINDS.length][targetStages];
         int source = costs.length;
         for (int k = 0; k < KINDS.length; k++) {
@@ -152,6 +255,9 @@ final class MeasuredCosts {
         CostModel model = CostModel.ofStages(table[0], table[1], table[2], table[3], table[4], p2pUs);
         if (!Double.isNaN(earlyGradient)) {
             model = model.withEarlyGradient(earlyGradient);
+        }
+        if (postedReceives) {
+            return model.withPostedReceives(OpKernels.of(kernels).restaged(targetStages));
         }
         return blockingComm ? model.withBlockingSends() : model;
     }

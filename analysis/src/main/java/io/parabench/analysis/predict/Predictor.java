@@ -72,7 +72,30 @@ public final class Predictor {
     /** The recorded schedule re-simulated with the measured costs. */
     public Prediction replay() {
         return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
-                costs.costModel(costs.stages(), StageCost.MEASURED)), 1.0);
+                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives())), 1.0);
+    }
+
+    /**
+     * Whether the profiled runtime posted receives early: a {@code zbv} step (PyTorch's
+     * pipelining runtime) whose NCCL kernels ran beside computation. A step moved by copy
+     * engines (the suite's emulator) or with blocking communication did not.
+     */
+    public boolean sourcePostsReceives() {
+        return step.kind().equals(ScheduleKind.ZBV.cliName()) && step.commKernels() && !costs.blockingComm();
+    }
+
+    /**
+     * Whether a target of this kind runs with receives posted early on SM-holding comm kernels:
+     * the kind's runtime does ({@link ScheduleKind#postsReceivesEarly()}) and the profiled
+     * hardware moved data with communication kernels.
+     */
+    public boolean postsReceives(Schedule target) {
+        for (ScheduleKind k : ScheduleKind.values()) {
+            if (k.cliName().equals(target.kind())) {
+                return step.commKernels() && k.postsReceivesEarly();
+            }
+        }
+        return false;
     }
 
     /** (replay − measured) ÷ measured. */
@@ -87,7 +110,7 @@ public final class Predictor {
 
     /** The measured costs re-cut for a target schedule's stages ({@link StageCost}). */
     public CostModel costModel(Schedule target) {
-        return costs.costModel(target.layout().stages(0), stageCost);
+        return costs.costModel(target.layout().stages(0), stageCost, postsReceives(target));
     }
 
     /** One stage of the target, in stages of the profiled pipeline. */

@@ -2,6 +2,8 @@ package io.parabench.analysis.predict;
 
 import io.parabench.pipeline.Op;
 
+import java.util.List;
+
 /**
  * One pipeline op as a profiled step ran it on one rank.
  *
@@ -12,6 +14,8 @@ import io.parabench.pipeline.Op;
  * @param busyUs     the union of the computation kernels it launched (µs), 0 when it launched none
  * @param overlapped whether a communication kernel ran on the device while those kernels ran
  *                   (they then compete for SMs and memory, and the op runs slower than alone)
+ * @param kernels    its computation kernels in start order (empty when the trace does not tie
+ *                   kernels to the op)
  */
-record RecordedOp(int rank, Op op, int stage, int flow, double busyUs, boolean overlapped) {
+record RecordedOp(int rank, Op op, int stage, int flow, double busyUs, boolean overlapped, List<RecordedKernel> kernels) {
 }

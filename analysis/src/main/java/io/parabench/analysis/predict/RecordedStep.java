@@ -13,7 +13,9 @@ import io.parabench.analysis.read.Annotations;
 import io.parabench.analysis.read.GpuEventKind;
 import io.parabench.analysis.read.GpuEvents;
 import io.parabench.analysis.read.Trace;
-import io.parabench.pipeline.OpKind;
+import io.parabench.gpu.BlockShape;
+import io.parabench.gpu.CommKernel;
+import io.parabench.gpu.SmSharing;
 import io.parabench.pipeline.OpKind;
 import io.parabench.pipeline.PipelineLayout;
 import io.parabench.pipeline.Schedule;
@@ -64,10 +66,12 @@ final class RecordedStep {
     private final PipelineMetrics window;
     private final double p2pUs;
     private final boolean blockingComm;
+    private final boolean commKernels;
     private final double earlyGradient;
 
     private RecordedStep(String source, Schedule schedule, String kind, List<List<RecordedOp>> ops,
-                         PipelineMetrics window, double p2pUs, boolean blockingComm, double earlyGradient) {
+                         PipelineMetrics window, double p2pUs, boolean blockingComm, boolean commKernels,
+                         double earlyGradient) {
         this.source = source;
         this.schedule = schedule;
         this.kind = kind;
@@ -75,6 +79,7 @@ final class RecordedStep {
         this.window = window;
         this.p2pUs = p2pUs;
         this.blockingComm = blockingComm;
+        this.commKernels = commKernels;
         this.earlyGradient = earlyGradient;
     }
 
@@ -89,7 +94,8 @@ final class RecordedStep {
 
     /** The same step, placed: the layout and kind are known now. */
     RecordedStep placed(Schedule placedSchedule, String placedKind, List<List<RecordedOp>> placedOps) {
-        return new RecordedStep(source, placedSchedule, placedKind, placedOps, window, p2pUs, blockingComm, earlyGradient);
+        return new RecordedStep(source, placedSchedule, placedKind, placedOps, window, p2pUs, blockingComm, commKernels,
+                earlyGradient);
     }
 
     String source() {
@@ -127,6 +133,14 @@ final class RecordedStep {
     }
 
     /**
+     * Whether the ranks moved data with communication kernels on SMs (NCCL, DeepEP) rather than
+     * copy engines: only those take SMs from computation beside them.
+     */
+    boolean commKernels() {
+        return commKernels;
+    }
+
+    /**
      * Reads the step from per-rank traces.
      *
      * @param sourceKind the schedule kind that ran, or null to infer it (needed only for traces
@@ -150,12 +164,13 @@ final class RecordedStep {
         List<Double> early = new ArrayList<>();
         int fullBackwards = 0;
         List<Long> commNs = new ArrayList<>();
+        boolean[] kernelsMoved = new boolean[1];
         long commTotal = 0;
         long commOverlap = 0;
         for (int k = 0; k < ranks.size(); k++) {
             PipelineRank rank = ranks.get(k);
             RankBubble busy = window.ranks().get(k);
-            IntervalSet comm = communication(rank, classifier, window, commNs);
+            IntervalSet comm = communication(rank, classifier, window, commNs, kernelsMoved);
             commTotal += comm.totalNs();
             commOverlap += comm.overlapNs(busy.computation());
             List<Labelled> rankOps = rankOps(rank, k, traces.size() > 1, naming, stepStart, classifier,
@@ -178,7 +193,8 @@ final class RecordedStep {
             double[] sorted = early.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             earlyGradient = sorted[sorted.length / 2];
         }
-        RecordedStep unplaced = new RecordedStep(source, null, null, null, window, p2p, blocking, earlyGradient);
+        RecordedStep unplaced = new RecordedStep(source, null, null, null, window, p2p, blocking, kernelsMoved[0],
+                earlyGradient);
         return StepLayout.place(unplaced, labelled, sourceKind, virtualStages);
     }
 
@@ -194,7 +210,8 @@ final class RecordedStep {
     }
 
     /** An op read from an annotation, before the layout places its stage; start and end of its kernels (0 if none). */
-    record Labelled(int rank, OpLabel label, long cpuStartNs, long startNs, long endNs, double busyUs, boolean overlapped) {
+    record Labelled(int rank, OpLabel label, long cpuStartNs, long startNs, long endNs, double busyUs, boolean overlapped,
+                    List<RecordedKernel> kernels) {
     }
 
     private static long stepStart(String source, List<Trace> traces) {
@@ -267,7 +284,7 @@ final class RecordedStep {
      * suite's emulator copies activations between devices), the memcpy events.
      */
     private static IntervalSet communication(PipelineRank rank, KernelClassifier classifier, PipelineMetrics window,
-                                             List<Long> durations) {
+                                             List<Long> durations, boolean[] kernelsMoved) {
         GpuEvents e = rank.trace().gpuEvents();
         List<Long> kernels = new ArrayList<>();
         List<Long> copies = new ArrayList<>();
@@ -286,6 +303,7 @@ final class RecordedStep {
             }
         }
         List<Long> bounds = kernels.isEmpty() ? copies : kernels;
+        kernelsMoved[0] |= !kernels.isEmpty();
         long[] pairs = new long[bounds.size()];
         for (int i = 0; i < pairs.length; i++) {
             pairs[i] = bounds.get(i);
@@ -301,11 +319,9 @@ final class RecordedStep {
                                           IntervalSet comm) {
         Trace t = rank.trace();
         Annotations a = t.annotations();
-        // extents of ops that launched kernels, by annotation name (names are unique within a step)
-        Map<String, long[]> extent = new HashMap<>();
-        for (AnnotatedOp op : AnnotatedOp.of(rank, name -> OpLabel.naming(name) == naming, classifier)) {
-            extent.put(op.name(), new long[]{op.startNs(), op.endNs()});
-        }
+        // the computation kernels each op annotation launched (by annotation index)
+        Map<Integer, int[]> launched = AnnotatedOp.kernelEvents(rank, name -> OpLabel.naming(name) == naming, classifier);
+        GpuEvents events = t.gpuEvents();
         boolean byCorrelation = t.runtimeCalls().size() > 0;
         List<Labelled> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -321,7 +337,9 @@ final class RecordedStep {
                 throw new IllegalArgumentException("op " + name + " appears twice in one step of rank " + rank.rank()
                         + " (" + t.source() + "); give a trace of one step");
             }
-            long[] span = byCorrelation ? extent.get(name) : new long[]{a.startNs(i), a.endNs(i)};
+            int[] kernels = launched.get(i);
+            long[] span = !byCorrelation ? new long[]{a.startNs(i), a.endNs(i)}
+                    : kernels == null ? null : new long[]{events.startNs(kernels[0]), endOf(events, kernels)};
             double busyUs = 0;
             boolean overlapped = false;
             if (span != null) {
@@ -329,10 +347,58 @@ final class RecordedStep {
                 overlapped = comm.clip(span[0], span[1]).totalNs() > 0;
             }
             out.add(new Labelled(index, OpLabel.parse(name), a.startNs(i), span == null ? 0 : span[0],
-                    span == null ? 0 : span[1], busyUs, overlapped));
+                    span == null ? 0 : span[1], busyUs, overlapped, kernels(t, events, kernels, comm)));
         }
         out.sort(Comparator.comparingLong(Labelled::cpuStartNs));
         return out;
+    }
+
+    private static long endOf(GpuEvents events, int[] kernels) {
+        long end = Long.MIN_VALUE;
+        for (int k : kernels) {
+            end = Math.max(end, events.endNs(k));
+        }
+        return end;
+    }
+
+    /**
+     * An op's computation kernels: duration, whether a transfer ran beside it, and from its grid
+     * and block resources ({@link SmSharing} on the device's SMs, Hopper SM limits) how much longer
+     * it runs beside an NCCL kernel and where its last wave starts. Kernels whose resources the
+     * trace does not give are never slowed. Empty for an op without kernel events.
+     */
+    private static List<RecordedKernel> kernels(Trace t, GpuEvents events, int[] kernels, IntervalSet comm) {
+        if (kernels == null) {
+            return List.of();
+        }
+        List<RecordedKernel> out = new ArrayList<>();
+        for (int k : kernels) {
+            int sms = t.numSms(events.device(k));
+            BlockShape shape = events.blockShape(k);
+            int grid = events.gridBlocks(k);
+            double slowdown = 1;
+            double lastWave = 0;
+            if (shape != null && grid > 0 && sms > CommKernel.NCCL_SEND_RECV.blocks()) {
+                SmSharing sharing = SmSharing.hopper(sms);
+                slowdown = sharing.slowdown(grid, shape);
+                int waves = sharing.waves(grid, shape);
+                lastWave = waves > 1 ? 1 - 1.0 / waves : 0;
+            }
+            long start = events.startNs(k);
+            long end = events.endNs(k);
+            out.add(new RecordedKernel((end - start) / 1000.0, heldAtStartNs(comm, start, end) / 1000.0, slowdown,
+                    lastWave));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * How long transfers that already held SMs when the kernel started ran beside it: a transfer
+     * that begins while a kernel runs gets SMs only at its last wave and does not slow it.
+     */
+    private static long heldAtStartNs(IntervalSet comm, long start, long end) {
+        IntervalSet clipped = comm.clip(start, end);
+        return clipped.size() > 0 && clipped.start(0) == start ? clipped.end(0) - start : 0;
     }
 
     private static double lowerQuartileUs(List<Long> ns) {

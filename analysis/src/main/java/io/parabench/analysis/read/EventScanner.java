@@ -69,6 +69,9 @@ final class EventScanner {
     private int stream;
     private int blocks;
     private int sms;
+    private int blockThreads;
+    private int registersPerThread;
+    private int sharedMemory;
     private long correlation;
     private GpuEventKind gpuKind;
 
@@ -319,6 +322,9 @@ final class EventScanner {
         stream = UNKNOWN;
         blocks = UNKNOWN;
         sms = UNKNOWN;
+        blockThreads = UNKNOWN;
+        registersPerThread = UNKNOWN;
+        sharedMemory = UNKNOWN;
         correlation = -1;
         gpuKind = null;
         if (peekNonWs() == '}') {
@@ -394,8 +400,8 @@ final class EventScanner {
             return;
         }
         if (cat == CAT_GPU) {
-            part.addGpu(ts, end, intern(name), pid, stream != UNKNOWN ? stream : tid, blocks, sms, gpuKind,
-                    correlation);
+            part.addGpu(ts, end, intern(name), pid, stream != UNKNOWN ? stream : tid, blocks, sms,
+                    GpuEvents.packBlock(blockThreads, registersPerThread, sharedMemory), gpuKind, correlation);
         } else {
             part.addAnnotation(ts, end, intern(name), pid, tid, cat == CAT_GPU_ANNOTATION);
         }
@@ -466,6 +472,12 @@ final class EventScanner {
                 sms = v >= 0 ? v : UNKNOWN;
             } else if (is(CORRELATION)) {
                 correlation = readCorrelation();
+            } else if (is(BLOCK)) {
+                blockThreads = readGridBlocks();
+            } else if (is(REGISTERS_PER_THREAD)) {
+                registersPerThread = readInt();
+            } else if (is(SHARED_MEMORY)) {
+                sharedMemory = readInt();
             } else {
                 skipValue();
             }
@@ -607,6 +619,9 @@ final class EventScanner {
     private static final Word GRID = Word.of("grid");
     private static final Word SMS = Word.of("sms");
     private static final Word CORRELATION = Word.of("correlation");
+    private static final Word BLOCK = Word.of("block");
+    private static final Word REGISTERS_PER_THREAD = Word.of("registers per thread");
+    private static final Word SHARED_MEMORY = Word.of("shared memory");
     private static final Word TRACE_EVENTS = Word.of("traceEvents");
     private static final Word DEVICE_PROPERTIES = Word.of("deviceProperties");
     private static final Word DISTRIBUTED_INFO = Word.of("distributedInfo");

@@ -32,6 +32,8 @@ final class GzipInput extends InputStream {
     private long memberBytes;
     private int members;
     private boolean inMember;
+    /** The current member's data is all handed out; its trailer is checked next. */
+    private boolean dataEnded;
     private boolean done;
 
     GzipInput(InputStream raw) {
@@ -51,6 +53,10 @@ final class GzipInput extends InputStream {
             return 0;
         }
         while (!done) {
+            if (dataEnded) {
+                dataEnded = false;
+                endMember();
+            }
             if (!inMember) {
                 if (!startMember()) {
                     done = true;
@@ -77,6 +83,12 @@ final class GzipInput extends InputStream {
                 memberBytes += n;
             }
             if (inflater.finished()) {
+                if (n > 0) {
+                    // hand out the member's last bytes first, check its trailer on the next read: the reader
+                    // then fails at the end of the data whatever its buffer size (or thread: ReadAheadInput)
+                    dataEnded = true;
+                    return n;
+                }
                 endMember();
             } else if (n == 0 && inflater.needsDictionary()) {
                 throw new IOException("gzip data at compressed byte " + compressedOffset()

@@ -21,6 +21,7 @@ final class TracePart {
     final IntColumn gpuStream;
     final IntColumn gpuBlocks;
     final IntColumn gpuSms;
+    final IntColumn gpuBlock;
     final ByteColumn gpuKind;
     final LongColumn gpuCorrelation;
 
@@ -58,6 +59,7 @@ final class TracePart {
         gpuStream = new IntColumn(budget);
         gpuBlocks = new IntColumn(budget);
         gpuSms = new IntColumn(budget);
+        gpuBlock = new IntColumn(budget);
         gpuKind = new ByteColumn(budget);
         gpuCorrelation = new LongColumn(budget);
         annStart = new LongColumn(budget);
@@ -74,8 +76,8 @@ final class TracePart {
         rtName = new IntColumn(budget);
     }
 
-    void addGpu(long start, long end, int nameId, int device, int stream, int blocks, int sms, GpuEventKind kind,
-                long correlation) {
+    void addGpu(long start, long end, int nameId, int device, int stream, int blocks, int sms, int block,
+                GpuEventKind kind, long correlation) {
         gpuStart.add(start);
         gpuEnd.add(end);
         gpuName.add(nameId);
@@ -83,6 +85,7 @@ final class TracePart {
         gpuStream.add(stream);
         gpuBlocks.add(blocks);
         gpuSms.add(sms);
+        gpuBlock.add(block);
         gpuKind.add((byte) kind.ordinal());
         gpuCorrelation.add(correlation);
     }
@@ -136,7 +139,8 @@ final class TracePart {
         GpuEvents gpu = new GpuEvents(longs(parts, gpuN, p -> p.gpuStart), longs(parts, gpuN, p -> p.gpuEnd),
                 ints(parts, gpuN, p -> p.gpuName, remap), ints(parts, gpuN, p -> p.gpuDevice, null),
                 ints(parts, gpuN, p -> p.gpuStream, null), ints(parts, gpuN, p -> p.gpuBlocks, null),
-                ints(parts, gpuN, p -> p.gpuSms, null), bytes(parts, gpuN, p -> p.gpuKind),
+                ints(parts, gpuN, p -> p.gpuSms, null), ints(parts, gpuN, p -> p.gpuBlock, null),
+                bytes(parts, gpuN, p -> p.gpuKind),
                 longs(parts, gpuN, p -> p.gpuCorrelation));
         Annotations annotations = new Annotations(longs(parts, annN, p -> p.annStart),
                 longs(parts, annN, p -> p.annEnd), ints(parts, annN, p -> p.annName, remap),

@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  * ranges are scanned in parallel; each range but the last checks that the previous one ended
  * exactly where it started, and when a cut fell inside an event (a {@code }, {} in a nested
  * array), the earlier range simply reads on, so the result is always that of one sequential
- * read. A directory's files are read in parallel, one thread each. Gzip files are read in one
- * pass.
+ * read. A directory's files are read in parallel, one thread each. A gzip file is inflated on
+ * one thread while the inflated JSON is scanned on another ({@link ReadAheadInput}); with one
+ * thread, both on the caller's.
  *
  * <p>Accepted input: a {@code .json} or gzip-compressed file (detected by its magic bytes, not
  * its name), whose top level is an object with a {@code traceEvents} array (or, as Chrome
@@ -255,7 +256,16 @@ public final class TraceReader {
             }
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return scanWhole(isGzip(file) ? new GzipInput(in) : in, source);
+            if (!isGzip(file)) {
+                return scanWhole(in, source);
+            }
+            if (threads == 1) {
+                return scanWhole(new GzipInput(in), source);
+            }
+            // inflating on a second thread overlaps it with scanning (a deflate stream cannot be cut into ranges)
+            try (ReadAheadInput inflated = new ReadAheadInput(new GzipInput(in), "trace-inflater")) {
+                return scanWhole(inflated, source);
+            }
         }
     }
 

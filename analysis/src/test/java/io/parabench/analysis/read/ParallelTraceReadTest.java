@@ -3,10 +3,13 @@ package io.parabench.analysis.read;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A file cut into byte ranges read in parallel gives exactly the trace of one sequential read:
  * the same events in the same order, the same name ids, the same errors with the same event
- * index — also when a cut lands inside an event.
+ * index — also when a cut lands inside an event. A gzip file inflated on a second thread
+ * ({@link ReadAheadInput}) gives the trace and the errors of inflating on the caller's.
  */
 class ParallelTraceReadTest {
     /** A Kineto-like trace: CPU ops with args, launches, kernels on two streams, flows, annotations. */
@@ -144,5 +148,51 @@ class ParallelTraceReadTest {
             assertEquals(r, traces.get(r).rank());
             assertEquals(200 + r, traces.get(r).gpuEvents().size());
         }
+    }
+
+    private static byte[] gzip(String json) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void shouldReadTheSameGzipTraceInflatingOnASecondThread(@TempDir Path dir) throws IOException {
+        // several read-ahead chunks' worth, so chunks are handed over and reused while scanning
+        String json = trace(12_000, "");
+        assertTrue(json.length() > 3 * ReadAheadInput.CHUNK_BYTES, "longer than three chunks: " + json.length());
+        Path file = dir.resolve("t.json.gz");
+        Files.write(file, gzip(json));
+        Trace sequential = TraceReader.readFile(file, 1);
+        Trace inflatedAhead = TraceReader.readFile(file, 2);
+        assertEquals(12_000, sequential.gpuEvents().size());
+        assertEquals(json.length(), inflatedAhead.bytesRead());
+        assertSameTrace(sequential, inflatedAhead);
+    }
+
+    @Test
+    void shouldReportACutOrCorruptGzipFileAsWhenInflatingOnTheCallersThread(@TempDir Path dir) throws IOException {
+        byte[] gz = gzip(trace(12_000, ""));
+        byte[] corrupt = gz.clone();
+        corrupt[gz.length - 8] ^= 1;  // CRC-32: found only after every byte was inflated and scanned
+        byte[] malformed = gzip(trace(3000, "").replaceFirst("\"dur\": 4.5", "\"dur\": 4.5.5"));
+        byte[][] files = {Arrays.copyOf(gz, gz.length / 2), Arrays.copyOf(gz, 6), corrupt, malformed};
+        for (int f = 0; f < files.length; f++) {
+            Path file = dir.resolve("bad" + f + ".json.gz");
+            Files.write(file, files[f]);
+            IllegalArgumentException sequential = assertThrows(IllegalArgumentException.class,
+                    () -> TraceReader.readFile(file, 1));
+            IllegalArgumentException inflatedAhead = assertThrows(IllegalArgumentException.class,
+                    () -> TraceReader.readFile(file, 2));
+            assertEquals(sequential.getMessage(), inflatedAhead.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceReader.readFile(dir.resolve("bad0.json.gz"), 2))
+                .getMessage().contains("cannot be read past byte offset"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceReader.readFile(dir.resolve("bad2.json.gz"), 2))
+                .getMessage().contains("fails its CRC-32 check"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceReader.readFile(dir.resolve("bad3.json.gz"), 2))
+                .getMessage().contains("traceEvents["));
     }
 }

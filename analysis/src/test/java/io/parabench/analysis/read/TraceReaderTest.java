@@ -1,5 +1,6 @@
 package io.parabench.analysis.read;
 
+import io.parabench.gpu.BlockShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +90,26 @@ class TraceReaderTest {
         assertEquals(4000L, a.endNs(0) - a.startNs(0));
         assertEquals(-1, t.names().find("aten::mm"), "CPU op names are never interned");
         assertEquals(SMALL.length(), t.bytesRead());
+    }
+
+    @Test
+    void shouldReadWhatABlockHoldsOnItsSm() throws IOException {
+        // the PyTorch profiler's kernel args: block, registers per thread, shared memory (bytes)
+        Trace t = parse("{\"traceEvents\":["
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"sgemm\",\"pid\":0,\"tid\":7,\"ts\":0,\"dur\":5,"
+                + "\"args\":{\"grid\":[16,16,1],\"block\":[256,1,1],\"registers per thread\":254,"
+                + "\"shared memory\":67584}},"
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"nccl\",\"pid\":0,\"tid\":7,\"ts\":5,\"dur\":5,"
+                + "\"args\":{\"grid\":[8,1,1],\"block\":[640,1,1],\"registers per thread\":96,"
+                + "\"shared memory\":103808}},"
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"emulated\",\"pid\":0,\"tid\":7,\"ts\":10,\"dur\":5,"
+                + "\"args\":{\"grid\":[132,1,1],\"block\":[128,1,1]}}]}");
+        GpuEvents e = t.gpuEvents();
+        assertEquals(256, e.gridBlocks(0));
+        assertEquals(new BlockShape(256, 254, 67_584), e.blockShape(0));
+        // 103,808 B is kept in the SM's 128 B allocation unit: 811 units
+        assertEquals(new BlockShape(640, 96, 103_808), e.blockShape(1));
+        assertNull(e.blockShape(2), "no registers given: resources unknown");
     }
 
     @Test

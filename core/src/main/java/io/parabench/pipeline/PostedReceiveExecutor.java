@@ -1,0 +1,300 @@
+package io.parabench.pipeline;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a schedule as PyTorch's pipelining runtime does ({@link CostModel#withPostedReceives}):
+ * per rank a compute stream running its ops kernel by kernel and one communication stream
+ * running the sends and receives of the {@link SendRecvLowering} in order.
+ *
+ * <p>Rules, all in virtual time:
+ * <ul>
+ *   <li>A comm kernel is ready when the previous one on its stream has ended and the compute
+ *       issued before it on its rank has finished (the runtime makes the NCCL stream wait for
+ *       the compute stream at each call). If a computation kernel is running then, or starts at
+ *       that instant (a stream's next kernel is placed before work waiting on another stream's
+ *       event), the comm kernel gets SMs only at that kernel's last wave
+ *       ({@link KernelPhase#lastWave()}): a GEMM's pending blocks take every SM that frees
+ *       until none are left. Directly after the comm kernel before it, it takes over that one's
+ *       SMs at once. Both seen in {@code gpu-traces/torch_zbv}: sends issued right after a
+ *       forward start 2.4 ms (7/8 of an 8-wave GEMM) after it, a receive queued behind a send
+ *       starts when the send ends.</li>
+ *   <li>A send and its receive end together, {@code p2p} after the later of the two started.</li>
+ *   <li>An op that consumes a received tensor starts after its receive ended; otherwise when its
+ *       rank's previous op ended.</li>
+ *   <li>While a comm kernel is resident (started, not ended) on a rank, the computation kernel
+ *       running there progresses at {@code 1 ÷ slowdown} of its speed.</li>
+ * </ul>
+ * Event-driven with a global clock; each event moves time to the next kernel end, comm start or
+ * transfer end. Deterministic: ranks are visited in order and nothing depends on the host.
+ */
+final class PostedReceiveExecutor {
+    private static final double EPSILON = 1e-9;
+
+    private PostedReceiveExecutor() {
+    }
+
+    static Timeline execute(Schedule schedule, CostModel costs) {
+        PipelineLayout layout = schedule.layout();
+        OpKernels kernels = costs.postedReceives();
+        int ranks = schedule.ranks();
+        List<List<SendRecvLowering.Action>> lowered = SendRecvLowering.lower(schedule);
+        SendRecvLowering.Action[][] comm = new SendRecvLowering.Action[ranks][];
+        int[][] commAfterOp = new int[ranks][];
+        int[][] recvOfOp = new int[ranks][];
+        Map<Long, int[]> where = new HashMap<>();
+        for (int r = 0; r < ranks; r++) {
+            List<SendRecvLowering.Action> list = lowered.get(r);
+            int n = (int) list.stream().filter(a -> a.type().isComm()).count();
+            comm[r] = new SendRecvLowering.Action[n];
+            commAfterOp[r] = new int[n];
+            int j = 0;
+            int lastOp = -1;
+            for (SendRecvLowering.Action a : list) {
+                if (a.type() == SendRecvLowering.ActionType.COMPUTE) {
+                    lastOp = a.op();
+                } else if (a.type().isComm()) {
+                    comm[r][j] = a;
+                    commAfterOp[r][j] = lastOp;
+                    where.put(key(a.type(), a.flow(), a.stage(), a.microBatch()), new int[] {r, j});
+                    j++;
+                }
+            }
+        }
+        for (int r = 0; r < ranks; r++) {
+            List<Op> ops = schedule.ops(r);
+            recvOfOp[r] = new int[ops.size()];
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                int flow = layout.flow(r, op.chunk());
+                int stage = layout.stage(r, op.chunk());
+                SendRecvLowering.ActionType recv = op.kind() == OpKind.FORWARD ? SendRecvLowering.ActionType.RECV_F
+                        : op.kind() == OpKind.WEIGHT ? null : SendRecvLowering.ActionType.RECV_B;
+                int[] at = recv == null ? null : where.get(key(recv, flow, stage, op.microBatch()));
+                recvOfOp[r][i] = at != null && at[0] == r ? at[1] : -1;
+            }
+        }
+        return new PostedReceiveExecutor.Run(schedule, costs, kernels, comm, commAfterOp, recvOfOp, where).run();
+    }
+
+    private static long key(SendRecvLowering.ActionType type, int flow, int stage, int microBatch) {
+        return (((long) type.ordinal() * 4 + flow) << 48) | ((long) stage << 24) | microBatch;
+    }
+
+    private static int[] peer(Map<Long, int[]> where, SendRecvLowering.Action a) {
+        int s = a.stage();
+        long k = switch (a.type()) {
+            case SEND_F -> key(SendRecvLowering.ActionType.RECV_F, a.flow(), s + 1, a.microBatch());
+            case RECV_F -> key(SendRecvLowering.ActionType.SEND_F, a.flow(), s - 1, a.microBatch());
+            case SEND_B -> key(SendRecvLowering.ActionType.RECV_B, a.flow(), s - 1, a.microBatch());
+            case RECV_B -> key(SendRecvLowering.ActionType.SEND_B, a.flow(), s + 1, a.microBatch());
+            default -> throw new IllegalStateException(a.type().name());
+        };
+        int[] p = where.get(k);
+        if (p == null) {
+            throw new IllegalStateException("no peer for " + a);
+        }
+        return p;
+    }
+
+    /** One simulation's mutable state. */
+    private static final class Run {
+        private final Schedule schedule;
+        private final CostModel costs;
+        private final OpKernels kernels;
+        private final SendRecvLowering.Action[][] comm;
+        private final int[][] commAfterOp;
+        private final int[][] recvOfOp;
+        private final int[][][] peers;
+        private final double[][] opStart;
+        private final double[][] opEnd;
+        private final double[][] commReady;
+        private final double[][] commStart;
+        private final double[][] commEnd;
+        private final int[] nextOp;
+        private final int[] nextComm;
+        /** Per rank: phase index of the running op (-1: starting), or Integer.MIN_VALUE when idle. */
+        private final int[] phase;
+        private final double[] remaining;
+        private final double[] slowdown;
+        private final double[] lastWaveAt;
+        private double t;
+
+        Run(Schedule schedule, CostModel costs, OpKernels kernels, SendRecvLowering.Action[][] comm,
+            int[][] commAfterOp, int[][] recvOfOp, Map<Long, int[]> where) {
+            this.schedule = schedule;
+            this.costs = costs;
+            this.kernels = kernels;
+            this.comm = comm;
+            this.commAfterOp = commAfterOp;
+            this.recvOfOp = recvOfOp;
+            int ranks = schedule.ranks();
+            peers = new int[ranks][][];
+            opStart = new double[ranks][];
+            opEnd = new double[ranks][];
+            commReady = new double[ranks][];
+            commStart = new double[ranks][];
+            commEnd = new double[ranks][];
+            for (int r = 0; r < ranks; r++) {
+                peers[r] = new int[comm[r].length][];
+                for (int j = 0; j < comm[r].length; j++) {
+                    peers[r][j] = peer(where, comm[r][j]);
+                }
+                opStart[r] = nan(schedule.ops(r).size());
+                opEnd[r] = nan(schedule.ops(r).size());
+                commReady[r] = nan(comm[r].length);
+                commStart[r] = nan(comm[r].length);
+                commEnd[r] = nan(comm[r].length);
+            }
+            nextOp = new int[ranks];
+            nextComm = new int[ranks];
+            phase = new int[ranks];
+            java.util.Arrays.fill(phase, Integer.MIN_VALUE);
+            remaining = new double[ranks];
+            slowdown = new double[ranks];
+            lastWaveAt = new double[ranks];
+        }
+
+        private static double[] nan(int n) {
+            double[] a = new double[n];
+            java.util.Arrays.fill(a, Double.NaN);
+            return a;
+        }
+
+        Timeline run() {
+            int ranks = schedule.ranks();
+            while (true) {
+                // computation first: at one instant the compute stream's next kernel is placed
+                // before a comm kernel that became ready then (see the class comment)
+                boolean changed = true;
+                while (changed) {
+                    changed = false;
+                    for (int r = 0; r < ranks; r++) {
+                        changed |= stepCompute(r);
+                    }
+                    if (changed) {
+                        continue;
+                    }
+                    for (int r = 0; r < ranks; r++) {
+                        changed |= stepComm(r);
+                    }
+                }
+                double next = Double.POSITIVE_INFINITY;
+                for (int r = 0; r < ranks; r++) {
+                    if (phase[r] >= 0) {
+                        next = Math.min(next, t + remaining[r] / rate(r));
+                    }
+                    int j = nextComm[r];
+                    if (j < comm[r].length) {
+                        if (commReady[r][j] > t) {
+                            next = Math.min(next, commReady[r][j]);
+                        }
+                        if (commEnd[r][j] > t) {
+                            next = Math.min(next, commEnd[r][j]);
+                        }
+                    }
+                }
+                if (next == Double.POSITIVE_INFINITY) {
+                    break;
+                }
+                for (int r = 0; r < ranks; r++) {
+                    if (phase[r] >= 0) {
+                        double rate = rate(r);
+                        remaining[r] = t + remaining[r] / rate <= next ? 0 : remaining[r] - (next - t) * rate;
+                    }
+                }
+                t = next;
+            }
+            for (int r = 0; r < ranks; r++) {
+                if (nextOp[r] < schedule.ops(r).size()) {
+                    throw new IllegalArgumentException("schedule deadlocks with posted receives: rank " + r + " op "
+                            + nextOp[r] + " (" + schedule.ops(r).get(nextOp[r]).token() + ") never gets its input");
+                }
+            }
+            return new Timeline(schedule, costs, opStart, opEnd);
+        }
+
+        private boolean resident(int r) {
+            int j = nextComm[r];
+            return j < comm[r].length && commStart[r][j] <= t && !(commEnd[r][j] <= t);
+        }
+
+        private double rate(int r) {
+            return resident(r) ? 1 / slowdown[r] : 1;
+        }
+
+        private boolean stepComm(int r) {
+            int j = nextComm[r];
+            if (j >= comm[r].length) {
+                return false;
+            }
+            boolean changed = false;
+            if (Double.isNaN(commReady[r][j])) {
+                int after = commAfterOp[r][j];
+                boolean computed = after < 0 || opEnd[r][after] <= t;
+                boolean streamFree = j == 0 || commEnd[r][j - 1] <= t;
+                if (computed && streamFree) {
+                    // back to back on its stream it takes over the SMs its predecessor just left
+                    boolean backToBack = j > 0 && commEnd[r][j - 1] == t;
+                    commReady[r][j] = !backToBack && phase[r] >= 0 && lastWaveAt[r] > t ? lastWaveAt[r] : t;
+                    changed = true;
+                }
+            }
+            if (commReady[r][j] <= t && Double.isNaN(commStart[r][j])) {
+                commStart[r][j] = t;
+                int[] p = peers[r][j];
+                double other = commStart[p[0]][p[1]];
+                if (!Double.isNaN(other)) {
+                    double end = Math.max(t, other) + costs.p2p();
+                    commEnd[r][j] = end;
+                    commEnd[p[0]][p[1]] = end;
+                }
+                changed = true;
+            }
+            if (commEnd[r][j] <= t) {
+                nextComm[r]++;
+                changed = true;
+            }
+            return changed;
+        }
+
+        private boolean stepCompute(int r) {
+            List<Op> ops = schedule.ops(r);
+            int i = nextOp[r];
+            if (i >= ops.size()) {
+                return false;
+            }
+            Op op = ops.get(i);
+            if (phase[r] == Integer.MIN_VALUE) {
+                int recv = recvOfOp[r][i];
+                if (recv >= 0 && !(commEnd[r][recv] <= t)) {
+                    return false;
+                }
+                opStart[r][i] = t;
+                phase[r] = -1;
+                remaining[r] = 0;
+                return true;
+            }
+            if (remaining[r] > EPSILON) {
+                return false;
+            }
+            PipelineLayout layout = schedule.layout();
+            List<KernelPhase> phases = kernels.phases(op.kind(), layout.stage(r, op.chunk()));
+            phase[r]++;
+            if (phase[r] == phases.size()) {
+                opEnd[r][i] = t;
+                phase[r] = Integer.MIN_VALUE;
+                nextOp[r]++;
+                return true;
+            }
+            KernelPhase k = phases.get(phase[r]);
+            double solo = k.share() * costs.duration(layout, r, op);
+            remaining[r] = solo;
+            slowdown[r] = k.slowdown();
+            lastWaveAt[r] = t + solo * (resident(r) ? k.slowdown() : 1) * k.lastWave();
+            return true;
+        }
+    }
+}

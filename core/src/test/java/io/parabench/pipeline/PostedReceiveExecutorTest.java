@@ -1,0 +1,53 @@
+package io.parabench.pipeline;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Posted receives on 1F1B, 2 ranks, 2 micro-batches, F = 10 (one kernel, twice as long beside a
+ * comm kernel), B = 20 (never slowed), p2p = 1, every time worked out by hand from the lowering
+ * of {@link SendRecvLoweringTest}.
+ */
+class PostedReceiveExecutorTest {
+    private static Timeline run(double forwardLastWave) {
+        List<KernelPhase> f = List.of(new KernelPhase(1, 2, forwardLastWave));
+        List<KernelPhase> b = List.of(new KernelPhase(1, 1, 0));
+        OpKernels kernels = OpKernels.of(List.of(List.of(f, f), List.of(b, b), List.of(b, b), List.of(b, b)));
+        CostModel costs = CostModel.of(10, 20, 10, 10, Double.NaN, 1).withPostedReceives(kernels);
+        return Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2), costs);
+    }
+
+    @Test
+    void shouldSlowComputationBesideAWaitingCommKernel() {
+        Timeline t = run(0);
+        // rank 1's RECV_F0 waits from 0; rank 0's F0 ends at 10, its SEND_F0 starts then: both end at 11.
+        // Rank 0's F1 (from 10) runs at half speed beside that send for 1: ends 20.5.
+        assertEquals(0, t.start(0, 0), 1e-9);
+        assertEquals(10, t.end(0, 0), 1e-9);
+        assertEquals(20.5, t.end(0, 1), 1e-9);
+        // rank 1: F0 11..21, B0 21..41; its RECV_F1 (posted after F0) meets SEND_F1 (started 20.5) at 21 + 1
+        assertEquals(11, t.start(1, 0), 1e-9);
+        assertEquals(41, t.end(1, 1), 1e-9);
+        // rank 1's SEND_B0 starts at 41 beside its F1, which loses 0.5: 41..51.5; B1 51.5..71.5
+        assertEquals(51.5, t.end(1, 2), 1e-9);
+        assertEquals(71.5, t.end(1, 3), 1e-9);
+        // rank 0: RECV_B0 posted back to back after SEND_F1 (22) ends with SEND_B0 at 42; B0 42..62;
+        // RECV_B1 from 62 meets SEND_B1 at 71.5: B1 72.5..92.5
+        assertEquals(42, t.start(0, 2), 1e-9);
+        assertEquals(72.5, t.start(0, 3), 1e-9);
+        assertEquals(92.5, t.makespan(), 1e-9);
+    }
+
+    @Test
+    void shouldGiveACommKernelSmsOnlyAtTheRunningKernelsLastWave() {
+        Timeline t = run(0.5);
+        // rank 0's SEND_F0 is ready at 10 while F1 starts: it gets SMs at F1's last wave, 15, and
+        // meets the receive at 16, so rank 1 starts its first forward at 16
+        assertEquals(16, t.start(1, 0), 1e-9);
+        // F1 lost half of [15, 16): 20.5
+        assertEquals(20.5, t.end(0, 1), 1e-9);
+    }
+}
