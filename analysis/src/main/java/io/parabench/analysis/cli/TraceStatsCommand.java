@@ -51,7 +51,9 @@ public final class TraceStatsCommand implements Callable<Integer> {
     /**
      * The text output's number format: the same digits as {@code Locale.ROOT}, but JDK 17's
      * {@code Formatter} builds {@code DecimalFormatSymbols} at every call for any locale but US
-     * (100 000 devices: 5 of 6 s in {@code String.format}; US is 5 times faster).
+     * (the text of 100 000 devices spent 80% of its samples in {@code String.format}; a
+     * {@code %.3f} took 2-5 µs with ROOT and 1 µs with US under C1). The per-device loops use
+     * {@link DecimalText} and no formatter at all.
      */
     private static final Locale TEXT_LOCALE = Locale.US;
     /** Kernel rows in the text output; JSON has all that --kernels keeps. */
