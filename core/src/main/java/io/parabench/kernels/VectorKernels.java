@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,15 +26,22 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     /**
-     * Bytes of the same shape, for FP8 codes. Four int vectors of codes are packed into one
-     * (code of element {@code qV+l} in byte q of int lane l) and one constant byte shuffle puts
-     * them in element order: a single full-width store instead of V byte stores, which took the
-     * cast from 2–5 to over 20 GB/s. {@link #TO_LANE_ORDER} is the inverse, for the way back.
+     * Bytes of the same shape, for reading FP8 codes back: one load of 4V codes, put by the
+     * constant byte shuffle {@link #TO_LANE_ORDER} so that byte q of int lane l is the code of
+     * element {@code qV+l}; each of the four int vectors is then one shift and mask away.
      */
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
-    private static final VectorShuffle<Byte> TO_ELEMENT_ORDER = VectorShuffle.fromOp(B, e -> 4 * (e % V) + e / V);
+    /**
+     * Bytes for one int vector of FP8 codes (vpmovdb on AVX-512): V bytes, or 8 at 128 bits,
+     * where two int vectors fill one. Casting each code vector down and storing it ran at 24 GB/s
+     * against 6–9 for packing four into one int vector and shuffling the bytes in order.
+     */
+    private static final VectorSpecies<Byte> CODE = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * V)));
+    private static final int CODE_PAIRS = CODE.length() / V;
+    /** {@code 141 << 3}: the sum's exponent field {@code e + 147} less the code's exponent part {@code e + 6}, in eighths (see {@link #encode}). */
+    private static final int SUM_TO_CODE = 1128;
     /** {@code ROTATE[s]} moves lane {@code l + 2^s} to lane l (wrapping): folds group maxima in {@link #topK}. */
-    private static final VectorShuffle<Float>[] ROTATE = rotations();
+    private static final VectorShuffle<Integer>[] ROTATE = rotations();
     private static final VectorShuffle<Byte> TO_LANE_ORDER = VectorShuffle.fromOp(B, b -> (b % 4) * V + b / 4);
 
     static {
@@ -52,10 +60,10 @@ final class VectorKernels implements Kernels {
     }
 
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        VectorShuffle<Float>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(V) + 1];
+    private static VectorShuffle<Integer>[] rotations() {
+        VectorShuffle<Integer>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(V) + 1];
         for (int s = 0; s < r.length; s++) {
-            r[s] = VectorShuffle.iota(S, 1 << s, 1, true);
+            r[s] = VectorShuffle.iota(I, 1 << s, 1, true);
         }
         return r;
     }
@@ -303,15 +311,28 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * One pass to bound, one pass to pick, per row. First the row's maximum per group of columns
-     * (the lanes of one vector accumulator, folded by rotation down to the fewest groups that are
-     * still at least k): k disjoint groups each hold a value at least the smallest group maximum
-     * {@code floor}, so the k-th largest value, and every value picked, is at least {@code floor}.
-     * Then a vector compare against {@code floor} finds the few candidates (about 7% of a row of
-     * 256 Gaussian scores for k = 8), which enter a sorted list of k in column order; a value
-     * enters only when strictly greater than the k-th, so ties stay with the lower column, as in
-     * the scalar twin. Rows shorter than the groups need, and k beyond 32, take the scalar twin's
-     * k passes.
+     * One pass to bound, one pass to find candidates, then a small selection, per row:
+     * <ol>
+     *   <li>A lower bound {@code floor} of the k-th largest score: lane-wise maxima over the row
+     *       (groups of columns), folded by rotation down to the fewest groups still at least k,
+     *       and the smallest of them. The maxima are taken on the raw float bits as ints (one
+     *       instruction, where a float max is a NaN- and ±0-aware sequence on x86): exact for a
+     *       group holding a positive score, and otherwise some element of the group, never above
+     *       its maximum. Either way each of the k disjoint groups holds an element at least
+     *       {@code floor}, so the k-th largest score is too.</li>
+     *   <li>A float compare against {@code floor} per vector; the hit masks of up to 16 vectors
+     *       are gathered as bits of int lanes, so the candidates (about 7% of a row of 256
+     *       Gaussian scores for k = 8) come out by {@link Long#numberOfTrailingZeros} without a
+     *       branch per score.</li>
+     *   <li>Each candidate becomes one long, the score's order-preserving int key above the
+     *       complemented column, so the largest long is the largest score and, among equal
+     *       scores (−0 equals +0, as in the twin's {@code >}), the lowest column: exactly the
+     *       scalar twin's pick order. A candidate above the k-th best so far passes through the
+     *       sorted best list by max/min exchanges.</li>
+     * </ol>
+     * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M scores): 3.8 GB/s, against 1.1 for
+     * checking every lane of a vector with a hit and 7.6 for steps 1–2 alone. Rows shorter than
+     * the groups need, and k beyond 32, take the scalar twin's k passes.
      */
     @Override
     public void topK(float[] x, int rows, int cols, int k, int[] indices, float[] values) {
@@ -323,80 +344,112 @@ final class VectorKernels implements Kernels {
             return;
         }
         int accumulators = (k + V - 1) / V;
-        if (k > 32 || S.loopBound(cols) < accumulators * V) {
+        int bound = S.loopBound(cols);
+        if (k > 32 || bound < accumulators * V) {
             ScalarKernels.INSTANCE.topK(x, rows, cols, k, indices, values);
             return;
         }
-        float[] best = new float[k];
-        int[] at = new int[k];
-        int bound = S.loopBound(cols);
+        long[] candidates = new long[cols];
+        long[] best = new long[k];
+        int[] laneBits = new int[V];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             float floor = accumulators == 1 ? foldedMaxFloor(x, base, bound, k) : groupMaxFloor(x, base, bound, accumulators);
-            int count = 0;
-            int j = 0;
-            for (; j < bound; j += V) {
-                VectorMask<Float> hit = FloatVector.fromArray(S, x, base + j).compare(VectorOperators.GE, floor);
-                if (hit.anyTrue()) {
-                    // the lanes again in scalar: VectorMask.toLong is not intrinsified on JDK 17
-                    // (measured 0.8 ns a score against 0.3 for this loop; 0.13 on JDK 25)
-                    for (int col = j; col < j + V; col++) {
-                        if (x[base + col] >= floor) {
-                            count = offer(best, at, count, k, x[base + col], col);
-                        }
+            int n = candidates(x, base, cols, floor, laneBits, candidates);
+            java.util.Arrays.fill(best, Long.MIN_VALUE);
+            for (int i = 0; i < n; i++) {
+                long c = candidates[i];
+                if (c > best[k - 1]) {
+                    for (int s = 0; s < k; s++) {
+                        long b = best[s];
+                        best[s] = Math.max(b, c);
+                        c = Math.min(b, c);
                     }
                 }
             }
-            for (; j < cols; j++) {
-                count = offer(best, at, count, k, x[base + j], j);
+            for (int s = 0; s < k; s++) {
+                int col = ~(int) best[s];
+                indices[r * k + s] = col;
+                values[r * k + s] = x[base + col];
             }
-            System.arraycopy(at, 0, indices, r * k, k);
-            System.arraycopy(best, 0, values, r * k, k);
         }
     }
 
-    /** The smallest of {@code V} group maxima (one accumulator), folded while at least k groups remain. */
+    /** Vectors whose hit masks share one int lane's bits in {@link #candidates}: 16, so four lanes fill a long. */
+    private static final int HIT_BLOCK = 16;
+
+    /** Writes the ranked longs of the row's scores at least {@code floor} to {@code out}; returns their count. */
+    private static int candidates(float[] x, int base, int cols, float floor, int[] laneBits, long[] out) {
+        int vectors = S.loopBound(cols) / V;
+        IntVector zero = IntVector.zero(I);
+        int n = 0;
+        for (int v0 = 0; v0 < vectors; v0 += HIT_BLOCK) {
+            int count = Math.min(HIT_BLOCK, vectors - v0);
+            IntVector bits = zero;
+            for (int t = 0; t < count; t++) {
+                VectorMask<Float> hit = FloatVector.fromArray(S, x, base + (v0 + t) * V).compare(VectorOperators.GE, floor);
+                bits = bits.or(zero.blend(1 << t, hit.cast(I)));
+            }
+            bits.intoArray(laneBits, 0);
+            // bit b of word q: vector v0 + b % 16, lane 4q + b / 16
+            for (int q = 0; q < V; q += 4) {
+                long word = laneBits[q] | (long) laneBits[q + 1] << 16 | (long) laneBits[q + 2] << 32
+                        | (long) laneBits[q + 3] << 48;
+                while (word != 0) {
+                    int b = Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                    int col = (v0 + (b & 15)) * V + q + (b >>> 4);
+                    out[n++] = ranked(x[base + col], col);
+                }
+            }
+        }
+        for (int col = vectors * V; col < cols; col++) {
+            if (x[base + col] >= floor) {
+                out[n++] = ranked(x[base + col], col);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A long ordered as the scalar twin picks: the score's bits made order-preserving as a signed
+     * int ({@code +0f} first, so −0 ties with +0), above the complemented column.
+     */
+    private static long ranked(float score, int col) {
+        int bits = Float.floatToRawIntBits(score + 0f);
+        return (long) (bits ^ ((bits >> 31) >>> 1)) << 32 | (~col & 0xffff_ffffL);
+    }
+
+    /** The smallest of the row's group maxima (one accumulator, lanes folded while at least k groups remain). */
     private static float foldedMaxFloor(float[] x, int base, int bound, int k) {
-        FloatVector acc = FloatVector.fromArray(S, x, base);
+        IntVector acc = FloatVector.fromArray(S, x, base).reinterpretAsInts();
         for (int j = V; j < bound; j += V) {
-            acc = acc.max(FloatVector.fromArray(S, x, base + j));
+            acc = acc.max(FloatVector.fromArray(S, x, base + j).reinterpretAsInts());
         }
         for (int groups = V; groups / 2 >= k; groups /= 2) {
             acc = acc.max(acc.rearrange(ROTATE[Integer.numberOfTrailingZeros(groups / 2)]));
         }
-        return acc.reduceLanes(VectorOperators.MIN);
+        return smallest(acc);
     }
 
     /** The smallest of {@code accumulators·V} group maxima, for k above the lane count. */
     private static float groupMaxFloor(float[] x, int base, int bound, int accumulators) {
         float floor = Float.POSITIVE_INFINITY;
         for (int u = 0; u < accumulators; u++) {
-            FloatVector acc = FloatVector.fromArray(S, x, base + u * V);
+            IntVector acc = FloatVector.fromArray(S, x, base + u * V).reinterpretAsInts();
             for (int j = (u + accumulators) * V; j < bound; j += accumulators * V) {
-                acc = acc.max(FloatVector.fromArray(S, x, base + j));
+                acc = acc.max(FloatVector.fromArray(S, x, base + j).reinterpretAsInts());
             }
-            floor = Math.min(floor, acc.reduceLanes(VectorOperators.MIN));
+            floor = Math.min(floor, smallest(acc));
         }
         return floor;
     }
 
-    /**
-     * Offers column {@code col} (columns come in increasing order) to the descending list of the
-     * {@code count} best so far; returns the new count. Equal values keep the earlier column first.
-     */
-    private static int offer(float[] best, int[] at, int count, int k, float value, int col) {
-        if (count == k && !(value > best[k - 1])) {
-            return count;
-        }
-        int pos = count == k ? k - 1 : count;
-        while (pos > 0 && value > best[pos - 1]) {
-            best[pos] = best[pos - 1];
-            at[pos] = at[pos - 1];
-            pos--;
-        }
-        best[pos] = value;
-        at[pos] = col;
-        return count == k ? k : count + 1;
+    /** The numerically smallest of the float bits in {@code bits}' lanes, by their order-preserving int keys. */
+    private static float smallest(IntVector bits) {
+        int key = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                .reduceLanes(VectorOperators.MIN);
+        return Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
     }
 
     private static boolean hasNaN(float[] x, int n) {
@@ -430,67 +483,101 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Two passes per row: every group's absolute maximum and scale first, then one flat encode
+     * loop per group with its multiplier. Interleaving the two per group ran at 16 GB/s against
+     * 24 GB/s for this order (rows of 16384, JDK 17, 512-bit): the maximum's reduction and the
+     * division no longer sit between a group's loads and its encodes.
+     */
     @Override
     public void castFp8E4m3(float[] x, int rows, int cols, byte[] codes, float[] scales) {
         KernelChecks.matrix("castFp8E4m3 x", x, rows, cols);
         KernelChecks.length("castFp8E4m3 codes", codes, (long) rows * cols);
         int groups = KernelChecks.scaleGroups(cols);
         KernelChecks.length("castFp8E4m3 scales", scales, (long) rows * groups);
-        int[] lanes = new int[4 * V];
+        float[] multipliers = new float[groups];
         for (int r = 0; r < rows; r++) {
             for (int g = 0; g < groups; g++) {
                 int from = r * cols + g * Fp8E4m3.GROUP;
-                int len = Math.min(cols, (g + 1) * Fp8E4m3.GROUP) - g * Fp8E4m3.GROUP;
-                float amax = absMax(x, from, len);
-                float mul = Fp8E4m3.MAX / amax;
-                int i = 0;
-                for (int bound = len - len % B.length(); i < bound; i += B.length()) {
-                    int at = from + i;
-                    // one encode per loop body: C2 (JDK 17) stops inlining a body with four,
-                    // and the boxed vectors run 40× slower than this detour through L1
-                    for (int q = 0; q < 4; q++) {
-                        encode(FloatVector.fromArray(S, x, at + q * V).mul(mul)).intoArray(lanes, q * V);
-                    }
-                    IntVector.fromArray(I, lanes, 0)
-                            .or(IntVector.fromArray(I, lanes, V).lanewise(VectorOperators.LSHL, 8))
-                            .or(IntVector.fromArray(I, lanes, 2 * V).lanewise(VectorOperators.LSHL, 16))
-                            .or(IntVector.fromArray(I, lanes, 3 * V).lanewise(VectorOperators.LSHL, 24))
-                            .reinterpretAsBytes().rearrange(TO_ELEMENT_ORDER).intoArray(codes, at);
-                }
-                for (; i < len; i++) {
-                    codes[from + i] = (byte) Fp8E4m3.encode(x[from + i] * mul);
-                }
+                float amax = absMax(x, from, Math.min(cols, (g + 1) * Fp8E4m3.GROUP) - g * Fp8E4m3.GROUP);
+                multipliers[g] = Fp8E4m3.MAX / amax;
                 scales[r * groups + g] = amax / Fp8E4m3.MAX;
+            }
+            for (int g = 0; g < groups; g++) {
+                int from = r * cols + g * Fp8E4m3.GROUP;
+                int to = r * cols + Math.min(cols, (g + 1) * Fp8E4m3.GROUP);
+                encodeScaled(x, from, to, multipliers[g], codes);
             }
         }
     }
 
+    /**
+     * The group's largest magnitude, at least {@link Fp8E4m3#AMAX_FLOOR}, as the scalar twin's
+     * {@code Math.max} chain finds it. Compared as int bits: for non-negative floats the bit
+     * order is the numeric order, and a NaN's bits exceed infinity's, so a NaN still wins (its
+     * payload may differ, its sign is +, and 448/NaN then turns every code of the group into NaN
+     * as in the twin). An int max is one instruction with a one-cycle chain; a float max chain
+     * (NaN- and ±0-aware on x86) ran this at 25 GB/s against 38.
+     */
     private static float absMax(float[] x, int from, int len) {
-        FloatVector acc = FloatVector.broadcast(S, Fp8E4m3.AMAX_FLOOR);
+        IntVector acc = IntVector.broadcast(I, Float.floatToRawIntBits(Fp8E4m3.AMAX_FLOOR));
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += V) {
-            acc = acc.max(FloatVector.fromArray(S, x, from + i).abs());
+            acc = acc.max(FloatVector.fromArray(S, x, from + i).reinterpretAsInts().and(0x7fff_ffff));
         }
-        float amax = acc.reduceLanes(VectorOperators.MAX);
+        int amax = acc.reduceLanes(VectorOperators.MAX);
         for (; i < len; i++) {
-            amax = Math.max(amax, Math.abs(x[from + i]));
+            amax = Math.max(amax, Float.floatToRawIntBits(x[from + i]) & 0x7fff_ffff);
         }
-        return amax;
+        return Float.intBitsToFloat(amax);
     }
 
-    /** {@link Fp8E4m3#encode} in lanes: both roundings are computed and the right one blended in. */
+    /** {@code codes[i] = encode(x[i] · mul)} for i in [from, to): vector body, scalar tail. */
+    static void encodeScaled(float[] x, int from, int to, float mul, byte[] codes) {
+        FloatVector m = FloatVector.broadcast(S, mul);
+        int i = from;
+        if (CODE_PAIRS == 1) {
+            for (int bound = from + S.loopBound(to - from); i < bound; i += V) {
+                encode(FloatVector.fromArray(S, x, i).mul(m)).convertShape(VectorOperators.I2B, CODE, 0)
+                        .reinterpretAsBytes().intoArray(codes, i);
+            }
+        } else {
+            for (int bound = to - (to - from) % (2 * V); i < bound; i += 2 * V) {
+                IntVector low = encode(FloatVector.fromArray(S, x, i).mul(m));
+                IntVector high = encode(FloatVector.fromArray(S, x, i + V).mul(m));
+                low.convertShape(VectorOperators.I2B, CODE, 0).reinterpretAsBytes()
+                        .or(high.convertShape(VectorOperators.I2B, CODE, -1).reinterpretAsBytes())
+                        .intoArray(codes, i);
+            }
+        }
+        for (; i < to; i++) {
+            codes[i] = (byte) Fp8E4m3.encode(x[i] * mul);
+        }
+    }
+
+    /**
+     * {@link Fp8E4m3#encode} in lanes without masks or blends (mask handling costs several
+     * instructions a compare on JDK 17), after Maratyszcza's FP16 conversion (FP16 library,
+     * {@code fp16_ieee_from_fp32_value}): the magnitude, clamped to 448, is added to
+     * {@code 2^(e+20)}, e its binade floored at e4m3's smallest normal binade 2⁻⁶. The float
+     * adder then rounds it to multiples of {@code 2^(e-3)} (3 mantissa bits; 2⁻⁹ below 2⁻⁶) with
+     * ties to even, exactly the scalar twin's rounding, and leaves {@code 8 + mantissa} (or 16
+     * after a carry; 0–8 units for subnormals) in the sum's low bits beside the exponent
+     * {@code e + 147}: the code is {@code (sum >>> 20) + (sum & 31) - 1128}. A NaN (bits above
+     * infinity's) adds 1 to the saturated 0x7e; the sign goes to bit 7. Checked against the
+     * scalar encoder on all 2³² floats once (512-bit, 0 mismatches) and on a sweep of every
+     * binade, sign and rounding boundary in the tests at every width.
+     */
     private static IntVector encode(FloatVector y) {
         IntVector bits = y.reinterpretAsInts();
-        IntVector sign = bits.lanewise(VectorOperators.LSHR, 24).and(0x80);
         IntVector abs = bits.and(0x7fff_ffff);
-        IntVector subnormal = abs.reinterpretAsFloats().mul(512f).add(Fp8E4m3.ROUNDING_MAGIC)
-                .reinterpretAsInts().sub(Fp8E4m3.ROUNDING_MAGIC_BITS);
-        IntVector normal = abs.add(0x7_ffff).add(abs.lanewise(VectorOperators.LSHR, 20).and(1))
-                .lanewise(VectorOperators.LSHR, 20).sub(Fp8E4m3.REBIAS);
-        IntVector code = normal.blend(subnormal, abs.compare(VectorOperators.LT, Fp8E4m3.MIN_NORMAL_BITS));
-        code = code.blend(Fp8E4m3.MAX_CODE, abs.compare(VectorOperators.GE, Fp8E4m3.MAX_BITS));
-        code = code.blend(Fp8E4m3.NAN_CODE, abs.compare(VectorOperators.GT, 0x7f80_0000));
-        return code.or(sign);
+        IntVector clamped = abs.min(Fp8E4m3.MAX_BITS);
+        IntVector bias = clamped.and(0x7f80_0000).max(Fp8E4m3.MIN_NORMAL_BITS).add(20 << 23);
+        IntVector sum = clamped.reinterpretAsFloats().add(bias.reinterpretAsFloats()).reinterpretAsInts();
+        IntVector code = sum.lanewise(VectorOperators.LSHR, 20).add(sum.and(0x1f)).sub(SUM_TO_CODE);
+        IntVector nan = abs.add(0x7f_ffff).lanewise(VectorOperators.LSHR, 31);
+        IntVector sign = bits.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, 7);
+        return code.add(nan).add(sign);
     }
 
     @Override

@@ -164,12 +164,14 @@ class KernelTwinsTest {
     }
 
     /**
-     * Ties (few distinct values), signed zeros, a row of -∞ and Gaussian scores; k below, at and
-     * above the lane count (4, 8, 16), up to the whole row; rows too short for the vector path.
+     * Ties (few distinct values), signed zeros, a row of -∞, a row of negative scores (the vector
+     * twin's bound takes group maxima on raw float bits) and Gaussian scores; k below, at and
+     * above the lane count (4, 8, 16), up to the whole row; rows too short for the vector path;
+     * rows of more than 16 vectors (several hit blocks) with a tail.
      */
     @ParameterizedTest
     @CsvSource({"1,1", "2,2", "8,8", "17,8", "64,8", "257,8", "256,1", "256,2", "256,6", "256,8", "256,9", "256,17",
-            "256,33", "100,100", "40,5", "31,4", "515,64"})
+            "256,33", "100,100", "40,5", "31,4", "515,64", "1031,8", "1000,32"})
     void shouldMatchTopKExactlyWithTiesToTheLowerColumn(int cols, int k) {
         int rows = 6;
         Random rnd = new Random(cols * 31L + k);
@@ -179,6 +181,7 @@ class KernelTwinsTest {
             x[i] = row < 2 ? rnd.nextInt(5) // few distinct values: many ties
                     : row == 2 ? (rnd.nextBoolean() ? 0f : -0f)
                     : row == 3 ? Float.NEGATIVE_INFINITY
+                    : row == 4 ? (float) -Math.abs(rnd.nextGaussian())
                     : (float) rnd.nextGaussian();
         }
         x[0] = Float.NEGATIVE_INFINITY;
@@ -230,6 +233,12 @@ class KernelTwinsTest {
             x[3] = 0f;
             x[4] = -0f;
         }
+        if (cols >= 256) {
+            // a NaN turns its group's multiplier into NaN, an infinity turns it into 0 (and itself into NaN)
+            x[130] = Float.NaN;
+            x[cols + 7] = Float.POSITIVE_INFINITY;
+            x[2 * cols + 140] = Float.NEGATIVE_INFINITY;
+        }
         int groups = (cols + 127) / 128;
         byte[] sc = new byte[x.length];
         byte[] vc = new byte[x.length];
@@ -248,6 +257,9 @@ class KernelTwinsTest {
         // within half the smallest subnormal step (2^-10 of the group's scale unit).
         for (int i = 0; i < x.length; i++) {
             float scale = ss[(i / cols) * groups + (i % cols) / 128];
+            if (!Float.isFinite(scale)) {
+                continue; // the NaN and infinity groups: compared bit for bit above
+            }
             assertTrue(Math.abs(sb[i] - x[i]) <= Math.abs(x[i]) / 16 + 0x1p-10f * scale,
                     "x " + x[i] + " back " + sb[i]);
         }

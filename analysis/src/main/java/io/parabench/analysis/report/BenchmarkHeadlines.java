@@ -221,12 +221,22 @@ final class BenchmarkHeadlines {
                 .getOrDefault("cores", "all") + " threads", v));
         String width = vectorWidth();
         String reference = bars.get(bars.size() - 1).category();
+        // The JVM-narrowed forks name their width in the method; the skinny (decode) shapes name m.
+        for (BenchmarkResult r : select(current, method("GemmBenchmark.gemm256Bit").or(method("GemmBenchmark.gemm128Bit")))) {
+            String bits = methodName(r).replaceAll("\\D", "");
+            bar("1 thread", "1024³ FORWARD at " + bits + "-bit vectors", r, "gflop").ifPresent(bars::add);
+        }
+        for (BenchmarkResult r : select(current, method("GemmBenchmark.skinny"))) {
+            bar(threads(r), "m=" + r.params().getOrDefault("m", "?") + " ×2048×2048 FORWARD (skinny)", r, "gflop")
+                    .ifPresent(bars::add);
+        }
         Map<String, double[]> trend = trend(method("GemmBenchmark.gemm")
                 .and(r -> varying(results, r, Set.of("threads")).strip().equals(reference)), BenchmarkHeadlines::threads,
                 "gflop");
         out.add(new Headline("GEMM fp32 GFLOP/s (" + width + ")", "GFLOP/s", bars, peaks,
                 "GEMM GFLOP/s at " + reference + " over recorded runs", trend,
-                "fp32 GEMM per shape and layout on 1 and 2 host threads; dashed lines: the host's peak measured by"
+                "fp32 GEMM per shape and layout on 1 and 2 host threads, 1024³ again with the JVM limited to"
+                        + " narrower vectors, and the skinny decode shapes; dashed lines: the host's peak measured by"
                         + " calibrate (GEMM 512³) before the run" + (peaks.isEmpty() ? " (not recorded for this run)" : "")
                         + ". Vector width: " + width + ".", false));
     }

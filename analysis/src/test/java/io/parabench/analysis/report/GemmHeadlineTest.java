@@ -1,0 +1,46 @@
+package io.parabench.analysis.report;
+
+import io.parabench.analysis.chart.HeadlineBar;
+import io.parabench.analysis.read.BenchmarkResult;
+import io.parabench.analysis.read.BenchmarkRun;
+import io.parabench.analysis.read.MetricResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The GEMM headline: every GEMM benchmark's GFLOP/s beside the calibrated peaks, with the vector width of each bar. */
+class GemmHeadlineTest {
+    private static final String CLASS = "io.parabench.jmh.GemmBenchmark.";
+
+    private static BenchmarkResult result(String method, Map<String, String> params, double gflops) {
+        MetricResult primary = new MetricResult("primary", 1, 0.01, 0.99, 1.01, "ops/s", new double[]{1, 1});
+        MetricResult gflop = new MetricResult("gflop", gflops, gflops / 100, gflops * 0.99, gflops * 1.01, "ops/s",
+                new double[]{gflops, gflops});
+        return new BenchmarkResult(CLASS + method, "thrpt", 1, new TreeMap<>(params), primary, Map.of("gflop", gflop));
+    }
+
+    @Test
+    void shouldShowSquareNarrowedAndSkinnyGemmsAgainstThePeakWithTheirWidths() {
+        BenchmarkRun run = new BenchmarkRun("2026-12-02T07:00:00Z", "quick",
+                Map.of("vector_bits", "512", "gemm_peak_gflops_1_thread", "160.0", "gemm_peak_gflops_all_threads", "300.0",
+                        "cores", "2"),
+                List.of(result("gemm", Map.of("threads", "1", "size", "1024", "layout", "FORWARD"), 140),
+                        result("gemm256Bit", Map.of(), 80),
+                        result("gemm128Bit", Map.of(), 45),
+                        result("skinny", Map.of("m", "8", "threads", "1"), 70)));
+        BenchmarkHeadlines.Headline gemm = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
+                .filter(h -> h.title().startsWith("GEMM")).findFirst().orElseThrow();
+        assertEquals("GEMM fp32 GFLOP/s (512-bit vectors)", gemm.title());
+        assertEquals(Map.of("calibrated peak, 1 thread", 160.0, "calibrated peak, 2 threads", 300.0), gemm.references());
+        List<String> categories = gemm.bars().stream().map(HeadlineBar::category).toList();
+        assertTrue(categories.contains("1024³ FORWARD at 256-bit vectors"), categories.toString());
+        assertTrue(categories.contains("1024³ FORWARD at 128-bit vectors"), categories.toString());
+        assertTrue(categories.contains("m=8 ×2048×2048 FORWARD (skinny)"), categories.toString());
+        assertEquals(80, gemm.bars().stream().filter(b -> b.category().contains("256-bit")).findFirst().orElseThrow().value());
+    }
+}
