@@ -62,7 +62,7 @@ public final class Parabench implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Parabench());
+        CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -78,6 +78,53 @@ public final class Parabench implements Runnable {
         } catch (Throwable t) {
             // errors (OutOfMemoryError, StackOverflowError) pass picocli's handler: same one line
             return FailureReport.report(t, "parabench", debug(args), err);
+        }
+    }
+
+    /**
+     * The command line these arguments need. Picocli builds the model of every subcommand it is
+     * given, by reflection, before parsing: for the 15 commands that took about 0.3 s of a cold
+     * start (half of what {@code ./parabench trace-stats FILE} spent before reading its first
+     * byte). So when the first argument names a subcommand, only that one is built, under a
+     * root of the same name with the same inherited {@code --debug} ({@link SingleCommandRoot});
+     * anything else (no command, {@code help}, an option first, a misspelt command) gets the
+     * whole tree, whose help and messages list every command.
+     */
+    static CommandLine commandLine(String[] args) {
+        Class<?> chosen = args.length == 0 ? null : subcommandNamed(args[0]);
+        if (chosen == null || chosen == CommandLine.HelpCommand.class) {
+            return new CommandLine(new Parabench());
+        }
+        CommandLine root = new CommandLine(new SingleCommandRoot());
+        root.addSubcommand(new CommandLine(chosen));
+        return root;
+    }
+
+    /** The subcommand class of {@link Parabench}'s list whose {@code @Command} name is {@code name}, or null. */
+    private static Class<?> subcommandNamed(String name) {
+        for (Class<?> c : Parabench.class.getAnnotation(Command.class).subcommands()) {
+            Command command = c.getAnnotation(Command.class);
+            if (command != null && command.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** {@link Parabench} without its list of subcommands: the root when the command is known from the first argument. */
+    @Command(name = "parabench", mixinStandardHelpOptions = true, versionProvider = Parabench.Version.class)
+    static final class SingleCommandRoot implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** As {@link Parabench#debug}. */
+        @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+                description = "on failure, print the stack trace after the one-line message")
+        boolean debug;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
         }
     }
 
