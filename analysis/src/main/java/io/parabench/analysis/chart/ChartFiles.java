@@ -43,6 +43,15 @@ public final class ChartFiles {
         }
     }
 
+    /** The chart as PNG onto {@code out} (left open), e.g. a file of a {@code FileSet}. */
+    public static void writePng(JFreeChart chart, java.io.OutputStream out, int width, int height) {
+        try {
+            ChartUtils.writeChartAsPNG(out, chart, width, height);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     /**
      * Writes the chart to {@code path} as SVG ({@code .svg}) or PNG ({@code .png}).
      *

@@ -23,12 +23,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Top kernels of a device by total time (summed durations, in ms), one horizontal bar each,
- * coloured by class, with the launch count in the label. Kernel names are shortened by
- * {@link KernelNames#shorten}.
+ * Top kernels of a device by total time (summed durations, in ms), one horizontal bar each for the
+ * {@value #MAX_BARS} longest, coloured by class, with the launch count in the label. Kernel names
+ * are shortened by {@link KernelNames#shorten}.
  */
 public final class KernelBreakdownChart {
+    /**
+     * Bars drawn at most: the breakdown keeps up to {@code --kernels} rows (1000 by default, for
+     * HTA's full table), and 1000 bars made a 24 000-pixel chart of 800 kB per device.
+     */
+    public static final int MAX_BARS = 30;
+
     private KernelBreakdownChart() {
+    }
+
+    /** The bars {@link #create} draws for this device: its longest kernels, at most {@link #MAX_BARS}. */
+    public static int bars(DeviceMetrics device) {
+        return Math.min(MAX_BARS, device.topKernels().size());
     }
 
     /** Unique category labels for the kernels: short name and launch count. */
@@ -47,7 +58,7 @@ public final class KernelBreakdownChart {
     }
 
     public static JFreeChart create(DeviceMetrics device) {
-        List<KernelStat> kernels = device.topKernels();
+        List<KernelStat> kernels = device.topKernels().subList(0, bars(device));
         List<String> labels = labels(kernels);
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (int k = 0; k < kernels.size(); k++) {

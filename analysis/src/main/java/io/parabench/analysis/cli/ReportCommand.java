@@ -8,6 +8,7 @@ import io.parabench.analysis.read.TraceReader;
 import io.parabench.analysis.report.HtmlReport;
 import io.parabench.analysis.report.JfrReportSection;
 import io.parabench.analysis.report.TraceReport;
+import io.parabench.output.FileSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,8 +46,13 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--jfr", paramLabel = "FILE.jfr", description = "also summarise this JFR recording")
     Path jfr;
 
-    @Option(names = "--png-dir", paramLabel = "DIR", description = "also write every chart as a PNG into DIR")
+    @Option(names = "--png-dir", paramLabel = "DIR",
+            description = "also write every chart as a PNG into DIR (parabench-NN-title.png, all or none: the set"
+                    + " replaces this tool's PNGs of an earlier run)")
     Path pngDir;
+
+    @Option(names = "--force", description = "with --png-dir: write into DIR even when it holds other files (they stay)")
+    boolean force;
 
     @Mixin
     TraceAnalysisOptions analysis;
@@ -63,20 +69,28 @@ public final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--png-dir (" + pngDir + ") must be a directory");
         }
         AnalysisOptions options = analysis.analysisOptions();
-        List<TraceReport.Input> inputs = new ArrayList<>();
-        for (Path path : traces) {
-            List<Trace> read = TraceReader.read(path);
-            inputs.add(new TraceReport.Input(read, LocalRanks.analyze(path.toString(), read, options, LocalRanks.DEFAULT_THREADS)));
+        // opened before any work: a folder holding other files is refused at once (unless --force)
+        try (FileSet png = pngDir == null ? null : FileSet.open(pngDir, HtmlReport.PNG_FAMILY, force)) {
+            List<TraceReport.Input> inputs = new ArrayList<>();
+            for (Path path : traces) {
+                List<Trace> read = TraceReader.read(path);
+                inputs.add(new TraceReport.Input(read, LocalRanks.analyze(path.toString(), read, options,
+                        LocalRanks.DEFAULT_THREADS)));
+            }
+            HtmlReport page = new HtmlReport(title != null ? title : "Trace report: " + traces.get(0).getFileName());
+            if (png != null) {
+                page.alsoWritePngTo(png);
+            }
+            HtmlReport report = TraceReport.build(page, inputs, options);
+            if (jfr != null) {
+                JfrReportSection.append(report, "JFR recording " + jfr.getFileName(), JfrSummaryReader.read(jfr));
+            }
+            // the charts move into place once the whole page is built; a failure before leaves DIR as it was
+            if (png != null) {
+                png.commit();
+            }
+            report.write(out);
         }
-        HtmlReport page = new HtmlReport(title != null ? title : "Trace report: " + traces.get(0).getFileName());
-        if (pngDir != null) {
-            page.alsoWritePngTo(pngDir);
-        }
-        HtmlReport report = TraceReport.build(page, inputs, options);
-        if (jfr != null) {
-            JfrReportSection.append(report, "JFR recording " + jfr.getFileName(), JfrSummaryReader.read(jfr));
-        }
-        report.write(out);
         spec.commandLine().getOut().println(out);
         spec.commandLine().getOut().flush();
         return 0;

@@ -1,7 +1,6 @@
 package io.parabench.analysis.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.AnalysisOptions;
 import io.parabench.analysis.metrics.DeviceMetrics;
@@ -49,6 +48,14 @@ import java.util.concurrent.Callable;
                 + " launch and queue-length breakdowns per device (--classifier hta --time-base hta to compare with HTA).",
                 "Times in microseconds. Definitions: see the HTML report or TraceMetrics' Javadoc."})
 public final class TraceStatsCommand implements Callable<Integer> {
+    /**
+     * The text output's number format: the same digits as {@code Locale.ROOT}, but JDK 17's
+     * {@code Formatter} builds {@code DecimalFormatSymbols} at every call for any locale but US
+     * (the text of 100 000 devices spent 80% of its samples in {@code String.format}; a
+     * {@code %.3f} took 2-5 µs with ROOT and 1 µs with US under C1). The per-device loops use
+     * {@link DecimalText} and no formatter at all.
+     */
+    private static final Locale TEXT_LOCALE = Locale.US;
     /** Kernel rows in the text output; JSON has all that --kernels keeps. */
     private static final int TEXT_KERNELS = 5;
 
@@ -83,6 +90,14 @@ public final class TraceStatsCommand implements Callable<Integer> {
                     + " counter tracks and point-to-point flow arrows (holds every rank's trace in memory)")
     Path annotate;
 
+    @Option(names = DeviceDetail.OPTION, paramLabel = "N|all", defaultValue = "" + DeviceDetail.DEFAULT_LIMIT,
+            description = "devices printed with Holistic Trace Analysis's breakdowns (temporal, kernels, idle, launches,"
+                    + " queue length), in device order; the others get their summary figures only, and stderr and the"
+                    + " JSON key device_detail say so (default: ${DEFAULT-VALUE}; all for every device)")
+    String deviceDetail;
+
+    private DeviceDetail detail;
+
     /** What the multi-rank analyses found; null without a pipeline or without --critical-path. */
     record RankAnalyses(Stragglers stragglers, CriticalPath path) {
     }
@@ -90,6 +105,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AnalysisOptions options = analysis.analysisOptions();
+        detail = DeviceDetail.parse(deviceDetail);
         boolean inMemory = criticalPath || annotate != null;
         if (inMemory && !engine.equals("local")) {
             throw new IllegalArgumentException("--critical-path and --annotate (engine " + engine
@@ -128,38 +144,27 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     private void print(TraceSummary summary, RankAnalyses ranks) {
+        PrintWriter err = spec.commandLine().getErr();
         if (summary.dropped().total() > 0) {
-            spec.commandLine().getErr().println("trace-stats: " + describe(summary.dropped()));
-            spec.commandLine().getErr().flush();
+            err.println("trace-stats: " + describe(summary.dropped()));
         }
+        int devices = summary.devices().size();
+        if (detail.capped(devices)) {
+            err.println("trace-stats: " + detail.describe(devices));
+        }
+        err.flush();
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
-            // streamed device by device: a trace of 100 k devices makes a document of hundreds of MB
+            // streamed device by device: a trace of 100 k devices makes a document of tens of MB
             try (JsonGenerator g = JsonOutput.generator(out)) {
                 g.useDefaultPrettyPrinter();
-                g.writeStartObject();
-                for (DeviceMetrics d : summary.devices()) {
-                    g.writeFieldName(d.key());
-                    g.writeTree(deviceNode(d));
-                }
-                if (summary.pipeline().isPresent()) {
-                    g.writeFieldName("pipeline");
-                    g.writeTree(pipelineNode(summary.pipeline().get(), ranks));
-                }
-                if (summary.dropped().total() > 0) {
-                    g.writeObjectFieldStart("dropped_events");
-                    g.writeNumberField("without_ts", summary.dropped().withoutTs());
-                    g.writeNumberField("negative_dur", summary.dropped().negativeDur());
-                    g.writeNumberField("without_pid_or_name", summary.dropped().withoutPidOrName());
-                    g.writeEndObject();
-                }
-                g.writeEndObject();
+                writeJson(g, summary, ranks, detail);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             out.println();
         } else {
-            out.print(text(summary, ranks));
+            out.print(text(summary, ranks, detail));
         }
         out.flush();
     }
@@ -180,76 +185,117 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     static String json(TraceSummary summary, RankAnalyses multiRank) {
-        ObjectNode root = JsonOutput.object();
-        for (DeviceMetrics d : summary.devices()) {
-            root.set(d.key(), deviceNode(d));
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (JsonGenerator g = JsonOutput.generator(text)) {
+            g.useDefaultPrettyPrinter();
+            writeJson(g, summary, multiRank, DeviceDetail.ALL);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        summary.pipeline().ifPresent(p -> root.set("pipeline", pipelineNode(p, multiRank)));
+        return text.toString();
+    }
+
+    /**
+     * Writes the document: every device's figures, HTA's breakdowns for the devices {@code detail}
+     * covers, then {@code pipeline}, {@code dropped_events} and, when devices were left without
+     * breakdowns, {@code device_detail} saying how many and how to get them all.
+     */
+    private static void writeJson(JsonGenerator g, TraceSummary summary, RankAnalyses multiRank, DeviceDetail detail)
+            throws IOException {
+        g.writeStartObject();
+        List<DeviceMetrics> devices = summary.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            DeviceMetrics d = devices.get(i);
+            g.writeFieldName(d.key());
+            writeDevice(g, d, detail.covers(i));
+        }
+        if (summary.pipeline().isPresent()) {
+            g.writeFieldName("pipeline");
+            writePipeline(g, summary.pipeline().get(), multiRank);
+        }
         DroppedEvents dropped = summary.dropped();
         if (dropped.total() > 0) {
-            ObjectNode node = root.putObject("dropped_events");
-            node.put("without_ts", dropped.withoutTs());
-            node.put("negative_dur", dropped.negativeDur());
-            node.put("without_pid_or_name", dropped.withoutPidOrName());
+            g.writeObjectFieldStart("dropped_events");
+            g.writeNumberField("without_ts", dropped.withoutTs());
+            g.writeNumberField("negative_dur", dropped.negativeDur());
+            g.writeNumberField("without_pid_or_name", dropped.withoutPidOrName());
+            g.writeEndObject();
         }
-        return JsonOutput.write(root);
+        if (detail.capped(devices.size())) {
+            g.writeObjectFieldStart("device_detail");
+            g.writeNumberField("devices", devices.size());
+            g.writeNumberField("detailed", detail.limit());
+            g.writeArrayFieldStart("keys_left_out");
+            for (String key : TraceStatsJson.HTA_KEYS) {
+                g.writeString(key);
+            }
+            g.writeEndArray();
+            g.writeStringField("all_with", DeviceDetail.OPTION + " all");
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
-    private static ObjectNode deviceNode(DeviceMetrics d) {
-        ObjectNode node = JsonOutput.object();
-        node.put("span_us", d.spanUs());
-        node.put("busy_us", d.busyUs());
-        putRatio(node, "idle_ratio", d.idleRatio());
-        node.put("compute_busy_us", d.computeBusyUs());
-        node.put("comm_busy_us", d.commBusyUs());
-        putRatio(node, "comm_overlap_ratio", d.commOverlapRatio());
-        putRatio(node, "sm_occupancy_avg", d.smOccupancyAvg());
-        ObjectNode streams = node.putObject("streams");
+    private static void writeDevice(JsonGenerator g, DeviceMetrics d, boolean withHta) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("span_us", d.spanUs());
+        g.writeNumberField("busy_us", d.busyUs());
+        TraceStatsJson.writeNumber(g, "idle_ratio", d.idleRatio());
+        g.writeNumberField("compute_busy_us", d.computeBusyUs());
+        g.writeNumberField("comm_busy_us", d.commBusyUs());
+        TraceStatsJson.writeNumber(g, "comm_overlap_ratio", d.commOverlapRatio());
+        TraceStatsJson.writeNumber(g, "sm_occupancy_avg", d.smOccupancyAvg());
+        g.writeObjectFieldStart("streams");
         for (Map.Entry<Integer, Long> s : d.streamBusyNs().entrySet()) {
-            streams.put(Integer.toString(s.getKey()), s.getValue() / 1000.0);
+            g.writeNumberField(Integer.toString(s.getKey()), s.getValue() / 1000.0);
         }
-        TraceStatsJson.putHtaAnalyses(node, d);
-        return node;
+        g.writeEndObject();
+        if (withHta) {
+            TraceStatsJson.writeHtaAnalyses(g, d);
+        }
+        g.writeEndObject();
     }
 
-    private static ObjectNode pipelineNode(PipelineMetrics p, RankAnalyses multiRank) {
-        ObjectNode node = JsonOutput.object();
-        node.put("step_us", p.stepUs());
-        ArrayNode ranks = node.putArray("ranks");
+    private static void writePipeline(JsonGenerator g, PipelineMetrics p, RankAnalyses multiRank) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("step_us", p.stepUs());
+        g.writeArrayFieldStart("ranks");
         for (RankBubble r : p.ranks()) {
-            ObjectNode rank = ranks.addObject();
-            rank.put("rank", r.rank());
-            rank.put("compute_busy_us", r.computeBusyUs());
-            rank.put("bubble_us", r.bubbleUs());
+            g.writeStartObject();
+            g.writeNumberField("rank", r.rank());
+            g.writeNumberField("compute_busy_us", r.computeBusyUs());
+            g.writeNumberField("bubble_us", r.bubbleUs());
+            g.writeEndObject();
         }
-        putRatio(node, "bubble_rate", p.bubbleRate());
+        g.writeEndArray();
+        TraceStatsJson.writeNumber(g, "bubble_rate", p.bubbleRate());
         if (multiRank != null) {
-            PipelineJson.putStragglers(node, multiRank.stragglers());
-            PipelineJson.putCriticalPath(node, multiRank.path(), p.windowStartNs());
+            // a few hundred ops at most (--critical-path needs every trace in memory): built as a tree
+            ObjectNode paths = JsonOutput.object();
+            PipelineJson.putStragglers(paths, multiRank.stragglers());
+            PipelineJson.putCriticalPath(paths, multiRank.path(), p.windowStartNs());
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field : paths.properties()) {
+                g.writeFieldName(field.getKey());
+                g.writeTree(field.getValue());
+            }
         }
-        return node;
-    }
-
-    private static void putRatio(ObjectNode node, String key, double value) {
-        if (Double.isNaN(value)) {
-            node.putNull(key);
-        } else {
-            node.put(key, value);
-        }
+        g.writeEndObject();
     }
 
     static String text(TraceSummary summary) {
-        return text(summary, null);
+        return text(summary, null, DeviceDetail.ALL);
     }
 
-    static String text(TraceSummary summary, RankAnalyses ranks) {
+    static String text(TraceSummary summary, RankAnalyses ranks, DeviceDetail detail) {
         StringBuilder sb = new StringBuilder();
         if (summary.devices().isEmpty()) {
             sb.append("no GPU events (kernel, gpu_memcpy, gpu_memset) in ").append(summary.source())
                     .append(System.lineSeparator());
         }
-        for (DeviceMetrics d : summary.devices()) {
-            sb.append(String.format(Locale.ROOT, "device %s (%s%s, %d SMs)%n", d.key(), d.name(),
+        List<DeviceMetrics> devices = summary.devices();
+        int blocks = Math.min(devices.size(), detail.limit());
+        for (DeviceMetrics d : devices.subList(0, blocks)) {
+            sb.append(String.format(TEXT_LOCALE, "device %s (%s%s, %d SMs)%n", d.key(), d.name(),
                     d.rank() >= 0 ? ", rank " + d.rank() : "", d.numSms()));
             line(sb, "span_us", fmt(d.spanUs()));
             line(sb, "busy_us", fmt(d.busyUs()));
@@ -264,6 +310,9 @@ public final class TraceStatsCommand implements Callable<Integer> {
             line(sb, "streams (busy_us)", streams.toString());
             appendHta(sb, d);
         }
+        if (blocks < devices.size()) {
+            appendDeviceRows(sb, devices.subList(blocks, devices.size()), blocks);
+        }
         summary.pipeline().ifPresent(p -> {
             appendPipeline(sb, p);
             if (ranks != null) {
@@ -273,15 +322,39 @@ public final class TraceStatsCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    private static final String[] DEVICE_ROW_HEADER = {"device", "span_us", "busy_us", "idle_ratio", "compute_busy_us",
+            "comm_busy_us", "comm_overlap_ratio", "sm_occupancy_avg"};
+
+    /** The devices past the detail limit, one line each: the same figures as a block's first lines. */
+    private static void appendDeviceRows(StringBuilder sb, List<DeviceMetrics> rest, int detailed) {
+        sb.append(String.format(TEXT_LOCALE, "devices %d.. of %d, one line each (%s all prints each in full)%n",
+                detailed + 1, detailed + rest.size(), DeviceDetail.OPTION));
+        row(sb, DEVICE_ROW_HEADER);
+        for (DeviceMetrics d : rest) {
+            row(sb, new String[] {d.key(), fmt(d.spanUs()), fmt(d.busyUs()), ratio(d.idleRatio()), fmt(d.computeBusyUs()),
+                    fmt(d.commBusyUs()), ratio(d.commOverlapRatio()), ratio(d.smOccupancyAvg())});
+        }
+    }
+
+    /** One row of the device table: the key left-aligned, each figure right-aligned under its header. */
+    private static void row(StringBuilder sb, String[] cells) {
+        sb.append("  ").append(cells[0]).append(" ".repeat(Math.max(1, 13 - cells[0].length())));
+        for (int c = 1; c < cells.length; c++) {
+            int width = Math.max(10, DEVICE_ROW_HEADER[c].length());
+            sb.append(" ".repeat(Math.max(1, width + 1 - cells[c].length()))).append(cells[c]);
+        }
+        sb.append(System.lineSeparator());
+    }
+
     /** HTA's analyses of one device, a few lines each (all rows are in --format json). */
     private static void appendHta(StringBuilder sb, DeviceMetrics d) {
         Temporal t = d.temporal();
-        line(sb, "temporal", String.format(Locale.ROOT, "kernel_time_us %s, idle %s, compute %s, non-compute %s",
+        line(sb, "temporal", String.format(TEXT_LOCALE, "kernel_time_us %s, idle %s, compute %s, non-compute %s",
                 fmt(t.kernelTimeNs() / 1e3), share(t, t.idleNs()), share(t, t.computeNs()), share(t, t.nonComputeNs())));
         List<KernelStat> kernels = d.breakdown().rows();
         for (int k = 0; k < Math.min(TEXT_KERNELS, kernels.size()); k++) {
             KernelStat s = kernels.get(k);
-            line(sb, k == 0 ? "top kernels" : "", String.format(Locale.ROOT,
+            line(sb, k == 0 ? "top kernels" : "", String.format(TEXT_LOCALE,
                     "%s ×%d, sum %s us, mean %s ± %s (sample std), %s, %.1f%% of its class",
                     KernelNames.shorten(s.name()), s.count(), fmt(s.totalUs()), fmt(s.meanNs() / 1e3),
                     fmt(s.stdNs() / 1e3), s.kind().name().toLowerCase(Locale.ROOT), 100 * d.breakdown().share(s)));
@@ -292,13 +365,13 @@ public final class TraceStatsCommand implements Callable<Integer> {
         }
         LaunchSummary l = d.launches();
         if (l.launches() > 0) {
-            line(sb, "launches", String.format(Locale.ROOT,
+            line(sb, "launches", String.format(TEXT_LOCALE,
                     "%d; cpu p50 %s us, launch delay p50 %s us, %d over %s us runtime, %d over %s us delay,"
                             + " %d kernels shorter than their launch", l.launches(), fmt(l.cpuDurationNs().p50() / 1e3),
                     fmt(l.launchDelayNs().p50() / 1e3), l.runtimeOutliers(), fmt(l.runtimeCutoffNs() / 1e3),
                     l.delayOutliers(), fmt(l.delayCutoffNs() / 1e3), l.shortKernels()));
         }
-        d.queueLength().forEach((stream, q) -> line(sb, "queue stream " + stream, String.format(Locale.ROOT,
+        d.queueLength().forEach((stream, q) -> line(sb, "queue stream " + stream, String.format(TEXT_LOCALE,
                 "mean %.2f, p50 %.0f, max %.0f outstanding ops", q.mean(), q.p50(), q.max())));
     }
 
@@ -307,7 +380,7 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     private static void appendPipeline(StringBuilder sb, PipelineMetrics p) {
-        sb.append(String.format(Locale.ROOT, "pipeline (step annotation: %s)%n",
+        sb.append(String.format(TEXT_LOCALE, "pipeline (step annotation: %s)%n",
                 p.stepAnnotation() == null ? "none, whole trace" : p.stepAnnotation()));
         line(sb, "step_us", fmt(p.stepUs()));
         for (RankBubble r : p.ranks()) {
@@ -317,14 +390,16 @@ public final class TraceStatsCommand implements Callable<Integer> {
     }
 
     private static void line(StringBuilder sb, String key, String value) {
-        sb.append(String.format(Locale.ROOT, "  %-20s %s%n", key, value));
+        // "  %-20s %s%n" without a Formatter (one line per rank of a 100 000-rank pipeline)
+        sb.append("  ").append(key).append(" ".repeat(Math.max(0, 20 - key.length()))).append(' ').append(value)
+                .append(System.lineSeparator());
     }
 
     private static String fmt(double us) {
-        return String.format(Locale.ROOT, "%.3f", us);
+        return DecimalText.of(us, 3);
     }
 
     private static String ratio(double r) {
-        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.4f", r);
+        return Double.isNaN(r) ? "n/a" : DecimalText.of(r, 4);
     }
 }

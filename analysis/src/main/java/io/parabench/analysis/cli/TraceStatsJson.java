@@ -1,6 +1,6 @@
 package io.parabench.analysis.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parabench.analysis.metrics.DeviceMetrics;
 import io.parabench.analysis.metrics.Distribution;
@@ -10,90 +10,122 @@ import io.parabench.analysis.metrics.LaunchSummary;
 import io.parabench.analysis.metrics.StreamIdle;
 import io.parabench.analysis.metrics.Temporal;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSON of Holistic Trace Analysis's analyses for one device, beside the device's other keys
+ * The JSON of Holistic Trace Analysis's analyses for one device, streamed, beside the device's other keys
  * in {@code trace-stats --format json}: {@code temporal}, {@code kernels}, {@code idle_breakdown},
  * {@code launch_stats} and {@code queue_length}. Times in µs; ratios in 0..1 (HTA prints
  * percentages); {@code std} is the sample standard deviation, as HTA's.
  */
 final class TraceStatsJson {
+    /** The keys {@link #putHtaAnalyses} adds to a device, in order. */
+    static final java.util.List<String> HTA_KEYS = java.util.List.of("temporal", "kernels", "kernels_std",
+            "kernels_not_listed", "idle_breakdown", "launch_stats", "queue_length");
+
     private TraceStatsJson() {
     }
 
-    static void putHtaAnalyses(ObjectNode node, DeviceMetrics d) {
+    /** Writes the {@link #HTA_KEYS} of one device into the device's open object. */
+    static void writeHtaAnalyses(JsonGenerator g, DeviceMetrics d) throws IOException {
         Temporal t = d.temporal();
-        ObjectNode temporal = node.putObject("temporal");
-        temporal.put("kernel_time_us", us(t.kernelTimeNs()));
-        temporal.put("idle_us", us(t.idleNs()));
-        temporal.put("compute_us", us(t.computeNs()));
-        temporal.put("non_compute_us", us(t.nonComputeNs()));
-        putNumber(temporal, "idle_share", t.share(t.idleNs()));
-        putNumber(temporal, "compute_share", t.share(t.computeNs()));
-        putNumber(temporal, "non_compute_share", t.share(t.nonComputeNs()));
-        ObjectNode mix = temporal.putObject("class_mix_us");
-        t.classMixNs().forEach((classes, ns) -> mix.put(classes.toLowerCase(Locale.ROOT).replace(' ', '_'), us(ns)));
+        g.writeObjectFieldStart("temporal");
+        g.writeNumberField("kernel_time_us", us(t.kernelTimeNs()));
+        g.writeNumberField("idle_us", us(t.idleNs()));
+        g.writeNumberField("compute_us", us(t.computeNs()));
+        g.writeNumberField("non_compute_us", us(t.nonComputeNs()));
+        writeNumber(g, "idle_share", t.share(t.idleNs()));
+        writeNumber(g, "compute_share", t.share(t.computeNs()));
+        writeNumber(g, "non_compute_share", t.share(t.nonComputeNs()));
+        g.writeObjectFieldStart("class_mix_us");
+        for (Map.Entry<String, Long> mix : t.classMixNs().entrySet()) {
+            g.writeNumberField(mix.getKey().toLowerCase(Locale.ROOT).replace(' ', '_'), us(mix.getValue()));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
 
         KernelBreakdown b = d.breakdown();
-        ArrayNode kernels = node.putArray("kernels");
+        g.writeArrayFieldStart("kernels");
         for (KernelStat k : b.rows()) {
-            ObjectNode row = kernels.addObject();
-            row.put("name", k.name());
-            row.put("class", k.kind().name().toLowerCase(Locale.ROOT));
-            row.put("count", k.count());
-            row.put("sum_us", us(k.totalNs()));
-            row.put("mean_us", k.meanNs() / 1000.0);
-            row.put("min_us", us(k.minNs()));
-            row.put("max_us", us(k.maxNs()));
-            row.put("std_us", k.stdNs() / 1000.0);
-            putNumber(row, "share", b.share(k));
+            g.writeStartObject();
+            g.writeStringField("name", k.name());
+            g.writeStringField("class", k.kind().name().toLowerCase(Locale.ROOT));
+            g.writeNumberField("count", k.count());
+            g.writeNumberField("sum_us", us(k.totalNs()));
+            g.writeNumberField("mean_us", k.meanNs() / 1000.0);
+            g.writeNumberField("min_us", us(k.minNs()));
+            g.writeNumberField("max_us", us(k.maxNs()));
+            g.writeNumberField("std_us", k.stdNs() / 1000.0);
+            writeNumber(g, "share", b.share(k));
+            g.writeEndObject();
         }
-        node.put("kernels_std", "sample");
-        node.put("kernels_not_listed", b.namesCut());
+        g.writeEndArray();
+        g.writeStringField("kernels_std", "sample");
+        g.writeNumberField("kernels_not_listed", b.namesCut());
 
-        ArrayNode idle = node.putArray("idle_breakdown");
+        g.writeArrayFieldStart("idle_breakdown");
         for (StreamIdle s : d.idleBreakdown()) {
-            ObjectNode row = idle.addObject();
-            row.put("stream", s.stream());
-            row.put("host_wait_us", us(s.hostWaitNs()));
-            row.put("kernel_wait_us", us(s.kernelWaitNs()));
-            row.put("other_us", us(s.otherNs()));
-            row.put("idle_us", us(s.idleNs()));
+            g.writeStartObject();
+            g.writeNumberField("stream", s.stream());
+            g.writeNumberField("host_wait_us", us(s.hostWaitNs()));
+            g.writeNumberField("kernel_wait_us", us(s.kernelWaitNs()));
+            g.writeNumberField("other_us", us(s.otherNs()));
+            g.writeNumberField("idle_us", us(s.idleNs()));
+            g.writeEndObject();
         }
+        g.writeEndArray();
 
         LaunchSummary l = d.launches();
-        ObjectNode launch = node.putObject("launch_stats");
-        launch.put("launches", l.launches());
-        launch.put("runtime_cutoff_us", us(l.runtimeCutoffNs()));
-        launch.put("launch_delay_cutoff_us", us(l.delayCutoffNs()));
-        launch.put("runtime_outliers", l.runtimeOutliers());
-        launch.put("launch_delay_outliers", l.delayOutliers());
-        launch.put("kernels_shorter_than_launch", l.shortKernels());
-        putDistribution(launch.putObject("cpu_duration_us"), l.cpuDurationNs(), 1000.0);
-        putDistribution(launch.putObject("gpu_duration_us"), l.gpuDurationNs(), 1000.0);
-        putDistribution(launch.putObject("launch_delay_us"), l.launchDelayNs(), 1000.0);
+        g.writeObjectFieldStart("launch_stats");
+        g.writeNumberField("launches", l.launches());
+        g.writeNumberField("runtime_cutoff_us", us(l.runtimeCutoffNs()));
+        g.writeNumberField("launch_delay_cutoff_us", us(l.delayCutoffNs()));
+        g.writeNumberField("runtime_outliers", l.runtimeOutliers());
+        g.writeNumberField("launch_delay_outliers", l.delayOutliers());
+        g.writeNumberField("kernels_shorter_than_launch", l.shortKernels());
+        writeDistribution(g, "cpu_duration_us", l.cpuDurationNs(), 1000.0);
+        writeDistribution(g, "gpu_duration_us", l.gpuDurationNs(), 1000.0);
+        writeDistribution(g, "launch_delay_us", l.launchDelayNs(), 1000.0);
+        g.writeEndObject();
 
-        ArrayNode queues = node.putArray("queue_length");
+        g.writeArrayFieldStart("queue_length");
         for (Map.Entry<Integer, Distribution> q : d.queueLength().entrySet()) {
-            ObjectNode row = queues.addObject();
-            row.put("stream", q.getKey());
-            putDistribution(row, q.getValue(), 1.0);
+            g.writeStartObject();
+            g.writeNumberField("stream", q.getKey());
+            writeDistributionFields(g, q.getValue(), 1.0);
+            g.writeEndObject();
         }
+        g.writeEndArray();
     }
 
-    private static void putDistribution(ObjectNode node, Distribution x, double unit) {
-        node.put("count", x.count());
-        putNumber(node, "mean", x.mean() / unit);
-        putNumber(node, "std", x.std() / unit);
-        putNumber(node, "min", x.min() / unit);
-        putNumber(node, "p25", x.p25() / unit);
-        putNumber(node, "p50", x.p50() / unit);
-        putNumber(node, "p75", x.p75() / unit);
-        putNumber(node, "p90", x.p90() / unit);
-        putNumber(node, "p99", x.p99() / unit);
-        putNumber(node, "max", x.max() / unit);
+    private static void writeDistribution(JsonGenerator g, String key, Distribution x, double unit) throws IOException {
+        g.writeObjectFieldStart(key);
+        writeDistributionFields(g, x, unit);
+        g.writeEndObject();
+    }
+
+    private static void writeDistributionFields(JsonGenerator g, Distribution x, double unit) throws IOException {
+        g.writeNumberField("count", x.count());
+        writeNumber(g, "mean", x.mean() / unit);
+        writeNumber(g, "std", x.std() / unit);
+        writeNumber(g, "min", x.min() / unit);
+        writeNumber(g, "p25", x.p25() / unit);
+        writeNumber(g, "p50", x.p50() / unit);
+        writeNumber(g, "p75", x.p75() / unit);
+        writeNumber(g, "p90", x.p90() / unit);
+        writeNumber(g, "p99", x.p99() / unit);
+        writeNumber(g, "max", x.max() / unit);
+    }
+
+    /** A number, or null where it is undefined (NaN: no data); JSON has no NaN. */
+    static void writeNumber(JsonGenerator g, String key, double value) throws IOException {
+        if (Double.isNaN(value)) {
+            g.writeNullField(key);
+        } else {
+            g.writeNumberField(key, value);
+        }
     }
 
     /** A number, or null where it is undefined (NaN: no data); JSON has no NaN. */

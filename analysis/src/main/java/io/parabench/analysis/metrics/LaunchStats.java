@@ -57,7 +57,7 @@ public final class LaunchStats {
         TraceDevices owner = d.owner();
         GpuEvents e = d.trace().gpuEvents();
         RuntimeCalls calls = d.trace().runtimeCalls();
-        boolean[] isLaunch = launchNames(d.trace().names(), callNames);
+        boolean[] isLaunch = owner.namesIn(callNames);
         TimeBase time = owner.options().timeBase();
         int n = 0;
         long[] corr = new long[d.size()];

@@ -114,13 +114,17 @@ public record PipelineOp(int rank, String category, String label, String name, l
     private static List<PipelineOp> tokenKernels(PipelineRank rank, TraceDevices prepared, long from, long to) {
         List<PipelineOp> out = new ArrayList<>();
         GpuEvents e = rank.trace().gpuEvents();
+        // names that are no op token, so that each distinct name is matched once, not once per kernel
+        java.util.BitSet notToken = new java.util.BitSet();
         for (int i : prepared.eventsOf(rank.devices())) {
-            if (e.endNs(i) <= from || e.startNs(i) >= to) {
+            if (e.endNs(i) <= from || e.startNs(i) >= to || notToken.get(e.nameId(i))) {
                 continue;
             }
             String name = rank.trace().names().name(e.nameId(i));
             Matcher m = TOKEN.matcher(name);
-            if (m.matches()) {
+            if (!m.matches()) {
+                notToken.set(e.nameId(i));
+            } else {
                 boolean pair = m.group(3) != null;
                 out.add(new PipelineOp(rank.rank(), pair ? "forward & backward" : category(m.group(1)),
                         pair ? m.group(2) + "|" + m.group(4) : m.group(2), name, Math.max(from, e.startNs(i)),

@@ -29,8 +29,25 @@ public record PipelineTimeline(PipelineMetrics pipeline, List<PipelineRank> rank
     public static final int COMM_FIELDS = 4;
 
     public static PipelineTimeline of(List<Trace> traces, PipelineMetrics p, AnalysisOptions options) {
-        List<PipelineRank> ranks = PipelineRank.of(traces);
+        List<TraceDevices> prepared = new ArrayList<>();
+        for (Trace t : traces) {
+            prepared.add(TraceDevices.of(t, options));
+        }
+        return of(prepared, p);
+    }
+
+    /**
+     * The same from traces already prepared with the analysis options (a report that also draws
+     * each device prepares them once: classifying 2 million distinct names takes seconds).
+     */
+    public static PipelineTimeline of(List<TraceDevices> traces, PipelineMetrics p) {
         Map<Trace, TraceDevices> prepared = new IdentityHashMap<>();
+        List<Trace> read = new ArrayList<>();
+        for (TraceDevices td : traces) {
+            prepared.put(td.trace(), td);
+            read.add(td.trace());
+        }
+        List<PipelineRank> ranks = PipelineRank.of(read);
         long from = p.windowStartNs();
         long to = p.windowEndNs();
         long minGap = Math.max(1, p.stepNs() / RESOLUTION);
@@ -38,7 +55,7 @@ public record PipelineTimeline(PipelineMetrics pipeline, List<PipelineRank> rank
         List<IntervalSet> computation = new ArrayList<>();
         List<long[]> communication = new ArrayList<>();
         for (PipelineRank r : ranks) {
-            TraceDevices td = prepared.computeIfAbsent(r.trace(), t -> TraceDevices.of(t, options));
+            TraceDevices td = prepared.get(r.trace());
             GpuEvents e = r.trace().gpuEvents();
             int[] events = td.eventsOf(r.devices());
             long[] cs = new long[events.length];

@@ -42,7 +42,7 @@ public record QueueLength(int stream, long[] timeNs, int[] length) {
         TraceDevices owner = d.owner();
         GpuEvents e = d.trace().gpuEvents();
         RuntimeCalls calls = d.trace().runtimeCalls();
-        boolean[] isLaunch = LaunchStats.launchNames(d.trace().names(), LAUNCH_CALLS);
+        boolean[] isLaunch = owner.namesIn(LAUNCH_CALLS);
         TimeBase time = owner.options().timeBase();
         Buckets streams = d.byStream();
         List<QueueLength> out = new ArrayList<>();

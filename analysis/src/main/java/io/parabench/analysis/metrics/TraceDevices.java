@@ -20,11 +20,15 @@ import java.util.Arrays;
  * of one device can run on two cores ({@link ForkedResult}).
  */
 public final class TraceDevices {
+    /** {@code values()} copies the array at each call: once per event here. */
+    private static final KernelClass[] CLASSES = KernelClass.values();
     private final Trace trace;
     private final AnalysisOptions options;
     private final byte[] nameClass;
     private final Buckets byDevice;
     private volatile CorrelationIndex runtimeIndex;
+    /** {@link #namesIn} per constant set; concurrent: the analyses of one device may run on two threads. */
+    private final java.util.Map<java.util.Set<String>, boolean[]> nameSets = new java.util.concurrent.ConcurrentHashMap<>(4);
 
     /** Runtime calls in correlation order: {@code calls[k]} has correlation id {@code correlations[k]}. */
     private record CorrelationIndex(long[] correlations, int[] calls) {
@@ -95,7 +99,7 @@ public final class TraceDevices {
 
     /** Class of GPU event {@code i} of the trace. */
     public KernelClass classOf(int i) {
-        return KernelClass.values()[classOrdinal(i)];
+        return CLASSES[classOrdinal(i)];
     }
 
     int classOrdinal(int i) {
@@ -140,6 +144,15 @@ public final class TraceDevices {
             cls[k] = (byte) classOrdinal(i);
         }
         return new DeviceEvents(this, device, sortedIdx, s, en, cls);
+    }
+
+    /**
+     * Which name ids are in {@code names}, a constant set of call names (HTA's launch calls):
+     * looked up once per trace and set, not once per device (a trace of 100 000 devices spent a
+     * tenth of its analysis asking the name table the same four names).
+     */
+    boolean[] namesIn(java.util.Set<String> names) {
+        return nameSets.computeIfAbsent(names, n -> LaunchStats.launchNames(trace.names(), n));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.parabench.analysis.report;
 
 import io.parabench.analysis.chart.ChartFiles;
 import io.parabench.output.AtomicFile;
+import io.parabench.output.FileSet;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -46,7 +47,7 @@ public final class HtmlReport {
     private final String title;
     private final List<String> parts = new ArrayList<>();
     private int charts;
-    private Path pngDirectory;
+    private FileSet pngFiles;
     private boolean wideNext;
 
     /** A report with this {@code <title>} and top heading. */
@@ -58,11 +59,21 @@ public final class HtmlReport {
     }
 
     /**
-     * Also writes every chart added from now on as a PNG into {@code directory}, named
-     * {@code NN-title.png} (for slides, README files and issue comments).
+     * Names of the PNG files {@link #alsoWritePngTo} writes: {@code parabench-NN-title.png}. The
+     * prefix is what makes a file this tool's: a later run into the same folder replaces and
+     * removes those, and leaves every other file alone (people point {@code --png-dir} at
+     * {@code docs/}, where {@code 01-overview.png} is theirs).
      */
-    public HtmlReport alsoWritePngTo(Path directory) {
-        this.pngDirectory = directory;
+    public static final java.util.regex.Pattern PNG_FAMILY =
+            java.util.regex.Pattern.compile("parabench-\\d{2,}-[a-z0-9-]+\\.png");
+
+    /**
+     * Also writes every chart added from now on as a PNG into {@code set}, named as
+     * {@link #PNG_FAMILY} says (for slides, README files and issue comments). The caller commits
+     * the set once the page is complete, so a failed report leaves the folder as it was.
+     */
+    public HtmlReport alsoWritePngTo(FileSet set) {
+        this.pngFiles = set;
         return this;
     }
 
@@ -190,10 +201,11 @@ public final class HtmlReport {
 
     /** A chart rendered to inline SVG at the given size (CSS scales it down on narrow screens). */
     public HtmlReport chart(JFreeChart chart, int width, int height, String caption) {
-        if (pngDirectory != null) {
+        if (pngFiles != null) {
             String name = chart.getTitle() == null ? "chart" : anchor(chart.getTitle().getText());
-            ChartFiles.write(chart, pngDirectory.resolve(String.format(java.util.Locale.ROOT, "%02d-%s.png", charts,
-                    name.length() > 60 ? name.substring(0, 60) : name)), width, height);
+            name = name.length() > 60 ? name.substring(0, 60).replaceAll("-$", "") : name;
+            ChartFiles.writePng(chart, pngFiles.create(String.format(java.util.Locale.ROOT, "parabench-%02d-%s.png",
+                    charts, name)), width, height);
         }
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("c" + charts + "_");

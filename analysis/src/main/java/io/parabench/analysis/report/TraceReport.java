@@ -49,7 +49,9 @@ public final class TraceReport {
     static final int MAX_DEVICE_SECTIONS = 16;
     /** Rows of the summary table; a trace with more devices gets a note instead of a page nobody can open. */
     static final int MAX_SUMMARY_ROWS = 256;
-    /** Ranks a pipeline Gantt chart draws; beyond, bars would be thinner than a pixel. */
+    /** Devices the overlap chart draws (60 px a bar); the others are in the summary table. */
+    static final int MAX_OVERLAP_BARS = 64;
+    /** Ranks a pipeline Gantt chart draws (and bubbles listed in one cell); beyond, bars would be thinner than a pixel. */
     static final int MAX_GANTT_RANKS = 64;
     private static final int MAX_DIFF_ROWS = 20;
 
@@ -133,11 +135,8 @@ public final class TraceReport {
         List<List<String>> rows = new ArrayList<>();
         int devices = 0;
         for (Input in : inputs) {
-            rows.addAll(summaryRows(in.summary()));
+            rows.addAll(summaryRows(in.summary(), MAX_SUMMARY_ROWS - rows.size()));
             devices += in.summary().devices().size();
-        }
-        if (rows.size() > MAX_SUMMARY_ROWS) {
-            rows = new ArrayList<>(rows.subList(0, MAX_SUMMARY_ROWS));
         }
         r.table(List.of("trace", "device", "rank", "name", "span (ms)", "busy (ms)", "idle ratio", "compute busy (ms)",
                 "comm busy (ms)", "comm overlap ratio", "SM occupancy avg"), rows);
@@ -168,14 +167,20 @@ public final class TraceReport {
                                     AnalysisOptions options) {
         if (!summary.devices().isEmpty()) {
             r.section(prefix + "Compute and communication overlap");
-            r.chart(OverlapChart.create(summary.devices()), WIDTH, 120 + 60 * summary.devices().size(),
+            List<DeviceMetrics> bars = summary.devices().subList(0, Math.min(MAX_OVERLAP_BARS, summary.devices().size()));
+            r.chart(OverlapChart.create(bars), WIDTH, 120 + 60 * bars.size(),
                     "Each device's span split into computation only, overlapped, exposed communication, memory only and idle.");
+            if (bars.size() < summary.devices().size()) {
+                r.note((summary.devices().size() - bars.size()) + " more devices are not drawn (the first " + MAX_OVERLAP_BARS
+                        + " are); their figures are in the summary table and in trace-stats.");
+            }
         }
-        summary.pipeline().ifPresent(p -> appendPipeline(r, prefix, traces, p, options));
+        // prepared once for the pipeline and the device sections: each preparation classifies every distinct name
         List<TraceDevices> prepared = new ArrayList<>();
         for (Trace t : traces) {
             prepared.add(TraceDevices.of(t, options));
         }
+        summary.pipeline().ifPresent(p -> appendPipeline(r, prefix, prepared, p));
         List<DeviceMetrics> drawn = summary.devices().subList(0, Math.min(MAX_DEVICE_SECTIONS, summary.devices().size()));
         for (DeviceMetrics d : drawn) {
             appendDevice(r, prefix, prepared, d, options);
@@ -197,9 +202,10 @@ public final class TraceReport {
         }
     }
 
-    private static List<List<String>> summaryRows(TraceSummary summary) {
+    /** The first {@code max} devices' rows (formatting all 100 000 of a huge trace cost seconds). */
+    private static List<List<String>> summaryRows(TraceSummary summary, int max) {
         List<List<String>> rows = new ArrayList<>();
-        for (DeviceMetrics d : summary.devices()) {
+        for (DeviceMetrics d : summary.devices().subList(0, Math.min(max, summary.devices().size()))) {
             rows.add(List.of(summary.source(), d.key(), d.rank() < 0 ? "–" : Integer.toString(d.rank()), d.name(), ms(d.spanNs()),
                     ms(d.busyNs()), ratio(d.idleRatio()), ms(d.computeBusyNs()), ms(d.commBusyNs()),
                     ratio(d.commOverlapRatio()), ratio(d.smOccupancyAvg())));
@@ -209,8 +215,12 @@ public final class TraceReport {
 
     private static String bubbleList(PipelineMetrics p) {
         StringBuilder sb = new StringBuilder();
-        for (RankBubble b : p.ranks()) {
+        List<RankBubble> ranks = p.ranks();
+        for (RankBubble b : ranks.subList(0, Math.min(MAX_GANTT_RANKS, ranks.size()))) {
             sb.append(sb.length() == 0 ? "" : " / ").append(ms(b.bubbleNs()));
+        }
+        if (ranks.size() > MAX_GANTT_RANKS) {
+            sb.append(" / … (").append(ranks.size() - MAX_GANTT_RANKS).append(" more ranks)");
         }
         return sb.toString();
     }
@@ -249,33 +259,37 @@ public final class TraceReport {
         }
     }
 
+    /** The note's end when the rank table stops at {@link #MAX_SUMMARY_ROWS}. */
+    private static String ranksListed(PipelineMetrics p) {
+        return p.ranks().size() > MAX_SUMMARY_ROWS ? " The first " + MAX_SUMMARY_ROWS + " of " + p.ranks().size()
+                + " ranks are listed; trace-stats has them all." : "";
+    }
+
     static String signedMs(long ns) {
         return String.format(Locale.ROOT, "%+.3f", ns / 1e6);
     }
 
-    private static void appendPipeline(HtmlReport r, String prefix, List<Trace> traces, PipelineMetrics p,
-                                       AnalysisOptions options) {
+    private static void appendPipeline(HtmlReport r, String prefix, List<TraceDevices> traces, PipelineMetrics p) {
         r.section(prefix + "Pipeline step and bubbles");
         List<List<String>> rows = new ArrayList<>();
-        for (RankBubble b : p.ranks()) {
+        for (RankBubble b : p.ranks().subList(0, Math.min(p.ranks().size(), MAX_SUMMARY_ROWS))) {
             rows.add(List.of(Integer.toString(b.rank()), ms(b.computeBusyNs()), ms(b.bubbleNs()),
                     ratio((double) b.bubbleNs() / p.stepNs())));
         }
         if (traces.isEmpty()) {
-            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"),
-                    rows.subList(0, Math.min(rows.size(), MAX_SUMMARY_ROWS)));
+            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"), rows);
             r.note("Built from per-rank summaries (a Spark job): the ops of each rank stay with its trace, so the"
-                    + " Gantt chart, the stragglers and the critical path are left out.");
+                    + " Gantt chart, the stragglers and the critical path are left out." + ranksListed(p));
             return;
         }
         if (p.ranks().size() > MAX_GANTT_RANKS) {
-            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"),
-                    rows.subList(0, Math.min(rows.size(), MAX_SUMMARY_ROWS)));
+            r.table(List.of("rank", "compute busy (ms)", "bubble (ms)", "bubble ÷ window"), rows);
             r.note(p.ranks().size() + " ranks: more than the " + MAX_GANTT_RANKS + " a Gantt chart can show; the chart,"
-                    + " the stragglers and the critical path are left out (trace-stats --critical-path has them).");
+                    + " the stragglers and the critical path are left out (trace-stats --critical-path has them)."
+                    + ranksListed(p));
             return;
         }
-        PipelineTimeline timeline = PipelineTimeline.of(traces, p, options);
+        PipelineTimeline timeline = PipelineTimeline.of(traces, p);
         CriticalPath path = CriticalPath.of(timeline);
         r.chart(PipelineGanttChart.create(timeline, path), WIDTH, 160 + 70 * timeline.ranks().size(),
                 "Ops per rank (from sim:* annotations, op-token kernels, or computation kernels), bubbles (time in the"
@@ -324,8 +338,9 @@ public final class TraceReport {
             r.chart(SmOccupancyChart.create(d), WIDTH, HEIGHT,
                     "Occupied SMs over time, communication at the bottom, computation stacked on top.");
         }
-        r.chart(KernelBreakdownChart.create(d), WIDTH, 140 + 24 * d.topKernels().size(),
-                "Top kernels by summed duration; ×N is the launch count.");
+        r.chart(KernelBreakdownChart.create(d), WIDTH, 140 + 24 * KernelBreakdownChart.bars(d),
+                "Top kernels by summed duration (the " + KernelBreakdownChart.MAX_BARS + " longest at most); ×N is the"
+                        + " launch count.");
         List<List<String>> rows = new ArrayList<>();
         List<KernelStat> kernels = d.breakdown().rows();
         for (KernelStat k : kernels.subList(0, Math.min(MAX_KERNEL_ROWS, kernels.size()))) {

@@ -260,11 +260,13 @@ class HostileInputGeneratedTest {
             }
             default -> { // many distinct devices and names (a huge-count shape at test size)
                 StringBuilder sb = new StringBuilder("{\"traceEvents\":[");
-                // kept small: analysis time in distinct devices is helper hta's issue-11 item, not this suite's
+                // up to one device per event: the analysis is linear in devices and names (the
+                // issue's sizes are HugeCountRegressionTest's)
                 int events = random.nextInt(1000, 5000);
+                int devices = random.nextInt(2) == 0 ? 64 : events;
                 for (int i = 0; i < events; i++) {
                     sb.append(i == 0 ? "" : ",").append("{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k").append(i)
-                            .append("\",\"pid\":").append(i % 64).append(",\"tid\":").append(i % 7)
+                            .append("\",\"pid\":").append(i % devices).append(",\"tid\":").append(i % 7)
                             .append(",\"ts\":").append(i).append(",\"dur\":1}");
                 }
                 return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +42,36 @@ class HostileInputRegressionTest {
         }
     }
 
+    // ---- case 1: a 90-byte trace pinned a core for minutes -----------------------------------------
+
+    /** The trace shape: one kernel whose {@code ts} is {@code ts}. */
+    private static Path oneKernel(Path dir, String ts, String dur) throws IOException {
+        return Files.writeString(dir.resolve("t.json"), "{\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\","
+                + "\"pid\":0,\"tid\":7,\"ts\":" + ts + ",\"dur\":" + dur + "}]}");
+    }
+
+    @Test
+    void case1_aHugeExponentInTsIsOneLineAtOnce(@TempDir Path dir) throws IOException {
+        // before: > 120 s in BigInteger.multiplyToomCook3 for 1e100000000, 14.7 s for 1e10000000
+        for (String ts : List.of("1e100000000", "1e10000000")) {
+            Path trace = oneKernel(dir, ts, "1");
+            CommandRun r = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> CommandRun.run("trace-stats", trace.toString(), "--format", "json"), () -> "ts " + ts);
+            assertMentions(oneLine(r), "t.json at byte offset", "ts (" + ts + ") must be a finite number of microseconds");
+        }
+    }
+
     // ---- case 2: OutOfMemoryError and stack traces instead of one line ----------------------------
+
+    @Test
+    void case2_timesWhoseSpanOverflowsALongAreOneLine(@TempDir Path dir) throws IOException {
+        // before: IllegalStateException "… span -446744073709550616" with a stack trace and exit 1
+        Path trace = Files.writeString(dir.resolve("t.json"), "{\"traceEvents\":["
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":0,\"tid\":7,\"ts\":-9e15,\"dur\":1},"
+                + "{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":0,\"tid\":7,\"ts\":9e15,\"dur\":1}]}");
+        assertMentions(oneLine(CommandRun.run("trace-stats", trace.toString())), "parabench trace-stats:", "t.json",
+                "ts (-9e15) must be a finite number of microseconds within ±4.6e15");
+    }
 
     @Test
     void case2_scheduleWithHundredThousandRanksAndChunks() {

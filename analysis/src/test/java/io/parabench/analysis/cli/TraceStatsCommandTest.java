@@ -45,6 +45,71 @@ class TraceStatsCommandTest {
         assertTrue(root.get("pipeline") == null);
     }
 
+    /** Three devices (pids 0, 1, 2), one kernel each: 10 µs on device d starting at 100·d µs. */
+    private static Path threeDevices(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder("{\"traceEvents\":[");
+        for (int d = 0; d < 3; d++) {
+            sb.append(d == 0 ? "" : ",").append("{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"gemm\",\"pid\":").append(d)
+                    .append(",\"tid\":7,\"ts\":").append(100 * d).append(",\"dur\":10}");
+        }
+        return Files.writeString(dir.resolve("three.json"), sb.append("]}").toString());
+    }
+
+    // Issue 11 item 6: 100 000 devices printed ~2 kB of HTA breakdowns each (a 200 MB document).
+    @Test
+    void shouldDetailOnlyTheFirstDevicesAndSaySoOnStderrAndInJson(@TempDir Path dir) throws IOException {
+        Path file = threeDevices(dir);
+        CommandRun r = CommandRun.run("trace-stats", file.toString(), "--format", "json", "--device-detail", "2");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("trace-stats: 3 devices: Holistic Trace Analysis's breakdowns (temporal, kernels, idle, launches,"
+                + " queue length) are printed for the first 2 only, the summary figures for all; --device-detail all"
+                + " prints every device in full", r.err().strip());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertTrue(root.get("0").has("kernels") && root.get("1").has("temporal"), r.out());
+        assertEquals(10.0, root.get("2").get("busy_us").asDouble());
+        for (String key : List.of("temporal", "kernels", "kernels_std", "kernels_not_listed", "idle_breakdown",
+                "launch_stats", "queue_length")) {
+            assertTrue(!root.get("2").has(key), key + " left out of device 2");
+            assertEquals(key, root.get("device_detail").get("keys_left_out").get(
+                    List.of("temporal", "kernels", "kernels_std", "kernels_not_listed", "idle_breakdown", "launch_stats",
+                            "queue_length").indexOf(key)).asText());
+        }
+        assertEquals(3, root.get("device_detail").get("devices").asInt());
+        assertEquals(2, root.get("device_detail").get("detailed").asInt());
+        assertEquals("--device-detail all", root.get("device_detail").get("all_with").asText());
+
+        CommandRun all = CommandRun.run("trace-stats", file.toString(), "--format", "json", "--device-detail", "all");
+        assertEquals("", all.err());
+        JsonNode full = new ObjectMapper().readTree(all.out());
+        assertTrue(full.get("2").has("kernels") && full.get("device_detail") == null, all.out());
+        // the default (64) covers three devices
+        assertEquals(all.out(), CommandRun.run("trace-stats", file.toString(), "--format", "json").out());
+    }
+
+    @Test
+    void shouldPrintDevicesPastTheDetailLimitOneLineEach(@TempDir Path dir) throws IOException {
+        CommandRun r = CommandRun.run("trace-stats", threeDevices(dir).toString(), "--device-detail", "1");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int rows = lines.indexOf("devices 2.. of 3, one line each (--device-detail all prints each in full)");
+        assertTrue(rows > 0, r.out());
+        assertEquals("  device           span_us    busy_us idle_ratio compute_busy_us comm_busy_us comm_overlap_ratio"
+                + " sm_occupancy_avg", lines.get(rows + 1));
+        assertEquals("  1                 10.000     10.000     0.0000          10.000        0.000                n/a"
+                + "              n/a", lines.get(rows + 2));
+        assertTrue(lines.get(rows + 3).startsWith("  2  "), r.out());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("device ")).count(), "one device block: " + r.out());
+    }
+
+    @Test
+    void shouldRefuseADeviceDetailThatIsNoCount(@TempDir Path dir) throws IOException {
+        CommandRun r = CommandRun.run("trace-stats", threeDevices(dir).toString(), "--device-detail", "many");
+        assertEquals(2, r.exit());
+        assertEquals("parabench trace-stats: --device-detail (many) must be a device count (0 or more) or all",
+                r.err().strip());
+        assertEquals("", r.out());
+    }
+
     // Issue 11 item 7: events without ts or with a negative dur were dropped without a count.
     @Test
     void shouldReportDroppedEventsOnStderrAndInJson(@TempDir Path dir) throws IOException {
