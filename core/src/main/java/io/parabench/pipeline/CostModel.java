@@ -36,6 +36,10 @@ public final class CostModel {
     private final double earlyGradient;
     /** Kernels of each op when receives are posted early (torch's runtime), or null. */
     private final OpKernels postedReceives;
+    /** Kernels of each op for host-launch timing ({@link #withHostLaunches}), or null. */
+    private final OpKernels launches;
+    private final double launchUs;
+    private final double kernelGapUs;
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale) {
@@ -45,6 +49,14 @@ public final class CostModel {
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
                       boolean blockingSends, double earlyGradient, OpKernels postedReceives) {
+        this(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, blockingSends,
+                earlyGradient, postedReceives, null, 0, 0);
+    }
+
+    private CostModel(double forward, double backward, double backwardInput, double weight,
+                      double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
+                      boolean blockingSends, double earlyGradient, OpKernels postedReceives, OpKernels launches,
+                      double launchUs, double kernelGapUs) {
         requireCost("f", forward);
         requireCost("b", backward);
         requireCost("bi", backwardInput);
@@ -69,6 +81,9 @@ public final class CostModel {
         this.blockingSends = blockingSends;
         this.earlyGradient = earlyGradient;
         this.postedReceives = postedReceives;
+        this.launches = launches;
+        this.launchUs = launchUs;
+        this.kernelGapUs = kernelGapUs;
     }
 
     private static void requireCost(String name, double value) {
@@ -120,7 +135,7 @@ public final class CostModel {
     /** The same costs, with a sender held for {@code p2p} after every op whose output goes to another rank. */
     public CostModel withBlockingSends() {
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, true,
-                earlyGradient, postedReceives);
+                earlyGradient, postedReceives, launches, launchUs, kernelGapUs);
     }
 
     /**
@@ -135,7 +150,7 @@ public final class CostModel {
             throw new IllegalArgumentException("early gradient fraction (" + fraction + ") must be in (0, 1]");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                blockingSends, fraction, postedReceives);
+                blockingSends, fraction, postedReceives, launches, launchUs, kernelGapUs);
     }
 
     /**
@@ -153,7 +168,43 @@ public final class CostModel {
             throw new IllegalArgumentException("posted receives need the ops' kernels (OpKernels)");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                false, Double.NaN, kernels);
+                false, Double.NaN, kernels, launches, launchUs, kernelGapUs);
+    }
+
+    /**
+     * The same costs with each rank's host issuing the ops' kernels and copies one per
+     * {@code launchUs}, in schedule order, never waiting for the GPU (an eager runtime): a kernel
+     * starts no earlier than it was issued, and no earlier than {@code kernelGapUs} after the
+     * previous work of its stream; a send is a copy issued after the kernels that produce it
+     * ({@link OpKernels#sendAfter}). Ops are then timed kernel by kernel
+     * ({@link ScheduleExecutor}); when kernels are shorter than a launch the step is bound by the
+     * host, as eager PyTorch is at small sizes.
+     *
+     * @throws IllegalArgumentException for a negative or non-finite launch time or gap
+     */
+    public CostModel withHostLaunches(OpKernels kernels, double launchUs, double kernelGapUs) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("host launches need the ops' kernels (OpKernels)");
+        }
+        requireCost("launch", launchUs);
+        requireCost("kernel gap", kernelGapUs);
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
+                blockingSends, earlyGradient, postedReceives, kernels, launchUs, kernelGapUs);
+    }
+
+    /** The ops' kernels for host-launch timing ({@link #withHostLaunches}), or null. */
+    public OpKernels launches() {
+        return launches;
+    }
+
+    /** Host time to issue one kernel or copy (µs); 0 without host launches. */
+    public double launchUs() {
+        return launchUs;
+    }
+
+    /** Device-side gap between back-to-back work of one stream (µs); 0 without host launches. */
+    public double kernelGapUs() {
+        return kernelGapUs;
     }
 
     /** The ops' kernels when receives are posted early ({@link #withPostedReceives}), or null. */
@@ -182,7 +233,7 @@ public final class CostModel {
             throw new IllegalArgumentException("stage-scale applies to uniform costs; per-stage costs are already per stage");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone(), null,
-                blockingSends, earlyGradient, postedReceives);
+                blockingSends, earlyGradient, postedReceives, launches, launchUs, kernelGapUs);
     }
 
     /**
@@ -206,7 +257,8 @@ public final class CostModel {
             }
         }
         return new CostModel(forward * factor, backward * factor, backwardInput * factor, weight * factor,
-                forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient, postedReceives);
+                forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient, postedReceives, launches,
+                launchUs, kernelGapUs);
     }
 
     double scale(int stage) {

@@ -16,9 +16,12 @@ import java.util.List;
 public final class OpKernels {
     private static final List<KernelPhase> WHOLE = List.of(KernelPhase.WHOLE_OP);
     private final List<List<List<KernelPhase>>> phases;
+    /** [kind][stage] → kernels issued before the op's send, or null: all of them. */
+    private final int[][] sendAfter;
 
-    private OpKernels(List<List<List<KernelPhase>>> phases) {
+    private OpKernels(List<List<List<KernelPhase>>> phases, int[][] sendAfter) {
         this.phases = phases;
+        this.sendAfter = sendAfter;
     }
 
     /**
@@ -45,22 +48,49 @@ public final class OpKernels {
             }
             copy.add(List.copyOf(byStage));
         }
-        return new OpKernels(List.copyOf(copy));
+        return new OpKernels(List.copyOf(copy), null);
+    }
+
+    /**
+     * The same kernels, with the op's send issued after the first {@code sendAfter[kind][stage]}
+     * of them (a full backward that sends its input gradient before its weight GEMMs); a missing
+     * or negative entry means after all of them.
+     */
+    public OpKernels withSendAfter(int[][] sendAfter) {
+        int[][] copy = new int[sendAfter.length][];
+        for (int k = 0; k < sendAfter.length; k++) {
+            copy[k] = sendAfter[k].clone();
+        }
+        return new OpKernels(phases, copy);
+    }
+
+    /** How many of the op's kernels are issued before its send. */
+    public int sendAfter(OpKind kind, int stage) {
+        int all = phases(kind, stage).size();
+        int k = index(kind);
+        if (sendAfter == null || k >= sendAfter.length || stage >= sendAfter[k].length || sendAfter[k][stage] < 0) {
+            return all;
+        }
+        return Math.min(all, sendAfter[k][stage]);
     }
 
     /** The kernels of an op of {@code kind} on {@code stage}. */
     public List<KernelPhase> phases(OpKind kind, int stage) {
-        int k = switch (kind) {
+        int k = index(kind);
+        if (k >= phases.size() || stage >= phases.get(k).size()) {
+            return WHOLE;
+        }
+        return phases.get(k).get(stage);
+    }
+
+    private static int index(OpKind kind) {
+        return switch (kind) {
             case FORWARD -> 0;
             case BACKWARD -> 1;
             case BACKWARD_INPUT -> 2;
             case WEIGHT -> 3;
             case FORWARD_BACKWARD -> throw new IllegalArgumentException("F&B pairs have no kernel phases");
         };
-        if (k >= phases.size() || stage >= phases.get(k).size()) {
-            return WHOLE;
-        }
-        return phases.get(k).get(stage);
     }
 
     /** The same kernels for a target of {@code targetStages} stages: target stage t takes source stage ⌊t·S/T⌋'s. */
@@ -73,7 +103,17 @@ public final class OpKernels {
             }
             out.add(List.copyOf(t));
         }
-        return new OpKernels(List.copyOf(out));
+        int[][] sends = null;
+        if (sendAfter != null) {
+            sends = new int[sendAfter.length][targetStages];
+            for (int k = 0; k < sendAfter.length; k++) {
+                for (int s = 0; s < targetStages; s++) {
+                    sends[k][s] = sendAfter[k].length == 0 ? -1
+                            : sendAfter[k][(int) ((long) s * sendAfter[k].length / targetStages)];
+                }
+            }
+        }
+        return new OpKernels(List.copyOf(out), sends);
     }
 
     @Override

@@ -75,6 +75,7 @@ final class ScheduleExecutor {
         int ranks = layout.ranks();
         int[] next = new int[ranks];
         double[] rankFree = new double[ranks];
+        HostClock host = costs.launches() == null ? null : new HostClock(ranks);
         int remaining = schedule.opCount();
         while (remaining > 0) {
             boolean progressed = false;
@@ -85,6 +86,16 @@ final class ScheduleExecutor {
                     double ready = readyTime(rank, op);
                     if (Double.isNaN(ready)) {
                         break;
+                    }
+                    if (host != null) {
+                        double[] span = host.run(rank, op, Math.max(rankFree[rank], ready));
+                        start[rank][next[rank]] = span[0];
+                        end[rank][next[rank]] = span[1];
+                        rankFree[rank] = span[2];
+                        next[rank]++;
+                        remaining--;
+                        progressed = true;
+                        continue;
                     }
                     double s = Math.max(rankFree[rank], ready);
                     double e = s + duration(rank, op);
@@ -204,6 +215,93 @@ final class ScheduleExecutor {
                 forwardEnd[opSlot(rank, op.chunk(), op.microBatch())] = forwardDone;
                 inputGradEnd[opSlot(rank, op.backwardChunk(), op.backwardMicroBatch())] = gradientDone;
             }
+        }
+    }
+
+    /**
+     * Kernel-by-kernel timing with each rank's host issuing work ({@link CostModel#withHostLaunches}):
+     * per rank the host clock, whether its compute and comm streams placed work yet, and when its
+     * comm stream is free. Mirrors the emulated device: work starts at
+     * {@code max(issued, stream ready + gap)}, the gap only once the stream placed something.
+     */
+    private final class HostClock {
+        private final double[] issued;
+        private final boolean[] computePlaced;
+        private final boolean[] commPlaced;
+        private final double[] commFree;
+
+        HostClock(int ranks) {
+            issued = new double[ranks];
+            computePlaced = new boolean[ranks];
+            commPlaced = new boolean[ranks];
+            commFree = new double[ranks];
+        }
+
+        /** Runs the op from stream-ready time {@code t}; returns {first kernel start, last kernel end, stream ready after}. */
+        double[] run(int rank, Op op, double t) {
+            double first = Double.NaN;
+            int chunk = op.chunk();
+            int mb = op.microBatch();
+            boolean pair = op.isPair();
+            for (int part = 0; part < (pair ? 2 : 1); part++) {
+                OpKind kind = pair ? (part == 0 ? OpKind.FORWARD : OpKind.BACKWARD) : op.kind();
+                int c = part == 1 ? op.backwardChunk() : chunk;
+                int m = part == 1 ? op.backwardMicroBatch() : mb;
+                int stage = layout.stage(rank, c);
+                double cost = pair ? (part == 0 ? costs.forward(stage) : costs.backward(stage))
+                        : costs.duration(layout, rank, op);
+                List<KernelPhase> phases = costs.launches().phases(kind, stage);
+                int sendAfter = costs.launches().sendAfter(kind, stage);
+                boolean leaves = kind == OpKind.FORWARD ? forwardLeavesRank(rank, c)
+                        : kind != OpKind.WEIGHT && gradientLeavesRank(rank, c);
+                for (int j = 0; j <= phases.size(); j++) {
+                    if (j == sendAfter) {
+                        t = output(rank, kind, c, m, t, leaves);
+                    }
+                    if (j == phases.size()) {
+                        break;
+                    }
+                    issued[rank] += costs.launchUs();
+                    double s = Math.max(issued[rank], computePlaced[rank] ? t + costs.kernelGapUs() : t);
+                    t = s + phases.get(j).share() * cost;
+                    computePlaced[rank] = true;
+                    if (Double.isNaN(first)) {
+                        first = s;
+                    }
+                }
+                if (kind == OpKind.BACKWARD_INPUT) {
+                    backwardInputEnd[opSlot(rank, c, m)] = t;
+                }
+            }
+            return new double[] {Double.isNaN(first) ? t : first, t, t};
+        }
+
+        /**
+         * Hands the output over at compute time {@code t}: on the rank at once, to another rank by a
+         * copy issued now on the comm stream (the consumer has it {@code p2p} after the copy starts);
+         * with blocking sends the compute stream waits for the copy. Returns the compute stream's
+         * ready time after.
+         */
+        private double output(int rank, OpKind kind, int chunk, int mb, double t, boolean leaves) {
+            double producedAt = t;
+            if (leaves) {
+                issued[rank] += costs.launchUs();
+                double copyStart = Math.max(issued[rank],
+                        commPlaced[rank] ? Math.max(commFree[rank], t) + costs.kernelGapUs() : Math.max(commFree[rank], t));
+                commFree[rank] = copyStart + costs.p2p();
+                commPlaced[rank] = true;
+                producedAt = copyStart;
+                if (costs.blockingSends()) {
+                    t = Math.max(t, commFree[rank]);
+                }
+            }
+            int slot = opSlot(rank, chunk, mb);
+            switch (kind) {
+                case FORWARD -> forwardEnd[slot] = producedAt;
+                case BACKWARD, BACKWARD_INPUT -> inputGradEnd[slot] = producedAt;
+                default -> { }
+            }
+            return t;
         }
     }
 

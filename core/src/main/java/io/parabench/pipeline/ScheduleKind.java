@@ -65,6 +65,18 @@ public enum ScheduleKind {
         return this == ZBV;
     }
 
+    /**
+     * Whether the runtime this kind comes from computes the first stage's input gradient, which
+     * nobody consumes. PyTorch's pipelining runtime ({@link #ZBV}) does not: the stage input does
+     * not require a gradient, and in {@code gpu-traces/torch_zbv} stage 0's I ops launch no
+     * kernel. The harness that recorded {@code gpu-traces/1f1b} does: rank 0 launches as many
+     * backward kernels as the other ranks (its input requires a gradient), and the ranks' bubbles
+     * are equal.
+     */
+    public boolean computesFirstStageInputGradient() {
+        return this != ZBV;
+    }
+
     /** Generates the schedule; {@code virtualStages} is used by {@link #INTERLEAVED} only. */
     public Schedule generate(int ranks, int chunks, int virtualStages) {
         require(ranks >= 1, "ranks", ranks, "must be >= 1");

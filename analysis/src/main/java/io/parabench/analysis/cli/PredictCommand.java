@@ -163,6 +163,8 @@ final class PredictCommand implements Callable<Integer> {
         ObjectNode costs = source.putObject("costs");
         costs.put("p2p_us", predictor.p2pUs());
         costs.put("communication", predictor.blockingComm() ? "blocking" : "asynchronous");
+        costs.put("posted_receives", predictor.sourcePostsReceives());
+        costs.put("host_launch_us", predictor.hostLaunchUs());
         ArrayNode stages = costs.putArray("stages");
         for (int s = 0; s < predictor.sourceStages(); s++) {
             ObjectNode stage = stages.addObject();
@@ -204,7 +206,15 @@ final class PredictCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "measured step %.3f ms   replay %.3f ms (%+.2f%%)   p2p %.3f ms, %s communication%n",
                 predictor.measuredStepUs() / 1000, replay.stepUs() / 1000, 100 * predictor.replayError(),
                 predictor.p2pUs() / 1000, predictor.blockingComm() ? "blocking" : "asynchronous"));
-        sb.append("per-stage cost (ms, median of the ops that ran alone; * derived):").append(System.lineSeparator());
+        if (predictor.sourcePostsReceives()) {
+            sb.append("receives posted early: NCCL kernels hold SMs beside the GEMMs (timed kernel by kernel)")
+                    .append(System.lineSeparator());
+        }
+        if (predictor.hostLaunchUs() > 0) {
+            sb.append(String.format(Locale.ROOT, "host-bound: one launch per %.3f us (timed kernel by kernel)%n",
+                    predictor.hostLaunchUs()));
+        }
+        sb.append("per-stage cost (ms, what each ran alone, medians; * derived):").append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%6s %9s %9s %9s %9s%n", "stage", "F", "B", "b", "W"));
         for (int st = 0; st < predictor.sourceStages(); st++) {
             sb.append(String.format(Locale.ROOT, "%6d", st));

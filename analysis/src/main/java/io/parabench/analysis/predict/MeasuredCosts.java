@@ -48,10 +48,15 @@ final class MeasuredCosts {
     private final double p2pUs;
     private final boolean blockingComm;
     private final double earlyGradient;
+    /** [kind F, B, b, W][stage] → kernels issued before the op's send, -1: all. */
+    private final int[][] sendAfter;
+    private final LaunchTiming launches;
 
-    private MeasuredCosts(OpCost[][] costs, List<List<List<KernelPhase>>> kernels, double p2pUs, boolean blockingComm,
-                          double earlyGradient) {
+    private MeasuredCosts(OpCost[][] costs, List<List<List<KernelPhase>>> kernels, int[][] sendAfter, double p2pUs,
+                          boolean blockingComm, double earlyGradient, LaunchTiming launches) {
         this.costs = costs;
+        this.sendAfter = sendAfter;
+        this.launches = launches;
         this.kernels = kernels;
         this.p2pUs = p2pUs;
         this.blockingComm = blockingComm;
@@ -111,7 +116,20 @@ final class MeasuredCosts {
                 kernels.get(3).set(s, kernels.get(1).get(s));
             }
         }
-        return new MeasuredCosts(table, kernels, step.p2pUs(), step.blockingComm(), step.earlyGradient());
+        int[][] sendAfter = new int[4][stages];
+        for (int k = 0; k < 4; k++) {
+            for (int s = 0; s < stages; s++) {
+                sendAfter[k][s] = -1;
+                for (RecordedOp op : instances.get(s).get(k)) {
+                    if (op.sendAfter() >= 0) {
+                        sendAfter[k][s] = op.sendAfter();
+                        break;
+                    }
+                }
+            }
+        }
+        return new MeasuredCosts(table, kernels, sendAfter, step.p2pUs(), step.blockingComm(), step.earlyGradient(),
+                step.launches());
     }
 
     private static int index(OpKind kind) {
@@ -259,7 +277,13 @@ final class MeasuredCosts {
         if (postedReceives) {
             return model.withPostedReceives(OpKernels.of(kernels).restaged(targetStages));
         }
-        return blockingComm ? model.withBlockingSends() : model;
+        model = blockingComm ? model.withBlockingSends() : model;
+        if (launches != null) {
+            // the suite's own trace: its host issued every kernel and copy (an eager runtime)
+            model = model.withHostLaunches(OpKernels.of(kernels).withSendAfter(sendAfter).restaged(targetStages),
+                    launches.launchUs(), launches.kernelGapUs());
+        }
+        return model;
     }
 
     /** The cost of target stage t's share [t/T, (t+1)/T) of the model, summed over the source stages it covers. */

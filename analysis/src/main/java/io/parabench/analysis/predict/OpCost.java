@@ -3,7 +3,9 @@ package io.parabench.analysis.predict;
 /**
  * What one stage's op of one kind cost in a profiled step (µs of computation-kernel time).
  *
- * @param costUs   the cost the model charges: the median over instances that ran with no
+ * @param costUs   the cost the model charges: where the trace ties kernels to ops, the sum over
+ *                 the op's kernels of the median of what each took alone (see
+ *                 {@link MeasuredCosts}); else the median over instances that ran with no
  *                 communication kernel beside them, else the fastest instance (communication
  *                 beside an op only slows it down, so the fastest is the closest to alone);
  *                 NaN when the step had no such op

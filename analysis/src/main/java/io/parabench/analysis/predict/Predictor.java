@@ -55,6 +55,11 @@ public final class Predictor {
         return costs.p2pUs();
     }
 
+    /** Host time per launch when the step was host-bound (the suite's own traces), else 0. */
+    public double hostLaunchUs() {
+        return step.launches() == null ? 0 : step.launches().launchUs();
+    }
+
     public boolean blockingComm() {
         return costs.blockingComm();
     }

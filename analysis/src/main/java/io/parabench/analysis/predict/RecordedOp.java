@@ -16,6 +16,9 @@ import java.util.List;
  *                   (they then compete for SMs and memory, and the op runs slower than alone)
  * @param kernels    its computation kernels in start order (empty when the trace does not tie
  *                   kernels to the op)
+ * @param sendAfter  how many of them started before its output left for another rank, or -1
+ *                   when no transfer followed it
  */
-record RecordedOp(int rank, Op op, int stage, int flow, double busyUs, boolean overlapped, List<RecordedKernel> kernels) {
+record RecordedOp(int rank, Op op, int stage, int flow, double busyUs, boolean overlapped, List<RecordedKernel> kernels,
+                  int sendAfter) {
 }

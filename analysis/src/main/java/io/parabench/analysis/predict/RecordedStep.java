@@ -68,10 +68,11 @@ final class RecordedStep {
     private final boolean blockingComm;
     private final boolean commKernels;
     private final double earlyGradient;
+    private final LaunchTiming launches;
 
     private RecordedStep(String source, Schedule schedule, String kind, List<List<RecordedOp>> ops,
                          PipelineMetrics window, double p2pUs, boolean blockingComm, boolean commKernels,
-                         double earlyGradient) {
+                         double earlyGradient, LaunchTiming launches) {
         this.source = source;
         this.schedule = schedule;
         this.kind = kind;
@@ -81,6 +82,7 @@ final class RecordedStep {
         this.blockingComm = blockingComm;
         this.commKernels = commKernels;
         this.earlyGradient = earlyGradient;
+        this.launches = launches;
     }
 
     /**
@@ -92,10 +94,19 @@ final class RecordedStep {
         return earlyGradient;
     }
 
+    /**
+     * For a trace without runtime calls (the suite's own), how its host issued work, read off the
+     * device timeline; null for traces with runtime calls (a framework that issues ahead of the
+     * GPU: the profiled host is not modelled).
+     */
+    LaunchTiming launches() {
+        return launches;
+    }
+
     /** The same step, placed: the layout and kind are known now. */
     RecordedStep placed(Schedule placedSchedule, String placedKind, List<List<RecordedOp>> placedOps) {
         return new RecordedStep(source, placedSchedule, placedKind, placedOps, window, p2pUs, blockingComm, commKernels,
-                earlyGradient);
+                earlyGradient, launches);
     }
 
     String source() {
@@ -170,11 +181,13 @@ final class RecordedStep {
         for (int k = 0; k < ranks.size(); k++) {
             PipelineRank rank = ranks.get(k);
             RankBubble busy = window.ranks().get(k);
-            IntervalSet comm = communication(rank, classifier, window, commNs, kernelsMoved);
+            List<Long> starts = new ArrayList<>();
+            IntervalSet comm = communication(rank, classifier, window, commNs, kernelsMoved, starts);
+            long[] transferStarts = starts.stream().mapToLong(Long::longValue).sorted().toArray();
             commTotal += comm.totalNs();
             commOverlap += comm.overlapNs(busy.computation());
             List<Labelled> rankOps = rankOps(rank, k, traces.size() > 1, naming, stepStart, classifier,
-                    busy.computation(), comm);
+                    busy.computation(), comm, transferStarts);
             for (Labelled l : rankOps) {
                 if (l.label().op().kind() == OpKind.BACKWARD && l.endNs() > l.startNs()) {
                     fullBackwards++;
@@ -193,8 +206,9 @@ final class RecordedStep {
             double[] sorted = early.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             earlyGradient = sorted[sorted.length / 2];
         }
+        boolean runtimeCalls = traces.stream().anyMatch(t -> t.runtimeCalls().size() > 0);
         RecordedStep unplaced = new RecordedStep(source, null, null, null, window, p2p, blocking, kernelsMoved[0],
-                earlyGradient);
+                earlyGradient, runtimeCalls ? null : LaunchTiming.of(ranks));
         return StepLayout.place(unplaced, labelled, sourceKind, virtualStages);
     }
 
@@ -211,7 +225,10 @@ final class RecordedStep {
 
     /** An op read from an annotation, before the layout places its stage; start and end of its kernels (0 if none). */
     record Labelled(int rank, OpLabel label, long cpuStartNs, long startNs, long endNs, double busyUs, boolean overlapped,
-                    List<RecordedKernel> kernels) {
+                    List<RecordedKernel> kernels, long[] kernelStartsNs, int sendAfter) {
+        Labelled withSendAfter(int n) {
+            return new Labelled(rank, label, cpuStartNs, startNs, endNs, busyUs, overlapped, kernels, kernelStartsNs, n);
+        }
     }
 
     private static long stepStart(String source, List<Trace> traces) {
@@ -284,7 +301,7 @@ final class RecordedStep {
      * suite's emulator copies activations between devices), the memcpy events.
      */
     private static IntervalSet communication(PipelineRank rank, KernelClassifier classifier, PipelineMetrics window,
-                                             List<Long> durations, boolean[] kernelsMoved) {
+                                             List<Long> durations, boolean[] kernelsMoved, List<Long> starts) {
         GpuEvents e = rank.trace().gpuEvents();
         List<Long> kernels = new ArrayList<>();
         List<Long> copies = new ArrayList<>();
@@ -304,6 +321,9 @@ final class RecordedStep {
         }
         List<Long> bounds = kernels.isEmpty() ? copies : kernels;
         kernelsMoved[0] |= !kernels.isEmpty();
+        for (int i = 0; i < bounds.size(); i += 2) {
+            starts.add(bounds.get(i));
+        }
         long[] pairs = new long[bounds.size()];
         for (int i = 0; i < pairs.length; i++) {
             pairs[i] = bounds.get(i);
@@ -316,13 +336,24 @@ final class RecordedStep {
 
     private static List<Labelled> rankOps(PipelineRank rank, int index, boolean filePerRank, OpLabel.Naming naming,
                                           long stepStart, KernelClassifier classifier, IntervalSet computation,
-                                          IntervalSet comm) {
+                                          IntervalSet comm, long[] transferStarts) {
         Trace t = rank.trace();
         Annotations a = t.annotations();
-        // the computation kernels each op annotation launched (by annotation index)
+        // the computation kernels each op annotation launched (by annotation index); without runtime
+        // calls (the suite's own traces), those inside its span on its device
         Map<Integer, int[]> launched = AnnotatedOp.kernelEvents(rank, name -> OpLabel.naming(name) == naming, classifier);
         GpuEvents events = t.gpuEvents();
         boolean byCorrelation = t.runtimeCalls().size() > 0;
+        long[] computeStarts = null;
+        int[] computeOrder = null;
+        if (!byCorrelation) {
+            computeOrder = java.util.stream.IntStream.range(0, events.size())
+                    .filter(i -> rank.devices().contains(events.device(i)) && classifier.classify(events.kind(i),
+                            t.names().name(events.nameId(i)), events.stream(i)) == KernelClass.COMPUTATION)
+                    .boxed().sorted(Comparator.comparingLong(events::startNs).thenComparingInt(Integer::intValue))
+                    .mapToInt(Integer::intValue).toArray();
+            computeStarts = Arrays.stream(computeOrder).mapToLong(events::startNs).toArray();
+        }
         List<Labelled> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < a.size(); i++) {
@@ -337,7 +368,8 @@ final class RecordedStep {
                 throw new IllegalArgumentException("op " + name + " appears twice in one step of rank " + rank.rank()
                         + " (" + t.source() + "); give a trace of one step");
             }
-            int[] kernels = launched.get(i);
+            int[] kernels = byCorrelation ? launched.get(i) : inside(events, computeOrder, computeStarts, a.pid(i),
+                    a.startNs(i), a.endNs(i));
             long[] span = !byCorrelation ? new long[]{a.startNs(i), a.endNs(i)}
                     : kernels == null ? null : new long[]{events.startNs(kernels[0]), endOf(events, kernels)};
             double busyUs = 0;
@@ -347,10 +379,55 @@ final class RecordedStep {
                 overlapped = comm.clip(span[0], span[1]).totalNs() > 0;
             }
             out.add(new Labelled(index, OpLabel.parse(name), a.startNs(i), span == null ? 0 : span[0],
-                    span == null ? 0 : span[1], busyUs, overlapped, kernels(t, events, kernels, comm)));
+                    span == null ? 0 : span[1], busyUs, overlapped, kernels(t, events, kernels, comm),
+                    kernels == null ? new long[0] : Arrays.stream(kernels).mapToLong(events::startNs).toArray(), -1));
         }
         out.sort(Comparator.comparingLong(Labelled::cpuStartNs));
+        // where each op's send left: the first transfer from the end of its first kernel up to the
+        // start of the next op (a send is issued before the next op's kernels; the previous op's
+        // send may start with this op); the op's kernels that started before it were issued before it
+        for (int n = 0; n < out.size(); n++) {
+            Labelled l = out.get(n);
+            if (l.kernels().isEmpty()) {
+                continue;
+            }
+            long until = n + 1 < out.size() && !out.get(n + 1).kernels().isEmpty() ? out.get(n + 1).startNs()
+                    : Long.MAX_VALUE;
+            long from = l.kernelStartsNs()[0] + Math.round(l.kernels().get(0).us() * 1000);
+            int at = Arrays.binarySearch(transferStarts, from);
+            at = at < 0 ? -at - 1 : at;
+            while (at > 0 && transferStarts[at - 1] == from) {
+                at--;
+            }
+            if (at < transferStarts.length && transferStarts[at] <= until) {
+                long sent = transferStarts[at];
+                int before = 0;
+                for (long kernelStart : l.kernelStartsNs()) {
+                    if (kernelStart < sent) {
+                        before++;
+                    }
+                }
+                out.set(n, l.withSendAfter(before));
+            }
+        }
         return out;
+    }
+
+    /** The computation kernels (indices from {@code order}, sorted by start) of one device inside [from, to]. */
+    private static int[] inside(GpuEvents events, int[] order, long[] starts, int device, long from, long to) {
+        int at = Arrays.binarySearch(starts, from);
+        at = at < 0 ? -at - 1 : at;
+        while (at > 0 && starts[at - 1] == from) {
+            at--;
+        }
+        List<Integer> in = new ArrayList<>();
+        for (int n = at; n < order.length && starts[n] <= to; n++) {
+            int i = order[n];
+            if (events.device(i) == device && events.endNs(i) <= to) {
+                in.add(i);
+            }
+        }
+        return in.isEmpty() ? null : in.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static long endOf(GpuEvents events, int[] kernels) {

@@ -82,7 +82,7 @@ final class StepLayout {
                 Op placed = new Op(op.kind(), layout.chunkOf(flow, l.label().stage()), op.microBatch(), -1, -1);
                 rankOps.add(placed);
                 rankRecorded.add(new RecordedOp(r, placed, l.label().stage(), flow, l.busyUs(), l.overlapped(),
-                        l.kernels()));
+                        l.kernels(), l.sendAfter()));
             }
             ops.add(rankOps);
             recorded.add(rankRecorded);
@@ -154,7 +154,7 @@ final class StepLayout {
                             + layout.chunksPerRank());
                 }
                 rankRecorded.add(new RecordedOp(r, op, layout.stage(r, op.chunk()), layout.flow(r, op.chunk()),
-                        l.busyUs(), l.overlapped(), l.kernels()));
+                        l.busyUs(), l.overlapped(), l.kernels(), l.sendAfter()));
             }
             recorded.add(rankRecorded);
         }

@@ -13,6 +13,7 @@ import io.parabench.pipeline.Op;
 import io.parabench.pipeline.OpKind;
 import io.parabench.pipeline.PipelineLayout;
 import io.parabench.pipeline.Schedule;
+import io.parabench.pipeline.ScheduleKind;
 import io.parabench.pipeline.ScheduleValidator;
 import io.parabench.trace.ChromeTraceWriter;
 
@@ -28,7 +29,12 @@ import java.util.Map;
  *
  * <p>Each rank follows its op list in order. {@code F} runs the stage forward and keeps X, H and
  * A; the last stage also issues the MSE loss and its gradient. {@code B} computes the input
- * gradient, sends it, then computes the weight gradients; {@code b} only the input gradient,
+ * gradient, sends it, then computes the weight gradients (the first stage computes its input
+ * gradient only where the kind's runtime does, {@link ScheduleKind#computesFirstStageInputGradient()});
+ * kinds whose runtime does not post receives early ({@link ScheduleKind#postsReceivesEarly()})
+ * exchange as blocking batched isend/irecv, as the harness of {@code gpu-traces/1f1b} did: a full
+ * backward sends after its weight gradients, and the sender's compute stream waits for each
+ * send; {@code b} only the input gradient,
  * keeping dY and dH for its {@code W}; an overlapped {@code F&B} runs the forward half, then the
  * backward half, as one span. An output
  * for another rank is copied on the sender's comm stream after an event on its compute stream,
@@ -69,6 +75,10 @@ public final class PipelineRuntime {
     private final float[] losses;
     private final List<List<Launch>> opLaunches = new ArrayList<>();
     private final List<List<Launch>> copyLaunches = new ArrayList<>();
+    /** Whether the first stage computes its (unused) input gradient, as the runtime of the schedule's kind does. */
+    private final boolean firstStageInputGradient;
+    /** Whether a sender waits for its transfer after the op, as blocking batched isend/irecv does. */
+    private final boolean blockingSends;
 
     /** A tensor that reached the consumer's device, and when (null: produced on that stream). */
     private record Arrival(Tensor tensor, Event event) {
@@ -79,6 +89,9 @@ public final class PipelineRuntime {
         this.schedule = schedule;
         this.layout = schedule.layout();
         this.model = model;
+        ScheduleKind kind = kindOf(schedule.kind());
+        this.firstStageInputGradient = kind == null || kind.computesFirstStageInputGradient();
+        this.blockingSends = kind == null || !kind.postsReceivesEarly();
         int ranks = layout.ranks();
         devices = new Device[ranks];
         compute = new Stream[ranks];
@@ -187,6 +200,16 @@ public final class PipelineRuntime {
                 List.copyOf(copyLaunches), peak);
     }
 
+    /** The generator kind of that name, or null for a schedule from a file (run as the gpu-traces harness runs). */
+    private static ScheduleKind kindOf(String kind) {
+        for (ScheduleKind k : ScheduleKind.values()) {
+            if (k.cliName().equals(kind)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     private int slot(int flow, int stage, int microBatch) {
         return flowBase[flow] + stage * layout.microBatches(flow) + microBatch;
     }
@@ -283,13 +306,21 @@ public final class PipelineRuntime {
         int flow = layout.flow(rank, chunk);
         int stage = layout.stage(rank, chunk);
         StagePass.Saved s = saved.get(slot(flow, stage, mb));
-        Tensor dx = passes[rank][chunk].backwardInput(compute[rank], s, dy, stage > 0);
-        // send dX before the weight GEMMs are issued, so its copy runs under them
-        if (dx != null) {
+        Tensor dx = passes[rank][chunk].backwardInput(compute[rank], s, dy, stage > 0 || firstStageInputGradient);
+        if (dx != null && stage == 0) {
+            devices[rank].free(dx);
+            dx = null;
+        }
+        // asynchronous sends leave before the weight GEMMs are issued, so the copy runs under them;
+        // a blocking exchange happens after the whole op (one autograd backward, then the send)
+        if (dx != null && !blockingSends) {
             deliver(gradients, slot(flow, stage - 1, mb), rank, layout.rankOf(flow, stage - 1), dx);
         }
         if (full) {
             weight(rank, chunk, mb);
+        }
+        if (dx != null && blockingSends) {
+            deliver(gradients, slot(flow, stage - 1, mb), rank, layout.rankOf(flow, stage - 1), dx);
         }
     }
 
@@ -313,6 +344,9 @@ public final class PipelineRuntime {
         Tensor dst = devices[to].allocate(t.name(), t.rows(), t.cols());
         copyLaunches.get(from).add(comm[from].copy(t, dst, MemoryPath.NVLINK));
         box.put(slot, new Arrival(dst, comm[from].record()));
+        if (blockingSends) {
+            compute[from].waitFor(comm[from].record());
+        }
         devices[from].free(t);
     }
 }
