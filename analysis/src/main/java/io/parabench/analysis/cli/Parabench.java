@@ -37,24 +37,11 @@ import java.io.PrintWriter;
                 PlanCommand.class,
                 DeviceCommand.class,
         })
-public final class Parabench implements Runnable {
+public final class Parabench extends RootCommand {
     /** Exit code for input the user must fix (bad parameters, malformed files, sizes beyond the heap). */
     public static final int EXIT_BAD_INPUT = 2;
     /** Exit code for a run whose result failed its check (and for internal errors). */
     public static final int EXIT_CHECK_FAILED = 1;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** Inherited by every subcommand, so it may be given anywhere on the line. */
-    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "on failure, print the stack trace after the one-line message")
-    boolean debug;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
-    }
 
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -113,19 +100,7 @@ public final class Parabench implements Runnable {
 
     /** {@link Parabench} without its list of subcommands: the root when the command is known from the first argument. */
     @Command(name = "parabench", mixinStandardHelpOptions = true, versionProvider = Parabench.Version.class)
-    static final class SingleCommandRoot implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        /** As {@link Parabench#debug}. */
-        @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-                description = "on failure, print the stack trace after the one-line message")
-        boolean debug;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
-        }
+    static final class SingleCommandRoot extends RootCommand {
     }
 
     /** Read from the arguments, not from the parsed command: it must work when parsing failed too. */
