@@ -1,5 +1,6 @@
 package io.parabench.pipeline;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ final class PostedReceiveExecutor {
             nextOp = new int[ranks];
             nextComm = new int[ranks];
             phase = new int[ranks];
-            java.util.Arrays.fill(phase, Integer.MIN_VALUE);
+            Arrays.fill(phase, Integer.MIN_VALUE);
             remaining = new double[ranks];
             slowdown = new double[ranks];
             lastWaveAt = new double[ranks];
@@ -159,7 +160,7 @@ final class PostedReceiveExecutor {
 
         private static double[] nan(int n) {
             double[] a = new double[n];
-            java.util.Arrays.fill(a, Double.NaN);
+            Arrays.fill(a, Double.NaN);
             return a;
         }
 

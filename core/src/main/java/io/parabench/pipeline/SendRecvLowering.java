@@ -1,6 +1,7 @@
 package io.parabench.pipeline;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -142,7 +143,7 @@ public final class SendRecvLowering {
         List<Action> list = new ArrayList<>();
         int chunks = layout.chunksPerRank();
         int[] lastWeight = new int[chunks];
-        java.util.Arrays.fill(lastWeight, -1);
+        Arrays.fill(lastWeight, -1);
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             if (op.isPair()) {

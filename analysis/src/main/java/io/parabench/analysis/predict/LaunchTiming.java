@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * How the host issued the GPU work of a step, read off the device timeline of a trace without
@@ -31,7 +32,7 @@ record LaunchTiming(double launchUs, double kernelGapUs) {
 
     /** The device's events (kernels, copies, memsets) by start time, ties in file order. */
     private static int[] byStart(GpuEvents e, int device) {
-        return java.util.stream.IntStream.range(0, e.size()).filter(i -> e.device(i) == device).boxed()
+        return IntStream.range(0, e.size()).filter(i -> e.device(i) == device).boxed()
                 .sorted(Comparator.comparingLong(e::startNs).thenComparingInt(Integer::intValue))
                 .mapToInt(Integer::intValue).toArray();
     }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * One profiled pipeline step, as the predictor needs it: per rank the ops it ran in order, each
@@ -347,7 +348,7 @@ final class RecordedStep {
         long[] computeStarts = null;
         int[] computeOrder = null;
         if (!byCorrelation) {
-            computeOrder = java.util.stream.IntStream.range(0, events.size())
+            computeOrder = IntStream.range(0, events.size())
                     .filter(i -> rank.devices().contains(events.device(i)) && classifier.classify(events.kind(i),
                             t.names().name(events.nameId(i)), events.stream(i)) == KernelClass.COMPUTATION)
                     .boxed().sorted(Comparator.comparingLong(events::startNs).thenComparingInt(Integer::intValue))
