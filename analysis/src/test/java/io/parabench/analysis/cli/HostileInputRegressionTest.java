@@ -110,6 +110,15 @@ class HostileInputRegressionTest {
                 "--hidden", "1024", "--tokens", "1024"), "parabench train: a gpipe step of 4 model stages", "needs ~");
     }
 
+    /** The emulated GPU's own memory (141 GB on an H200), not the Java heap: timing-only holds no data, so only the device refuses. */
+    @Test
+    void case2_trainBeyondTheEmulatedDevicesMemory() {
+        CommandRun r = assertTimeoutPreemptively(DEADLINE, () -> CommandRun.run("train", "--timing-only", "--kind", "gpipe",
+                "--ranks", "2", "--chunks", "16", "--width", "32768", "--hidden", "32768", "--tokens", "32768",
+                "--device", "h200"));
+        assertMentions(oneLine(r), "parabench train: device 0 out of memory: allocating", "of 141000000000 bytes in use");
+    }
+
     // ---- case 7: silently wrong numbers --------------------------------------------------------
 
     @Test
