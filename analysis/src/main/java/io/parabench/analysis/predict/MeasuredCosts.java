@@ -25,8 +25,10 @@ import java.util.List;
  * <p>When the trace ties kernels to ops (runtime calls), the cost is counted kernel by kernel
  * instead: per kernel position the median over all instances of what the kernel took alone (its
  * time beside a transfer counted at the SM-sharing slowdown, {@link RecordedKernel#aloneUs()}),
- * summed. Every instance then counts, and a GPU whose clock dropped during the step (GPU 0 of
- * {@code gpu-traces/torch_zbv} ran 17% slower after its first 130 ms) is charged as it mostly ran.
+ * divided by its GPU's clock factor then ({@link RecordedClocks}), summed. Every instance then
+ * counts, at the clock the step's GPUs share: a GPU whose clock dropped during the step (GPU 0 of
+ * {@code gpu-traces/torch_zbv}, 2× slow at times between 120 and 200 ms, 1.18× after) does not
+ * make its stages look bigger; the replay puts its clock back ({@link #clocks()}).
  * Per stage and kind also the op's kernels as {@link KernelPhase}s (share of those medians,
  * slowdown beside an SM-holding comm kernel from the kernel's grid and block resources,
  * last-wave point); they time runtimes that post receives early
@@ -51,10 +53,12 @@ final class MeasuredCosts {
     /** [kind F, B, b, W][stage] → kernels issued before the op's send, -1: all. */
     private final int[][] sendAfter;
     private final LaunchTiming launches;
+    private final RecordedClocks clocks;
 
     private MeasuredCosts(OpCost[][] costs, List<List<List<KernelPhase>>> kernels, int[][] sendAfter, double p2pUs,
-                          boolean blockingComm, double earlyGradient, LaunchTiming launches) {
+                          boolean blockingComm, double earlyGradient, LaunchTiming launches, RecordedClocks clocks) {
         this.costs = costs;
+        this.clocks = clocks;
         this.sendAfter = sendAfter;
         this.launches = launches;
         this.kernels = kernels;
@@ -64,6 +68,7 @@ final class MeasuredCosts {
     }
 
     static MeasuredCosts of(RecordedStep step) {
+        RecordedClocks clocks = RecordedClocks.of(step);
         int stages = step.schedule().layout().stages(0);
         List<List<List<double[]>>> samples = new ArrayList<>();
         for (int s = 0; s < stages; s++) {
@@ -98,7 +103,7 @@ final class MeasuredCosts {
             }
             for (int k = 0; k < 4; k++) {
                 List<KernelPhase> phases = List.of();
-                double[] alone = kernelMedians(instances.get(s).get(k));
+                double[] alone = kernelMedians(instances.get(s).get(k), clocks);
                 if (alone != null) {
                     double sum = Arrays.stream(alone).sum();
                     OpCost c = table[s][k];
@@ -129,7 +134,7 @@ final class MeasuredCosts {
             }
         }
         return new MeasuredCosts(table, kernels, sendAfter, step.p2pUs(), step.blockingComm(), step.earlyGradient(),
-                step.launches());
+                step.launches(), clocks);
     }
 
     private static int index(OpKind kind) {
@@ -157,7 +162,7 @@ final class MeasuredCosts {
      * model charges there); null when the instances do not launch the same number of kernels or
      * launch none. Kernel by kernel, every instance tells what its kernels cost alone.
      */
-    private static double[] kernelMedians(List<RecordedOp> instances) {
+    private static double[] kernelMedians(List<RecordedOp> instances, RecordedClocks clocks) {
         if (instances.isEmpty()) {
             return null;
         }
@@ -172,7 +177,8 @@ final class MeasuredCosts {
                 if (op.kernels().size() != n) {
                     return null;
                 }
-                alone.add(op.kernels().get(k).aloneUs());
+                RecordedKernel kernel = op.kernels().get(k);
+                alone.add(kernel.aloneUs() / clocks.factorAt(op.rank(), kernel.startNs()));
             }
             medians[k] = median(alone.stream().mapToDouble(Double::doubleValue).sorted().toArray());
         }
@@ -195,7 +201,7 @@ final class MeasuredCosts {
         return List.copyOf(out);
     }
 
-    private static double median(double[] sorted) {
+    static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -215,6 +221,11 @@ final class MeasuredCosts {
 
     int stages() {
         return costs.length;
+    }
+
+    /** Each GPU's clock in the step ({@link RecordedClocks}); the costs above are at the GPUs' common clock. */
+    RecordedClocks clocks() {
+        return clocks;
     }
 
     OpCost cost(int stage, OpKind kind) {
