@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * Each GPU's clock over a profiled step ({@link DeviceClock}), read from its computation kernels:
  * a kernel that ran alone (no comm kernel held SMs when it started) took {@code factor} times
- * what kernels of its shape (name, grid, block: the same work) typically took on all the step's
- * GPUs, and that factor holds from its start until the next such kernel's. Shapes that only one
- * GPU ran give no reading (their typical time is that GPU's own).
+ * what kernels doing the same work ({@link #works}) typically took on all the step's GPUs, and
+ * that factor holds from its start until the next such kernel's. Work that only one GPU did
+ * gives no reading (its typical time is that GPU's own).
  *
  * <p>GPUs of one model at one clock run a shape in the same time to within a percent
  * ({@code gpu-traces/1f1b}: every rank's GEMMs at 1.00 of the typical time throughout). A GPU
@@ -42,10 +42,12 @@ final class RecordedClocks {
         int ranks = step.ops().size();
         for (List<RecordedOp> rank : step.ops()) {
             for (RecordedOp op : rank) {
-                for (RecordedKernel k : op.kernels()) {
+                List<String> works = works(op);
+                for (int i = 0; i < works.size(); i++) {
+                    RecordedKernel k = op.kernels().get(i);
                     if (k.besideUs() == 0 && k.us() > 0) {
-                        alone.computeIfAbsent(k.shape(), s -> new ArrayList<>()).add(k.us());
-                        ranksOf.computeIfAbsent(k.shape(), s -> new HashSet<>()).add(op.rank());
+                        alone.computeIfAbsent(works.get(i), s -> new ArrayList<>()).add(k.us());
+                        ranksOf.computeIfAbsent(works.get(i), s -> new HashSet<>()).add(op.rank());
                     }
                 }
             }
@@ -59,30 +61,48 @@ final class RecordedClocks {
         long origin = step.window().windowStartNs();
         List<DeviceClock> clocks = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
-            List<RecordedKernel> readings = new ArrayList<>();
+            List<double[]> readings = new ArrayList<>();
             for (RecordedOp op : step.ops().get(r)) {
-                for (RecordedKernel k : op.kernels()) {
-                    if (k.besideUs() == 0 && k.us() > 0 && typical.containsKey(k.shape())) {
-                        readings.add(k);
+                List<String> works = works(op);
+                for (int i = 0; i < works.size(); i++) {
+                    RecordedKernel k = op.kernels().get(i);
+                    Double usual = typical.get(works.get(i));
+                    if (k.besideUs() == 0 && k.us() > 0 && usual != null) {
+                        readings.add(new double[] {(k.startNs() - origin) / 1000.0, k.us() / usual});
                     }
                 }
             }
-            readings.sort(Comparator.comparingLong(RecordedKernel::startNs));
+            readings.sort(Comparator.comparingDouble(x -> x[0]));
             double[] from = new double[readings.size()];
             double[] factor = new double[readings.size()];
             int n = 0;
-            for (RecordedKernel k : readings) {
-                double at = (k.startNs() - origin) / 1000.0;
-                if (n > 0 && !(at > from[n - 1])) {
+            for (double[] reading : readings) {
+                if (n > 0 && !(reading[0] > from[n - 1])) {
                     continue;
                 }
-                from[n] = at;
-                factor[n] = k.us() / typical.get(k.shape());
+                from[n] = reading[0];
+                factor[n] = reading[1];
                 n++;
             }
             clocks.add(DeviceClock.of(Arrays.copyOf(from, n), Arrays.copyOf(factor, n)));
         }
         return new RecordedClocks(List.copyOf(clocks), origin, step.measuredStepUs());
+    }
+
+    /**
+     * What each of the op's kernels did, as far as the trace tells: its launch (name, grid, block)
+     * and which launch of that shape it is in an op of this kind. One launch shape can do
+     * different work (the emulator's two forward GEMMs share a name and grid); the same launch at
+     * the same place of the same kind of op does the same work on every stage of one model.
+     */
+    private static List<String> works(RecordedOp op) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> out = new ArrayList<>();
+        for (RecordedKernel k : op.kernels()) {
+            int n = seen.merge(k.shape(), 1, Integer::sum);
+            out.add(op.op().kind() + " #" + n + " " + k.shape());
+        }
+        return out;
     }
 
     /** Per rank, its clock; time 0 is the measured window's start. */
