@@ -37,10 +37,19 @@ final class RecordedClocks {
     }
 
     static RecordedClocks of(RecordedStep step) {
+        return of(step.ops(), step.window().windowStartNs(), step.measuredStepUs());
+    }
+
+    /**
+     * @param ops      per rank, its recorded ops
+     * @param originNs the trace time that is the replay's 0 (the measured window's start)
+     * @param stepUs   the measured step, over which {@link #meanFactors()} averages
+     */
+    static RecordedClocks of(List<List<RecordedOp>> ops, long originNs, double stepUs) {
         Map<String, List<Double>> alone = new HashMap<>();
         Map<String, Set<Integer>> ranksOf = new HashMap<>();
-        int ranks = step.ops().size();
-        for (List<RecordedOp> rank : step.ops()) {
+        int ranks = ops.size();
+        for (List<RecordedOp> rank : ops) {
             for (RecordedOp op : rank) {
                 List<String> works = works(op);
                 for (int i = 0; i < works.size(); i++) {
@@ -58,11 +67,11 @@ final class RecordedClocks {
                 typical.put(shape, MeasuredCosts.median(us.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
             }
         });
-        long origin = step.window().windowStartNs();
+        long origin = originNs;
         List<DeviceClock> clocks = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
             List<double[]> readings = new ArrayList<>();
-            for (RecordedOp op : step.ops().get(r)) {
+            for (RecordedOp op : ops.get(r)) {
                 List<String> works = works(op);
                 for (int i = 0; i < works.size(); i++) {
                     RecordedKernel k = op.kernels().get(i);
@@ -86,7 +95,7 @@ final class RecordedClocks {
             }
             clocks.add(DeviceClock.of(Arrays.copyOf(from, n), Arrays.copyOf(factor, n)));
         }
-        return new RecordedClocks(List.copyOf(clocks), origin, step.measuredStepUs());
+        return new RecordedClocks(List.copyOf(clocks), origin, stepUs);
     }
 
     /**
