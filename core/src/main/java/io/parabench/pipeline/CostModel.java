@@ -310,6 +310,17 @@ public final class CostModel {
         return perStage[kind][stage];
     }
 
+    /** What one op of {@code kind} (not an F&B pair) costs on {@code stage}. */
+    public double cost(OpKind kind, int stage) {
+        return switch (kind) {
+            case FORWARD -> forward(stage);
+            case BACKWARD -> backward(stage);
+            case BACKWARD_INPUT -> backwardInput(stage);
+            case WEIGHT -> weight(stage);
+            case FORWARD_BACKWARD -> throw new IllegalArgumentException("an F&B pair's cost depends on both its stages");
+        };
+    }
+
     double forward(int stage) {
         return perStage != null ? staged(0, stage) : forward * scale(stage);
     }

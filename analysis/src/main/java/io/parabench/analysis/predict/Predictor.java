@@ -86,7 +86,7 @@ public final class Predictor {
     /** The recorded schedule re-simulated with the measured costs, each GPU at the clock it ran at. */
     public Prediction replay() {
         return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
-                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives())
+                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives(), null)
                         .withDeviceClocks(costs.clocks().clocks())), 1.0);
     }
 
@@ -96,7 +96,7 @@ public final class Predictor {
      */
     public Prediction replayAtCommonClock() {
         return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
-                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives())), 1.0);
+                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives(), null)), 1.0);
     }
 
     /**
@@ -134,7 +134,22 @@ public final class Predictor {
 
     /** The measured costs re-cut for a target schedule's stages ({@link StageCost}). */
     public CostModel costModel(Schedule target) {
-        return costs.costModel(target.layout().stages(0), stageCost, postsReceives(target));
+        return costs.costModel(target.layout().stages(0), stageCost, postsReceives(target),
+                computesFirstInputGradient(target));
+    }
+
+    /**
+     * Whether the runtime of the target's kind computes the first stage's input gradient
+     * ({@link ScheduleKind#computesFirstStageInputGradient()}); null for a schedule of no known
+     * kind (then as the profiled step did).
+     */
+    private static Boolean computesFirstInputGradient(Schedule target) {
+        for (ScheduleKind k : ScheduleKind.values()) {
+            if (k.cliName().equals(target.kind())) {
+                return k.computesFirstStageInputGradient();
+            }
+        }
+        return null;
     }
 
     /** One stage of the target, in stages of the profiled pipeline. */

@@ -84,19 +84,22 @@ class PredictCommandTest {
     }
 
     @Test
-    void shouldPredictZbvFromTheOneFOneBTracesWithinTwoAndAHalfPercent() throws Exception {
+    void shouldPredictZbvFromTheOneFOneBTracesAsTheZbvStepReplaysAtTheCommonClock() throws Exception {
         // the 1F1B step ran with blocking comm and no contention; the zbv target posts receives
-        // on SM-holding kernels, which the model takes from the traces' kernel grids and blocks.
-        // The prediction is at the GPUs' common clock and equals the torch_zbv replay at that
-        // clock to 1% (740.2 vs 737.6 ms); the real run is longer because its GPU 0 slowed
-        // down, which the 1F1B recording (every GPU at one clock) cannot tell
+        // on SM-holding kernels, which the model takes from the traces' kernel grids and blocks,
+        // and computes no input gradient on stage 0, as torch's runtime. The prediction is at
+        // the GPUs' common clock and equals the torch_zbv step replayed at that clock (738.9 vs
+        // 737.6 ms); the real run is 2.5% longer because its GPU 0 slowed down, which the 1F1B
+        // recording (every GPU at one clock) cannot tell (CrossRecordingTest: on the clocks the
+        // ZB-V recording shows, this prediction is within 2%)
         JsonNode json = predict("predict", SharedData.require("gpu-traces/1f1b").toString(),
                 "--kind", "zbv", "--stage-cost", "measured", "--format", "json");
         double ms = json.get("predictions").get(0).get("step_us").asDouble() / 1000;
-        assertEquals(ZBV_MS, ms, 0.025 * ZBV_MS, "predicted " + ms);
         double commonClockMs = predict("predict", SharedData.require("gpu-traces/torch_zbv").toString(), "--format",
                 "json").get("source").get("replay_common_clock_step_us").asDouble() / 1000;
-        assertEquals(commonClockMs, ms, 0.01 * commonClockMs, "zbv from 1F1B vs torch_zbv replayed at one clock");
+        assertEquals(commonClockMs, ms, 0.005 * commonClockMs, "zbv from 1F1B vs torch_zbv replayed at one clock");
+        assertEquals(ZBV_MS, ms, 0.03 * ZBV_MS, "predicted " + ms);
+        assertTrue(ms < ZBV_MS, "at the common clock the prediction is below the slowed-down run: " + ms);
     }
 
     @Test
