@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>An op that consumes a received tensor starts after its receive ended; otherwise when its
  *       rank's previous op ended.</li>
  *   <li>While a comm kernel is resident (started, not ended) on a rank, the computation kernel
- *       running there progresses at {@code 1 ÷ slowdown} of its speed.</li>
+ *       running there progresses at {@code 1 ÷ slowdown} of its speed; and at {@code 1 ÷ factor}
+ *       while the rank's {@link CostModel#clock} is lowered.</li>
  * </ul>
  * Event-driven with a global clock; each event moves time to the next kernel end, comm start or
  * transfer end. Deterministic: ranks are visited in order and nothing depends on the host.
@@ -185,7 +186,7 @@ final class PostedReceiveExecutor {
                 double next = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < ranks; r++) {
                     if (phase[r] >= 0) {
-                        next = Math.min(next, t + remaining[r] / rate(r));
+                        next = Math.min(next, Math.min(t + remaining[r] / rate(r), costs.clock(r).nextChange(t)));
                     }
                     int j = nextComm[r];
                     if (j < comm[r].length) {
@@ -223,7 +224,7 @@ final class PostedReceiveExecutor {
         }
 
         private double rate(int r) {
-            return resident(r) ? 1 / slowdown[r] : 1;
+            return (resident(r) ? 1 / slowdown[r] : 1) / costs.clock(r).factor(t);
         }
 
         private boolean stepComm(int r) {
@@ -294,7 +295,7 @@ final class PostedReceiveExecutor {
             double solo = k.share() * costs.duration(layout, r, op);
             remaining[r] = solo;
             slowdown[r] = k.slowdown();
-            lastWaveAt[r] = t + solo * (resident(r) ? k.slowdown() : 1) * k.lastWave();
+            lastWaveAt[r] = t + solo / rate(r) * k.lastWave();
             return true;
         }
     }
