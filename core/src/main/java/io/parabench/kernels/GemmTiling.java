@@ -39,6 +39,13 @@ import java.util.List;
  * </table>
  * OpenBLAS's Nehalem kernel is SSE without FMA, hence the ratio above 1 at 128 bits.
  *
+ * <p>Those ratios predate packing A as rows and keeping the packed panels per thread
+ * ({@link VectorGemm}), which took 5–8% off every call. Measured after that (2 December 2026,
+ * load 7–10): best call against OpenBLAS in alternated bursts, 512-bit 8×2 0.96, 256-bit 6×4 0.97,
+ * 128-bit 6×4 1.45; and the tiles against each other in one JVM, calls alternated, harmonic mean
+ * per call: at 512 bits 8×2 172, 6×4 173, 6×2 167 GFLOP/s; at 256 bits 6×4 89.0, 8×2 87.5, 6×2
+ * 86.1. The choice below stands (6×4 and 8×2 tie at 512 bits).
+ *
  * <p>{@code kc = 256} keeps a packed A micro-panel ({@code rows × kc}, 6–8 KiB) in L1 beside
  * the B micro-panel it meets; {@code nc = 512} keeps a packed {@code kc × nc} slice of B (512 KiB)
  * in a core's L2 (1 MiB here, 1–2 MiB on current x86 and Arm server cores). kc 384 or 512 and

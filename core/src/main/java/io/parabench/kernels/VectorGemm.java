@@ -18,6 +18,14 @@ import java.util.Arrays;
  * the core's L2; then row panels of C, each packing its {@code rows×kc} slice of A just before
  * sweeping the B micro-panels with it, so that A micro-panel is hot in L1.
  *
+ * <p>Where the time goes (1024³ forward, one thread, 512-bit, JDK 17, this machine): the 8×2
+ * micro-kernel alone, called on packed panels already in L1/L2, runs at about 200 GFLOP/s, while
+ * OpenBLAS's whole GEMM runs at 180–195. What a whole call adds is mostly packing, so packing is
+ * kept cheap: A is packed as rows (a row copy in two of the three layouts; the transposing pack
+ * it replaced took 1.85 of 14.3 ms per call), B's transposing pack reads eight rows of W side by
+ * side (0.7–0.8 ms per call), and the packed panels stay with their thread between calls instead
+ * of being allocated per call.
+ *
  * <p>Threads: the columns of C (or its rows, when they have more tiles) are cut into one
  * contiguous range of whole tiles per host thread, and each thread packs its own slices of A and
  * B into its own buffers. A thread's B block then lives in its own core's L2, there is no barrier
