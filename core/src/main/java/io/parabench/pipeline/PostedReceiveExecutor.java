@@ -295,7 +295,7 @@ final class PostedReceiveExecutor {
             double solo = k.share() * costs.duration(layout, r, op);
             remaining[r] = solo;
             slowdown[r] = k.slowdown();
-            lastWaveAt[r] = t + solo / rate(r) * k.lastWave();
+            lastWaveAt[r] = t + solo * (resident(r) ? k.slowdown() : 1) * costs.clock(r).factor(t) * k.lastWave();
             return true;
         }
     }
