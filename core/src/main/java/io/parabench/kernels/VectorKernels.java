@@ -40,8 +40,6 @@ final class VectorKernels implements Kernels {
     private static final int CODE_PAIRS = CODE.length() / V;
     /** {@code 141 << 3}: the sum's exponent field {@code e + 147} less the code's exponent part {@code e + 6}, in eighths (see {@link #encode}). */
     private static final int SUM_TO_CODE = 1128;
-    /** {@code ROTATE[s]} moves lane {@code l + 2^s} to lane l (wrapping): folds group maxima in {@link #topK}. */
-    private static final VectorShuffle<Integer>[] ROTATE = rotations();
     private static final VectorShuffle<Byte> TO_LANE_ORDER = VectorShuffle.fromOp(B, b -> (b % 4) * V + b / 4);
 
     static {
@@ -57,15 +55,6 @@ final class VectorKernels implements Kernels {
     static String describe() {
         return "Vector API kernels: " + S.vectorBitSize() + "-bit vectors (" + V + " floats), "
                 + GemmTiling.vectorRegisters() + " vector registers; GEMM tile " + VectorGemm.HOST;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Integer>[] rotations() {
-        VectorShuffle<Integer>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(V) + 1];
-        for (int s = 0; s < r.length; s++) {
-            r[s] = VectorShuffle.iota(I, 1 << s, 1, true);
-        }
-        return r;
     }
 
     VectorKernels() {
@@ -310,161 +299,11 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /**
-     * One pass to bound, one pass to find candidates, then a small selection, per row:
-     * <ol>
-     *   <li>A lower bound {@code floor} of the k-th largest score: lane-wise maxima over the row
-     *       (groups of columns), folded by rotation down to the fewest groups still at least k,
-     *       and the smallest of them. The maxima are taken on the raw float bits as ints (one
-     *       instruction, where a float max is a NaN- and ±0-aware sequence on x86): exact for a
-     *       group holding a positive score, and otherwise some element of the group, never above
-     *       its maximum. Either way each of the k disjoint groups holds an element at least
-     *       {@code floor}, so the k-th largest score is too.</li>
-     *   <li>A float compare against {@code floor} per vector; the hit masks of up to 16 vectors
-     *       are gathered as bits of int lanes, so the candidates (about 7% of a row of 256
-     *       Gaussian scores for k = 8) come out by {@link Long#numberOfTrailingZeros} without a
-     *       branch per score.</li>
-     *   <li>Each candidate becomes one long, the score's order-preserving int key above the
-     *       complemented column, so the largest long is the largest score and, among equal
-     *       scores (−0 equals +0, as in the twin's {@code >}), the lowest column: exactly the
-     *       scalar twin's pick order. A candidate above the k-th best so far passes through the
-     *       sorted best list by max/min exchanges.</li>
-     * </ol>
-     * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M scores, thread CPU time, load 6): 3.0
-     * GB/s with the NaN scan, against 1.1 for checking every lane of a vector with a hit; steps
-     * 1–2 alone run at 7–8, so the per-candidate work (about 18 a row) is now the cost. Rows
-     * shorter than the groups need, and k beyond 32, take the scalar twin's k passes.
-     */
+    /** Top-k of each row: see {@link VectorTopK}, which picks exactly what the scalar twin picks. */
     @Override
     public void topK(float[] x, int rows, int cols, int k, int[] indices, float[] values) {
         KernelChecks.topKShape(x, rows, cols, k, indices, values);
-        if (hasNaN(x, rows * cols)) {
-            KernelChecks.topKScores(x, rows, cols);
-        }
-        if (k == 0) {
-            return;
-        }
-        int accumulators = (k + V - 1) / V;
-        int bound = S.loopBound(cols);
-        if (k > 32 || bound < accumulators * V) {
-            ScalarKernels.INSTANCE.topK(x, rows, cols, k, indices, values);
-            return;
-        }
-        long[] candidates = new long[cols];
-        long[] best = new long[k];
-        int[] laneBits = new int[V];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float floor = accumulators == 1 ? foldedMaxFloor(x, base, bound, k) : groupMaxFloor(x, base, bound, accumulators);
-            int n = candidates(x, base, cols, floor, laneBits, candidates);
-            java.util.Arrays.fill(best, Long.MIN_VALUE);
-            for (int i = 0; i < n; i++) {
-                long c = candidates[i];
-                if (c > best[k - 1]) {
-                    for (int s = 0; s < k; s++) {
-                        long b = best[s];
-                        best[s] = Math.max(b, c);
-                        c = Math.min(b, c);
-                    }
-                }
-            }
-            for (int s = 0; s < k; s++) {
-                int col = ~(int) best[s];
-                indices[r * k + s] = col;
-                values[r * k + s] = x[base + col];
-            }
-        }
-    }
-
-    /** Vectors whose hit masks share one int lane's bits in {@link #candidates}: 16, so four lanes fill a long. */
-    private static final int HIT_BLOCK = 16;
-
-    /** Writes the ranked longs of the row's scores at least {@code floor} to {@code out}; returns their count. */
-    private static int candidates(float[] x, int base, int cols, float floor, int[] laneBits, long[] out) {
-        int vectors = S.loopBound(cols) / V;
-        IntVector zero = IntVector.zero(I);
-        int n = 0;
-        for (int v0 = 0; v0 < vectors; v0 += HIT_BLOCK) {
-            int count = Math.min(HIT_BLOCK, vectors - v0);
-            IntVector bits = zero;
-            for (int t = 0; t < count; t++) {
-                VectorMask<Float> hit = FloatVector.fromArray(S, x, base + (v0 + t) * V).compare(VectorOperators.GE, floor);
-                bits = bits.or(zero.blend(1 << t, hit.cast(I)));
-            }
-            bits.intoArray(laneBits, 0);
-            // bit b of word q: vector v0 + b % 16, lane 4q + b / 16
-            for (int q = 0; q < V; q += 4) {
-                long word = laneBits[q] | (long) laneBits[q + 1] << 16 | (long) laneBits[q + 2] << 32
-                        | (long) laneBits[q + 3] << 48;
-                while (word != 0) {
-                    int b = Long.numberOfTrailingZeros(word);
-                    word &= word - 1;
-                    int col = (v0 + (b & 15)) * V + q + (b >>> 4);
-                    out[n++] = ranked(x[base + col], col);
-                }
-            }
-        }
-        for (int col = vectors * V; col < cols; col++) {
-            if (x[base + col] >= floor) {
-                out[n++] = ranked(x[base + col], col);
-            }
-        }
-        return n;
-    }
-
-    /**
-     * A long ordered as the scalar twin picks: the score's bits made order-preserving as a signed
-     * int ({@code +0f} first, so −0 ties with +0), above the complemented column.
-     */
-    private static long ranked(float score, int col) {
-        int bits = Float.floatToRawIntBits(score + 0f);
-        return (long) (bits ^ ((bits >> 31) >>> 1)) << 32 | (~col & 0xffff_ffffL);
-    }
-
-    /** The smallest of the row's group maxima (one accumulator, lanes folded while at least k groups remain). */
-    private static float foldedMaxFloor(float[] x, int base, int bound, int k) {
-        IntVector acc = FloatVector.fromArray(S, x, base).reinterpretAsInts();
-        for (int j = V; j < bound; j += V) {
-            acc = acc.max(FloatVector.fromArray(S, x, base + j).reinterpretAsInts());
-        }
-        for (int groups = V; groups / 2 >= k; groups /= 2) {
-            acc = acc.max(acc.rearrange(ROTATE[Integer.numberOfTrailingZeros(groups / 2)]));
-        }
-        return smallest(acc);
-    }
-
-    /** The smallest of {@code accumulators·V} group maxima, for k above the lane count. */
-    private static float groupMaxFloor(float[] x, int base, int bound, int accumulators) {
-        float floor = Float.POSITIVE_INFINITY;
-        for (int u = 0; u < accumulators; u++) {
-            IntVector acc = FloatVector.fromArray(S, x, base + u * V).reinterpretAsInts();
-            for (int j = (u + accumulators) * V; j < bound; j += accumulators * V) {
-                acc = acc.max(FloatVector.fromArray(S, x, base + j).reinterpretAsInts());
-            }
-            floor = Math.min(floor, smallest(acc));
-        }
-        return floor;
-    }
-
-    /** The numerically smallest of the float bits in {@code bits}' lanes, by their order-preserving int keys. */
-    private static float smallest(IntVector bits) {
-        int key = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
-                .reduceLanes(VectorOperators.MIN);
-        return Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
-    }
-
-    private static boolean hasNaN(float[] x, int n) {
-        VectorMask<Float> nan = S.maskAll(false);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += V) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            nan = nan.or(v.compare(VectorOperators.NE, v));
-        }
-        boolean any = nan.anyTrue();
-        for (; i < n; i++) {
-            any |= Float.isNaN(x[i]);
-        }
-        return any;
+        VectorTopK.topK(x, rows, cols, k, indices, values);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.parabench.pipeline;
 
+import io.parabench.gpu.DeviceClock;
+
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Durations of pipeline operations for the simulator, in abstract time units (the Chrome trace
@@ -40,6 +43,8 @@ public final class CostModel {
     private final OpKernels launches;
     private final double launchUs;
     private final double kernelGapUs;
+    /** Per rank the clock its kernels ran at ({@link #withDeviceClocks}), or null: the peers' clock. */
+    private final DeviceClock[] clocks;
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale) {
@@ -50,13 +55,13 @@ public final class CostModel {
                       double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
                       boolean blockingSends, double earlyGradient, OpKernels postedReceives) {
         this(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, blockingSends,
-                earlyGradient, postedReceives, null, 0, 0);
+                earlyGradient, postedReceives, null, 0, 0, null);
     }
 
     private CostModel(double forward, double backward, double backwardInput, double weight,
                       double forwardBackward, double p2p, double[] stageScale, double[][] perStage,
                       boolean blockingSends, double earlyGradient, OpKernels postedReceives, OpKernels launches,
-                      double launchUs, double kernelGapUs) {
+                      double launchUs, double kernelGapUs, DeviceClock[] clocks) {
         requireCost("f", forward);
         requireCost("b", backward);
         requireCost("bi", backwardInput);
@@ -78,6 +83,7 @@ public final class CostModel {
         this.p2p = p2p;
         this.stageScale = stageScale;
         this.perStage = perStage;
+        this.clocks = clocks;
         this.blockingSends = blockingSends;
         this.earlyGradient = earlyGradient;
         this.postedReceives = postedReceives;
@@ -135,7 +141,7 @@ public final class CostModel {
     /** The same costs, with a sender held for {@code p2p} after every op whose output goes to another rank. */
     public CostModel withBlockingSends() {
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage, true,
-                earlyGradient, postedReceives, launches, launchUs, kernelGapUs);
+                earlyGradient, postedReceives, launches, launchUs, kernelGapUs, clocks);
     }
 
     /**
@@ -150,7 +156,7 @@ public final class CostModel {
             throw new IllegalArgumentException("early gradient fraction (" + fraction + ") must be in (0, 1]");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                blockingSends, fraction, postedReceives, launches, launchUs, kernelGapUs);
+                blockingSends, fraction, postedReceives, launches, launchUs, kernelGapUs, clocks);
     }
 
     /**
@@ -168,7 +174,7 @@ public final class CostModel {
             throw new IllegalArgumentException("posted receives need the ops' kernels (OpKernels)");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                false, Double.NaN, kernels, launches, launchUs, kernelGapUs);
+                false, Double.NaN, kernels, launches, launchUs, kernelGapUs, clocks);
     }
 
     /**
@@ -189,7 +195,31 @@ public final class CostModel {
         requireCost("launch", launchUs);
         requireCost("kernel gap", kernelGapUs);
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
-                blockingSends, earlyGradient, postedReceives, kernels, launchUs, kernelGapUs);
+                blockingSends, earlyGradient, postedReceives, kernels, launchUs, kernelGapUs, clocks);
+    }
+
+    /**
+     * The same costs, with the computation of rank {@code r} running at {@code clocks.get(r)}
+     * ({@link DeviceClock}): an op or kernel that costs {@code d} at the peers' clock and starts at
+     * {@code s} ends at {@code clock.end(s, d)}. Transfers keep their cost. For the replay of a
+     * recorded step on the clocks the recording shows.
+     *
+     * @throws IllegalArgumentException for a null clock
+     */
+    public CostModel withDeviceClocks(List<DeviceClock> clocks) {
+        DeviceClock[] copy = clocks.toArray(new DeviceClock[0]);
+        for (int r = 0; r < copy.length; r++) {
+            if (copy[r] == null) {
+                throw new IllegalArgumentException("device clock of rank " + r + " is missing");
+            }
+        }
+        return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, stageScale, perStage,
+                blockingSends, earlyGradient, postedReceives, launches, launchUs, kernelGapUs, copy);
+    }
+
+    /** The clock rank {@code rank}'s computation runs at ({@link DeviceClock#NOMINAL} unless given). */
+    public DeviceClock clock(int rank) {
+        return clocks == null || rank >= clocks.length ? DeviceClock.NOMINAL : clocks[rank];
     }
 
     /** The ops' kernels for host-launch timing ({@link #withHostLaunches}), or null. */
@@ -233,7 +263,7 @@ public final class CostModel {
             throw new IllegalArgumentException("stage-scale applies to uniform costs; per-stage costs are already per stage");
         }
         return new CostModel(forward, backward, backwardInput, weight, forwardBackward, p2p, scale.clone(), null,
-                blockingSends, earlyGradient, postedReceives, launches, launchUs, kernelGapUs);
+                blockingSends, earlyGradient, postedReceives, launches, launchUs, kernelGapUs, clocks);
     }
 
     /**
@@ -258,7 +288,7 @@ public final class CostModel {
         }
         return new CostModel(forward * factor, backward * factor, backwardInput * factor, weight * factor,
                 forwardBackward * factor, p2p, stageScale, table, blockingSends, earlyGradient, postedReceives, launches,
-                launchUs, kernelGapUs);
+                launchUs, kernelGapUs, clocks);
     }
 
     double scale(int stage) {
@@ -278,6 +308,17 @@ public final class CostModel {
                     + " stages; the schedule has stage " + stage + " (give one per stage)");
         }
         return perStage[kind][stage];
+    }
+
+    /** What one op of {@code kind} (not an F&B pair) costs on {@code stage}. */
+    public double cost(OpKind kind, int stage) {
+        return switch (kind) {
+            case FORWARD -> forward(stage);
+            case BACKWARD -> backward(stage);
+            case BACKWARD_INPUT -> backwardInput(stage);
+            case WEIGHT -> weight(stage);
+            case FORWARD_BACKWARD -> throw new IllegalArgumentException("an F&B pair's cost depends on both its stages");
+        };
     }
 
     double forward(int stage) {

@@ -27,7 +27,8 @@ import java.util.Map;
  *   <li>An op that consumes a received tensor starts after its receive ended; otherwise when its
  *       rank's previous op ended.</li>
  *   <li>While a comm kernel is resident (started, not ended) on a rank, the computation kernel
- *       running there progresses at {@code 1 ÷ slowdown} of its speed.</li>
+ *       running there progresses at {@code 1 ÷ slowdown} of its speed; and at {@code 1 ÷ factor}
+ *       while the rank's {@link CostModel#clock} is lowered.</li>
  * </ul>
  * With host launches ({@link CostModel#withHostLaunches}, the suite's own emulated GPUs) each
  * rank's host issues its work in order, one launch each, never waiting: an op's kernels, then the
@@ -233,7 +234,8 @@ final class PostedReceiveExecutor {
                 double next = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < ranks; r++) {
                     if (phase[r] >= 0) {
-                        next = Math.min(next, phaseStart[r] > t ? phaseStart[r] : t + remaining[r] / rate(r));
+                        next = Math.min(next, phaseStart[r] > t ? phaseStart[r]
+                                : Math.min(t + remaining[r] / rate(r), costs.clock(r).nextChange(t)));
                     }
                     int j = nextComm[r];
                     if (j < comm[r].length) {
@@ -282,7 +284,7 @@ final class PostedReceiveExecutor {
         }
 
         private double rate(int r) {
-            return resident(r) ? 1 / slowdown[r] : 1;
+            return (resident(r) ? 1 / slowdown[r] : 1) / costs.clock(r).factor(t);
         }
 
         private boolean stepComm(int r) {
@@ -365,7 +367,7 @@ final class PostedReceiveExecutor {
             phaseStart[r] = start;
             remaining[r] = solo;
             slowdown[r] = k.slowdown();
-            lastWaveAt[r] = start + solo * (resident(r) ? k.slowdown() : 1) * k.lastWave();
+            lastWaveAt[r] = start + solo / rate(r) * k.lastWave();
             return true;
         }
     }

@@ -98,7 +98,7 @@ final class ScheduleExecutor {
                         continue;
                     }
                     double s = Math.max(rankFree[rank], ready);
-                    double e = s + duration(rank, op);
+                    double e = costs.clock(rank).end(s, duration(rank, op));
                     start[rank][next[rank]] = s;
                     end[rank][next[rank]] = e;
                     complete(rank, op, s, e);
@@ -263,7 +263,7 @@ final class ScheduleExecutor {
                     }
                     issued[rank] += costs.launchUs();
                     double s = Math.max(issued[rank], computePlaced[rank] ? t + costs.kernelGapUs() : t);
-                    t = s + phases.get(j).share() * cost;
+                    t = costs.clock(rank).end(s, phases.get(j).share() * cost);
                     computePlaced[rank] = true;
                     if (Double.isNaN(first)) {
                         first = s;

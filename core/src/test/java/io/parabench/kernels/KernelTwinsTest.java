@@ -195,6 +195,52 @@ class KernelTwinsTest {
         assertArrayEquals(sv, vv);
     }
 
+    /**
+     * Many rows of different kinds selected side by side (groups of 2, 4 or 8 rows by width, the
+     * last group partial), so rows with few candidates are padded beside rows with many: the top
+     * scores all in one lane (columns 16 apart, which the rank bound must still admit), ties,
+     * signed zeros, negative and Gaussian scores; k from 1 up to the side-by-side limit and past it.
+     */
+    @ParameterizedTest
+    @CsvSource({"256,8", "256,1", "256,3", "256,9", "264,8", "40,8", "17,5"})
+    void shouldMatchTopKExactlyOnManyRowsOfMixedKinds(int cols, int k) {
+        int rows = 37;
+        Random rnd = new Random(cols * 17L + k);
+        float[] x = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float g = (float) rnd.nextGaussian();
+                x[r * cols + j] = switch (r % 6) {
+                    case 0 -> j % 16 == 3 ? 10f + j : g;
+                    case 1 -> rnd.nextInt(3);
+                    case 2 -> rnd.nextBoolean() ? 0f : -0f;
+                    case 3 -> -Math.abs(g);
+                    case 4 -> j % 2 == 0 ? g : -g;
+                    default -> g;
+                };
+            }
+        }
+        int[] si = new int[rows * k];
+        int[] vi = new int[rows * k];
+        float[] sv = new float[rows * k];
+        float[] vv = new float[rows * k];
+        SCALAR.topK(x, rows, cols, k, si, sv);
+        VECTOR.topK(x, rows, cols, k, vi, vv);
+        assertArrayEquals(si, vi);
+        assertArrayEquals(sv, vv);
+    }
+
+    @Test
+    void shouldRejectNaNInTheRowTailBeforeWriting() {
+        float[] x = new float[4 * 257];
+        x[3 * 257 + 256] = Float.NaN;
+        int[] idx = new int[4 * 8];
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VECTOR.topK(x, 4, 257, 8, idx, new float[4 * 8]));
+        assertEquals("topK x[3][256] is NaN; scores must be numbers", e.getMessage());
+        assertArrayEquals(new int[4 * 8], idx, "nothing written");
+    }
+
     @Test
     void shouldRejectNaNScoresBeforeWriting() {
         float[] x = new float[3 * 256];

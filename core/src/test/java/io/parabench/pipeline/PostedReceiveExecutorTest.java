@@ -1,5 +1,6 @@
 package io.parabench.pipeline;
 
+import io.parabench.gpu.DeviceClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,11 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PostedReceiveExecutorTest {
     private static Timeline run(double forwardLastWave) {
+        return run(forwardLastWave, DeviceClock.NOMINAL);
+    }
+
+    private static Timeline run(double forwardLastWave, DeviceClock rankZeroClock) {
         List<KernelPhase> f = List.of(new KernelPhase(1, 2, forwardLastWave));
         List<KernelPhase> b = List.of(new KernelPhase(1, 1, 0));
         OpKernels kernels = OpKernels.of(List.of(List.of(f, f), List.of(b, b), List.of(b, b), List.of(b, b)));
         CostModel costs = CostModel.of(10, 20, 10, 10, Double.NaN, 1).withPostedReceives(kernels);
-        return Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2), costs);
+        return Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2),
+                costs.withDeviceClocks(List.of(rankZeroClock, DeviceClock.NOMINAL)));
     }
 
     @Test
@@ -105,5 +111,15 @@ class PostedReceiveExecutorTest {
         assertEquals(16, t.start(1, 0), 1e-9);
         // F1 lost half of [15, 16): 20.5
         assertEquals(20.5, t.end(0, 1), 1e-9);
+    }
+
+    @Test
+    void shouldRunKernelsSlowerWhileTheirGpusClockIsLowered() {
+        // rank 0's clock halves at 5: F0 does 5 by then and the other 5 at half speed, ending at 15;
+        // its send meets rank 1's waiting receive 1 later
+        Timeline t = run(0, DeviceClock.of(new double[] {5}, new double[] {2}));
+        assertEquals(15, t.end(0, 0), 1e-9);
+        assertEquals(16, t.start(1, 0), 1e-9);
+        assertEquals(26, t.end(1, 0), 1e-9);
     }
 }

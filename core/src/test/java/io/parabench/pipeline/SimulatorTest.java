@@ -1,8 +1,11 @@
 package io.parabench.pipeline;
 
+import io.parabench.gpu.DeviceClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -123,5 +126,19 @@ class SimulatorTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(3, 1), costs));
         assertEquals("costs are given for 2 stages; the schedule has stage 2 (give one per stage)", e.getMessage());
+    }
+
+    @Test
+    void shouldRunARanksOpsSlowerWhileItsClockIsHalved() {
+        // 1F1B, 2 ranks, 2 micro-batches, F=10, B=20, p2p=1; rank 1 at half clock throughout:
+        // rank 1 F0 11..31, B0 31..71, F1 71..91, B1 91..131; rank 0 B0 72..92, B1 132..152
+        CostModel costs = CostModel.of(10, 20, 10, 10, Double.NaN, 1)
+                .withDeviceClocks(List.of(DeviceClock.NOMINAL, DeviceClock.of(new double[] {0}, new double[] {2})));
+        Timeline t = Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2), costs);
+        assertEquals(31, t.end(1, 0), 1e-9);
+        assertEquals(72, t.start(0, 2), 1e-9);
+        assertEquals(152, t.makespan(), 1e-9);
+        assertEquals(92, Simulator.simulate(ScheduleKind.ONE_F_ONE_B.generate(2, 2),
+                CostModel.of(10, 20, 10, 10, Double.NaN, 1)).makespan(), 1e-9);
     }
 }

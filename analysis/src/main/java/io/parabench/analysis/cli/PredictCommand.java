@@ -160,11 +160,16 @@ final class PredictCommand implements Callable<Integer> {
         source.put("replay_step_us", replay.stepUs());
         source.put("replay_error", predictor.replayError());
         source.put("replay_bubble_rate", replay.bubbleRate());
+        source.put("replay_common_clock_step_us", predictor.replayAtCommonClock().stepUs());
         ObjectNode costs = source.putObject("costs");
         costs.put("p2p_us", predictor.p2pUs());
         costs.put("communication", predictor.blockingComm() ? "blocking" : "asynchronous");
         costs.put("posted_receives", predictor.sourcePostsReceives());
         costs.put("host_launch_us", predictor.hostLaunchUs());
+        ArrayNode clocks = costs.putArray("clock_factors");
+        for (double f : predictor.clockFactors()) {
+            clocks.add(f);
+        }
         ArrayNode stages = costs.putArray("stages");
         for (int s = 0; s < predictor.sourceStages(); s++) {
             ObjectNode stage = stages.addObject();
@@ -214,7 +219,13 @@ final class PredictCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "host-bound: one launch per %.3f us (timed kernel by kernel)%n",
                     predictor.hostLaunchUs()));
         }
-        sb.append("per-stage cost (ms, what each ran alone, medians; * derived):").append(System.lineSeparator());
+        sb.append("device clock per rank (kernel time / the GPUs' typical, step mean):");
+        for (double f : predictor.clockFactors()) {
+            sb.append(String.format(Locale.ROOT, " %.3f", f));
+        }
+        sb.append(String.format(Locale.ROOT, "; replayed as recorded, predicted at 1 (replay at 1: %.3f ms)%n",
+                predictor.replayAtCommonClock().stepUs() / 1000));
+        sb.append("per-stage cost (ms, what each ran alone at the common clock, medians; * derived):").append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%6s %9s %9s %9s %9s%n", "stage", "F", "B", "b", "W"));
         for (int st = 0; st < predictor.sourceStages(); st++) {
             sb.append(String.format(Locale.ROOT, "%6d", st));

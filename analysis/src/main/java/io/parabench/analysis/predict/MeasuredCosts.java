@@ -25,8 +25,10 @@ import java.util.List;
  * <p>When the trace ties kernels to ops (runtime calls), the cost is counted kernel by kernel
  * instead: per kernel position the median over all instances of what the kernel took alone (its
  * time beside a transfer counted at the SM-sharing slowdown, {@link RecordedKernel#aloneUs()}),
- * summed. Every instance then counts, and a GPU whose clock dropped during the step (GPU 0 of
- * {@code gpu-traces/torch_zbv} ran 17% slower after its first 130 ms) is charged as it mostly ran.
+ * divided by its GPU's clock factor then ({@link RecordedClocks}), summed. Every instance then
+ * counts, at the clock the step's GPUs share: a GPU whose clock dropped during the step (GPU 0 of
+ * {@code gpu-traces/torch_zbv}, 2× slow at times between 120 and 200 ms, 1.18× after) does not
+ * make its stages look bigger; the replay puts its clock back ({@link #clocks()}).
  * Per stage and kind also the op's kernels as {@link KernelPhase}s (share of those medians,
  * slowdown beside an SM-holding comm kernel from the kernel's grid and block resources,
  * last-wave point); they time runtimes that post receives early
@@ -51,10 +53,16 @@ final class MeasuredCosts {
     /** [kind F, B, b, W][stage] → kernels issued before the op's send, -1: all. */
     private final int[][] sendAfter;
     private final LaunchTiming launches;
+    private final RecordedClocks clocks;
+    /** What the first stage's input gradient costs (its first forward kernel), or NaN when unknown. */
+    private final double firstInputGradientUs;
 
     private MeasuredCosts(OpCost[][] costs, List<List<List<KernelPhase>>> kernels, int[][] sendAfter, double p2pUs,
-                          boolean blockingComm, double earlyGradient, LaunchTiming launches) {
+                          boolean blockingComm, double earlyGradient, LaunchTiming launches, RecordedClocks clocks,
+                          double firstInputGradientUs) {
         this.costs = costs;
+        this.clocks = clocks;
+        this.firstInputGradientUs = firstInputGradientUs;
         this.sendAfter = sendAfter;
         this.launches = launches;
         this.kernels = kernels;
@@ -64,6 +72,7 @@ final class MeasuredCosts {
     }
 
     static MeasuredCosts of(RecordedStep step) {
+        RecordedClocks clocks = RecordedClocks.of(step);
         int stages = step.schedule().layout().stages(0);
         List<List<List<double[]>>> samples = new ArrayList<>();
         for (int s = 0; s < stages; s++) {
@@ -92,14 +101,18 @@ final class MeasuredCosts {
         for (int k = 0; k < 4; k++) {
             kernels.add(new ArrayList<>());
         }
+        double firstInputGradient = Double.NaN;
         for (int s = 0; s < stages; s++) {
             for (int k = 0; k < KINDS.length; k++) {
                 table[s][k] = summarise(samples.get(s).get(k));
             }
             for (int k = 0; k < 4; k++) {
                 List<KernelPhase> phases = List.of();
-                double[] alone = kernelMedians(instances.get(s).get(k));
+                double[] alone = kernelMedians(instances.get(s).get(k), clocks);
                 if (alone != null) {
+                    if (s == 0 && k == 0) {
+                        firstInputGradient = alone[0];
+                    }
                     double sum = Arrays.stream(alone).sum();
                     OpCost c = table[s][k];
                     table[s][k] = new OpCost(sum, c.medianUs(), c.minUs(), c.maxUs(), c.count(), c.alone(), false);
@@ -129,7 +142,7 @@ final class MeasuredCosts {
             }
         }
         return new MeasuredCosts(table, kernels, sendAfter, step.p2pUs(), step.blockingComm(), step.earlyGradient(),
-                step.launches());
+                step.launches(), clocks, firstInputGradient);
     }
 
     private static int index(OpKind kind) {
@@ -157,7 +170,7 @@ final class MeasuredCosts {
      * model charges there); null when the instances do not launch the same number of kernels or
      * launch none. Kernel by kernel, every instance tells what its kernels cost alone.
      */
-    private static double[] kernelMedians(List<RecordedOp> instances) {
+    private static double[] kernelMedians(List<RecordedOp> instances, RecordedClocks clocks) {
         if (instances.isEmpty()) {
             return null;
         }
@@ -172,7 +185,8 @@ final class MeasuredCosts {
                 if (op.kernels().size() != n) {
                     return null;
                 }
-                alone.add(op.kernels().get(k).aloneUs());
+                RecordedKernel kernel = op.kernels().get(k);
+                alone.add(kernel.aloneUs() / clocks.factorAt(op.rank(), kernel.startNs()));
             }
             medians[k] = median(alone.stream().mapToDouble(Double::doubleValue).sorted().toArray());
         }
@@ -195,7 +209,7 @@ final class MeasuredCosts {
         return List.copyOf(out);
     }
 
-    private static double median(double[] sorted) {
+    static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -215,6 +229,11 @@ final class MeasuredCosts {
 
     int stages() {
         return costs.length;
+    }
+
+    /** Each GPU's clock in the step ({@link RecordedClocks}); the costs above are at the GPUs' common clock. */
+    RecordedClocks clocks() {
+        return clocks;
     }
 
     OpCost cost(int stage, OpKind kind) {
@@ -243,7 +262,7 @@ final class MeasuredCosts {
      *                  at the same position cost (a target with more stages is a bigger model)
      */
     CostModel costModel(int targetStages, StageCost stageCost) {
-        return costModel(targetStages, stageCost, false);
+        return costModel(targetStages, stageCost, false, null);
     }
 
     /**
@@ -251,8 +270,12 @@ final class MeasuredCosts {
      * PyTorch's runtime does, receives posted early on SM-holding comm kernels, each target stage
      * taking the kernels of the source stage at its position (for {@link StageCost#SPLIT} an
      * approximation: a re-cut stage's GEMMs are smaller than the measured ones).
+     *
+     * @param firstInputGradient whether the target's runtime computes the first stage's input
+     *                           gradient ({@link io.parabench.pipeline.ScheduleKind#computesFirstStageInputGradient()}),
+     *                           or null: as the profiled step did
      */
-    CostModel costModel(int targetStages, StageCost stageCost, boolean postedReceives) {
+    CostModel costModel(int targetStages, StageCost stageCost, boolean postedReceives, Boolean firstInputGradient) {
         double[][] table = new double[KINDS.length][targetStages];
         int source = costs.length;
         for (int k = 0; k < KINDS.length; k++) {
@@ -261,6 +284,10 @@ final class MeasuredCosts {
                         : covered(k, t, targetStages);
                 // an F&B the step did not run is F + B of the pair's own stages, left to the simulator
             }
+        }
+        if (firstInputGradient != null && firstInputGradient != computesFirstInputGradient()
+                && !Double.isNaN(firstInputGradientUs)) {
+            moveFirstInputGradient(table, firstInputGradient ? firstInputGradientUs : -firstInputGradientUs);
         }
         for (int k = 0; k < 4; k++) {
             for (int t = 0; t < targetStages; t++) {
@@ -287,6 +314,39 @@ final class MeasuredCosts {
                     launches.launchUs(), launches.kernelGapUs());
         }
         return model;
+    }
+
+    /**
+     * Whether the profiled runtime computed the first stage's input gradient: not when the first
+     * stage's input backward was measured and launched nothing (PyTorch's pipelining runtime,
+     * {@code gpu-traces/torch_zbv}); a full backward is taken to include it (the harness of
+     * {@code gpu-traces/1f1b} computes it: rank 0 launches as many backward kernels as rank 1).
+     */
+    boolean computesFirstInputGradient() {
+        OpCost b = costs[0][2];
+        return !(b.measured() && b.costUs() == 0);
+    }
+
+    /**
+     * Adds {@code us} to (or, negative, takes it from) the first stage's backward: the input
+     * gradient of the stage's first layer, a GEMM with the FLOPs of its first forward GEMM (a
+     * linear layer's dX = dY·W has the dimensions of its X·Wᵀ; in {@code gpu-traces/torch_zbv}
+     * stage 0's W, which runs the whole backward but that GEMM, is 8.107 ms, and a 1F1B stage's
+     * B 10.853 ms less the 2.729 ms first forward GEMM is 8.124). Where it is taken away, the
+     * first stage's input backward computes nothing and its W the rest, as torch's runtime runs
+     * it; where it is added, the input backward computes just it (its result leaves for nobody).
+     */
+    private static void moveFirstInputGradient(double[][] table, double us) {
+        table[1][0] += us;
+        if (us < 0) {
+            table[2][0] = 0;
+            table[3][0] = table[1][0];
+        } else {
+            table[2][0] += us;
+        }
+        if (!Double.isNaN(table[4][0])) {
+            table[4][0] += us;
+        }
     }
 
     /** The cost of target stage t's share [t/T, (t+1)/T) of the model, summed over the source stages it covers. */

@@ -60,6 +60,15 @@ public final class Predictor {
         return step.launches() == null ? 0 : step.launches().launchUs();
     }
 
+    /**
+     * Per rank, how many times as long its kernels took than the GPUs' typical time, averaged over
+     * the step ({@link RecordedClocks}): above 1 on a GPU whose clock dropped. The replay runs each
+     * rank at its recorded clock; costs and predictions are at the common clock.
+     */
+    public double[] clockFactors() {
+        return costs.clocks().meanFactors();
+    }
+
     public boolean blockingComm() {
         return costs.blockingComm();
     }
@@ -74,10 +83,20 @@ public final class Predictor {
         return costs.cost(stage, kind);
     }
 
-    /** The recorded schedule re-simulated with the measured costs. */
+    /** The recorded schedule re-simulated with the measured costs, each GPU at the clock it ran at. */
     public Prediction replay() {
         return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
-                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives())), 1.0);
+                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives(), null)
+                        .withDeviceClocks(costs.clocks().clocks())), 1.0);
+    }
+
+    /**
+     * The recorded schedule re-simulated with every GPU at the common clock, as predictions run:
+     * what the step would have taken had no GPU slowed down ({@link #clockFactors()}).
+     */
+    public Prediction replayAtCommonClock() {
+        return new Prediction(step.kind(), Simulator.simulate(step.schedule(),
+                costs.costModel(costs.stages(), StageCost.MEASURED, sourcePostsReceives(), null)), 1.0);
     }
 
     /**
@@ -115,7 +134,22 @@ public final class Predictor {
 
     /** The measured costs re-cut for a target schedule's stages ({@link StageCost}). */
     public CostModel costModel(Schedule target) {
-        return costs.costModel(target.layout().stages(0), stageCost, postsReceives(target));
+        return costs.costModel(target.layout().stages(0), stageCost, postsReceives(target),
+                computesFirstInputGradient(target));
+    }
+
+    /**
+     * Whether the runtime of the target's kind computes the first stage's input gradient
+     * ({@link ScheduleKind#computesFirstStageInputGradient()}); null for a schedule of no known
+     * kind (then as the profiled step did).
+     */
+    private static Boolean computesFirstInputGradient(Schedule target) {
+        for (ScheduleKind k : ScheduleKind.values()) {
+            if (k.cliName().equals(target.kind())) {
+                return k.computesFirstStageInputGradient();
+            }
+        }
+        return null;
     }
 
     /** One stage of the target, in stages of the profiled pipeline. */

@@ -464,8 +464,9 @@ final class RecordedStep {
             }
             long start = events.startNs(k);
             long end = events.endNs(k);
+            String what = t.names().name(events.nameId(k)) + " grid " + grid + " block " + shape;
             out.add(new RecordedKernel((end - start) / 1000.0, heldAtStartNs(comm, start, end) / 1000.0, slowdown,
-                    lastWave));
+                    lastWave, what, start));
         }
         return List.copyOf(out);
     }
