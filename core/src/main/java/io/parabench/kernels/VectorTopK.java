@@ -39,7 +39,8 @@ import java.util.Arrays;
  *       The i-th candidates of the group's rows form one vector, which passes through eight
  *       sorted best-so-far vectors by lane-wise max/min exchanges (rows with fewer candidates
  *       are padded with {@link Long#MIN_VALUE}). So no branch depends on a score. For larger k,
- *       each row's candidates pass through a sorted best list one at a time, as before.</li>
+ *       and rows longer than {@link #SIDE_BY_SIDE_COLS}, each row's candidates pass through a
+ *       sorted best list one at a time, as before.</li>
  * </ol>
  * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M Gaussian scores, best call, load 7–9):
  * 8.6 GB/s against 3.2 for the one-row-at-a-time selection with the smaller bound of eight group
@@ -62,6 +63,13 @@ final class VectorTopK {
     private static final int ROWS_SIDE_BY_SIDE = L.length();
     /** Largest k of the side-by-side selection: its sorted best list is eight vectors (the router picks 8 of 256). */
     static final int SIDE_BY_SIDE_K = 8;
+    /**
+     * Longest rows selected side by side: their candidate matrix (a long per column and row of
+     * the group) stays at most 64 KiB. Longer rows go one by one: a row of 16384 scores would
+     * need 1 MiB per call; with that, whole rounds of calls at 64 rows of 16384 ran at about 1 GB/s
+     * against 17 (dev harness, JDK 17), where one by one they run at 24.
+     */
+    static final int SIDE_BY_SIDE_COLS = 1024;
     /** Largest k of the vector path; beyond it the scalar twin's k passes. */
     static final int MAX_K = 32;
     /** Moves lane {@code l + 1} to lane l (wrapping): one constant shuffle, so C2 checks it once. */
@@ -91,7 +99,7 @@ final class VectorTopK {
         if (floorsOrNaN(x, rows, cols, k, floors)) {
             KernelChecks.topKScores(x, rows, cols);
         }
-        if (k <= SIDE_BY_SIDE_K) {
+        if (k <= SIDE_BY_SIDE_K && cols <= SIDE_BY_SIDE_COLS) {
             sideBySide(x, rows, cols, k, floors, indices, values);
         } else {
             oneByOne(x, rows, cols, k, floors, indices, values);
@@ -233,7 +241,7 @@ final class VectorTopK {
         }
     }
 
-    /** One row at a time: a candidate above the k-th best so far passes through the sorted best list. */
+    /** One row at a time: a candidate above the k-th best so far passes through the sorted best list (k beyond 8, long rows). */
     private static void oneByOne(float[] x, int rows, int cols, int k, float[] floors, int[] indices, float[] values) {
         long[] candidates = new long[cols];
         long[] best = new long[k];

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * data sits in L1/L2, at 1M floats (three 4 MB arrays) in L3 and memory. Targets of issue 14 (vector
  * twin): {@code castFp8E4m3} at least 20 GB/s, {@code topKRouter} at least 10 GB/s. The vector
  * width the run had is in the run file's environment ({@code vector_bits}, from
- * {@link MachineFacts}); pass {@code -jvmArgsAppend -XX:MaxVectorSize=32} (or 16) to measure a
- * narrower width.
+ * {@link MachineFacts}); pass {@code -jvmArgsPrepend -XX:MaxVectorSize=32} (or 16) to measure a
+ * narrower width (not {@code -jvmArgsAppend}: it replaces the {@code --add-modules} this class
+ * appends, and the fork fails without the Vector API).
  *
  * <p>Every method returns its output array (or the loss), so JMH consumes the result and the work
  * cannot be dropped; the {@code impl} parameter picks the twin, both in the same fork would be
