@@ -18,7 +18,8 @@ import java.util.Arrays;
  *       ({@code m × k} floats, small). Eight rows of W are streamed side by side, each value
  *       broadcast into one FMA, giving eight independent accumulators per step (enough to hide
  *       the FMA latency on two FMA ports). With few columns instead, the same kernel runs on
- *       the transposed product {@code Yᵀ = W·Xᵀ} and writes its result transposed.</li>
+ *       the transposed product {@code Yᵀ = W·Xᵀ} and writes its result transposed. A single
+ *       row of X (decode) takes eight scalar FMA chains instead ({@link #oneRowOfX}).</li>
  *   <li><b>Row-major B</b> (the backward layouts, fewer rows than a micro-tile): for each
  *       reduction step, each row of C in a block of {@link #COLUMN_BLOCK} columns gets one
  *       vector FMA per vector of B's row; the C block (at most a tile's rows × 2 KiB) stays in
@@ -67,6 +68,10 @@ final class SkinnyGemm {
      */
     private static void rowsAgainstRows(HostPool pool, int m, int n, int k, float[] x, float[] w, float[] c,
                                         int rowStride, int colStride, boolean accumulate) {
+        if (m == 1) {
+            oneRowOfX(pool, n, k, x, w, c, colStride, accumulate);
+            return;
+        }
         int vectors = m <= V ? 1 : 2;
         int lanes = vectors * V;
         float[] xp = new float[k * lanes];
@@ -106,6 +111,76 @@ final class SkinnyGemm {
                 }
             }
         });
+    }
+
+    /**
+     * {@code c[j·colStride] (+)= Σ_p x[p]·w[j·k+p]}, X one row (decode): scalar {@link Math#fma}
+     * chains, {@link #W_ROWS} rows of W side by side, W read once in its stored order. With X's
+     * single row in the lanes, the vector kernel spends a broadcast and a 16-lane FMA per weight
+     * for one useful lane; one scalar FMA per weight (its load folded in) reads W at 19–21 GB/s
+     * (median call) against 16–18 for that kernel, best calls 23 against 20–22 (JDK 17, 512-bit,
+     * n = k = 2048, alternating processes, load 8). Twelve and sixteen chains ran at 19 and 11
+     * (best call): more streams of W than the prefetchers follow. Either way it is one FMA per
+     * weight, about a third of the rate at which the same thread reads W; the lanes can only
+     * hold sixteen outputs at one k after a transpose (see the README). Threads split the rows of W.
+     */
+    private static void oneRowOfX(HostPool pool, int n, int k, float[] x, float[] w, float[] c, int colStride,
+                                  boolean accumulate) {
+        int groups = (n + W_ROWS - 1) / W_ROWS;
+        int tasks = Math.min(pool.threads(), groups);
+        pool.parallelFor(tasks, q -> {
+            int to = Math.min(n, groups * (q + 1) / tasks * W_ROWS);
+            int j = groups * q / tasks * W_ROWS;
+            for (; j + W_ROWS <= to; j += W_ROWS) {
+                eightChains(k, x, w, j, c, colStride, accumulate);
+            }
+            for (; j < to; j++) {
+                float sum = accumulate ? c[j * colStride] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(x[p], w[j * k + p], sum);
+                }
+                c[j * colStride] = sum;
+            }
+        });
+    }
+
+    /** Rows {@code j0 … j0+7} of W against X's one row: eight independent FMA chains, enough to fill two FMA pipes. */
+    private static void eightChains(int k, float[] x, float[] w, int j0, float[] c, int colStride, boolean accumulate) {
+        float s0 = accumulate ? c[j0 * colStride] : 0f;
+        float s1 = accumulate ? c[(j0 + 1) * colStride] : 0f;
+        float s2 = accumulate ? c[(j0 + 2) * colStride] : 0f;
+        float s3 = accumulate ? c[(j0 + 3) * colStride] : 0f;
+        float s4 = accumulate ? c[(j0 + 4) * colStride] : 0f;
+        float s5 = accumulate ? c[(j0 + 5) * colStride] : 0f;
+        float s6 = accumulate ? c[(j0 + 6) * colStride] : 0f;
+        float s7 = accumulate ? c[(j0 + 7) * colStride] : 0f;
+        int w0 = j0 * k;
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        int w4 = w3 + k;
+        int w5 = w4 + k;
+        int w6 = w5 + k;
+        int w7 = w6 + k;
+        for (int p = 0; p < k; p++) {
+            float xp = x[p];
+            s0 = Math.fma(xp, w[w0 + p], s0);
+            s1 = Math.fma(xp, w[w1 + p], s1);
+            s2 = Math.fma(xp, w[w2 + p], s2);
+            s3 = Math.fma(xp, w[w3 + p], s3);
+            s4 = Math.fma(xp, w[w4 + p], s4);
+            s5 = Math.fma(xp, w[w5 + p], s5);
+            s6 = Math.fma(xp, w[w6 + p], s6);
+            s7 = Math.fma(xp, w[w7 + p], s7);
+        }
+        c[j0 * colStride] = s0;
+        c[(j0 + 1) * colStride] = s1;
+        c[(j0 + 2) * colStride] = s2;
+        c[(j0 + 3) * colStride] = s3;
+        c[(j0 + 4) * colStride] = s4;
+        c[(j0 + 5) * colStride] = s5;
+        c[(j0 + 6) * colStride] = s6;
+        c[(j0 + 7) * colStride] = s7;
     }
 
     /** Eight rows of W (from {@code w[wOff]}, stride k) against one vector of X rows; sums in/out of {@code tile}. */
