@@ -367,7 +367,7 @@ final class PostedReceiveExecutor {
             phaseStart[r] = start;
             remaining[r] = solo;
             slowdown[r] = k.slowdown();
-            lastWaveAt[r] = start + solo / rate(r) * k.lastWave();
+            lastWaveAt[r] = start + solo * (resident(r) ? k.slowdown() : 1) * costs.clock(r).factor(t) * k.lastWave();
             return true;
         }
     }
