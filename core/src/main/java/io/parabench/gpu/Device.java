@@ -31,6 +31,9 @@ import java.util.List;
  *       placed in issue order and never moved afterwards (traces are written as work is issued),
  *       so the later of two concurrent kernels takes the slowdown: issue order decides who waits,
  *       as it does for the block scheduler when one kernel fills the GPU.</li>
+ *   <li><b>Held SMs.</b> A communication kernel placed at a known window ({@link Stream#commKernel})
+ *       holds its SMs whatever the streams' grants; a kernel placed beside it runs on the SMs left,
+ *       at the speed the clock gives for that many SMs (its waves on fewer SMs), not at a share.</li>
  * </ul>
  *
  * <p>When given a trace writer, the device names itself {@code "GPU <id>"} and each stream
@@ -266,14 +269,56 @@ public final class Device {
      * returns {@code {start, end}} and records it in the stream's occupancy.
      */
     long[] place(Stream stream, long readyNs, long soloNs, double[] need) {
+        return place(stream, readyNs, soloNs, need, null, 0);
+    }
+
+    /**
+     * As {@link #place(Stream, long, long, double[])} for a kernel of {@code cost} on {@code sms}
+     * SMs: beside a resident communication kernel ({@link #hold}) it runs on the SMs left, at
+     * {@code kernelNs(cost, sms) ÷ kernelNs(cost, sms − held)} of its speed (the clock's waves on
+     * fewer SMs), unless another resource slows it more.
+     */
+    long[] placeKernel(Stream stream, long readyNs, long soloNs, double[] need, KernelCost cost, int sms) {
+        return place(stream, readyNs, soloNs, need, cost, sms);
+    }
+
+    private long[] place(Stream stream, long readyNs, long soloNs, double[] need, KernelCost kernel, int sms) {
         Calibration c = spec.calibration();
         if (c == null) {
             return new long[] {readyNs, readyNs + soloNs};
         }
-        hostNs += (long) Math.ceil(emulation.graphReplay() ? c.launch().graphLaunchNs() : c.launch().eagerLaunchNs());
+        hostNs += launchNs(c);
         long start = Math.max(hostNs, stream.placedAny()
                 ? readyNs + (long) Math.ceil(c.launch().kernelGapNs()) : readyNs);
-        return contend(stream, start, soloNs, need);
+        return contend(stream, start, soloNs, need, kernel, sms);
+    }
+
+    /**
+     * Records a communication kernel resident on {@code stream} from {@code startNs} to
+     * {@code endNs}, holding {@code sms} of the device's SMs whatever the stream's grant: NCCL's
+     * point-to-point kernel spins on its SMs until its peer arrives, so its window is decided by
+     * both ends of the transfer, which the caller knows and the device does not. The host issues
+     * it like any launch, and it starts no earlier than that. Kernels placed afterwards on other
+     * streams run beside it on the SMs left ({@link #placeKernel}); work placed before is not
+     * moved (see the class comment). Returns {@code {start, end}}.
+     */
+    long[] hold(Stream stream, long startNs, long endNs, int sms) {
+        Calibration c = spec.calibration();
+        if (c == null) {
+            return new long[] {startNs, endNs};
+        }
+        hostNs += launchNs(c);
+        long start = Math.max(startNs, hostNs);
+        long end = Math.max(endNs, start);
+        double[] share = new double[Occupancy.RESOURCES];
+        share[Occupancy.HELD_SMS] = (double) sms / spec.numSms();
+        stream.occupancy().add(start, end, share);
+        return new long[] {start, end};
+    }
+
+    /** Host time to issue one kernel or copy: an eager launch, or one of a replayed CUDA graph. */
+    private long launchNs(Calibration c) {
+        return (long) Math.ceil(emulation.graphReplay() ? c.launch().graphLaunchNs() : c.launch().eagerLaunchNs());
     }
 
     /**
@@ -281,8 +326,9 @@ public final class Device {
      * recording each stretch at a constant rate in the stream's occupancy (at {@code need × rate});
      * returns {@code {first time it progressed, end}}: waiting for a resource held whole by
      * another stream is not running, as a kernel whose blocks cannot be scheduled has not started.
+     * {@code kernel} (on {@code sms} SMs) is null for a copy, which held SMs do not slow.
      */
-    private long[] contend(Stream self, long start, long soloNs, double[] need) {
+    private long[] contend(Stream self, long start, long soloNs, double[] need, KernelCost kernel, int sms) {
         double work = soloNs;
         long t = start;
         long first = -1;
@@ -314,6 +360,10 @@ public final class Device {
                 if (need[r] > 0) {
                     rate = Math.min(rate, Math.max(0, 1 - used[r]) / need[r]);
                 }
+            }
+            if (kernel != null && soloNs > 0 && used[Occupancy.HELD_SMS] > 0) {
+                int held = (int) Math.round(used[Occupancy.HELD_SMS] * spec.numSms());
+                rate = Math.min(rate, soloNs / (double) kernelNs(kernel, Math.max(1, sms - held)));
             }
             if (rate <= 0) {
                 t = next;

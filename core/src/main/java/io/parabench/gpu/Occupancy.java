@@ -18,7 +18,13 @@ final class Occupancy {
     static final int COPY_ENGINES = 3;
     /** SMs of the device not reserved by any stream, which {@link Device#sharedStream()}s share. */
     static final int SHARED_SMS = 4;
-    static final int RESOURCES = 5;
+    /**
+     * SMs a resident communication kernel holds, as a share of the device's SMs. Not a share
+     * others split: a kernel beside it runs on the SMs left, at the rate its own clock gives for
+     * that many ({@link Device}).
+     */
+    static final int HELD_SMS = 5;
+    static final int RESOURCES = 6;
 
     private long[] starts = new long[16];
     private long[] ends = new long[16];

@@ -5,6 +5,8 @@ import io.parabench.trace.EventCategory;
 import io.parabench.trace.KernelArgs;
 import io.parabench.trace.MemcpyArgs;
 
+import java.util.List;
+
 /**
  * An in-order queue of work on one device, holding a fixed grant of the device's SMs (or, made by
  * {@link Device#sharedStream()}, sharing the unreserved SMs with other shared streams).
@@ -34,6 +36,8 @@ public final class Stream {
     private long readyNs;
     /** Start of the first work inside the open annotation, or -1 before it. */
     private long spanStartNs = -1;
+    /** Where every kernel and copy placed is also kept ({@link #keepLaunches}), or null. */
+    private List<Launch> kept;
 
     Stream(Device device, int id, int sms, boolean shared) {
         this.device = device;
@@ -53,11 +57,16 @@ public final class Stream {
     /** Places work of {@code soloNs} on the clock; returns its start and end. */
     private long[] place(long soloNs, double[] need) {
         long[] span = device.place(this, readyNs, soloNs, need);
+        advance(span);
+        return span;
+    }
+
+    /** Work placed at {@code span} ({start, end}) is this stream's latest. */
+    private void advance(long[] span) {
         readyNs = span[1];
         if (spanStartNs < 0) {
             spanStartNs = span[0];
         }
-        return span;
     }
 
     public Device device() {
@@ -92,14 +101,31 @@ public final class Stream {
         if (!device.timingOnly()) {
             numerics.run();
         }
-        long[] span = place(soloNs, device.need(cost.bytes(), cost.path(), soloNs, shared, false));
+        long[] span = device.placeKernel(this, readyNs, soloNs, device.need(cost.bytes(), cost.path(), soloNs, shared,
+                false), cost, sms);
+        advance(span);
         long start = span[0];
         long durationNs = span[1] - start;
         if (device.trace() != null) {
             device.trace().complete(EventCategory.KERNEL, name, device.id(), id, start, durationNs,
                     new KernelArgs(device.id(), id, sms, BLOCK_THREADS, sms, cost.flops(), cost.bytes()));
         }
-        return new Launch(name, device.id(), id, start, readyNs);
+        return kept(new Launch(name, device.id(), id, start, readyNs));
+    }
+
+    /**
+     * From now on, also adds every kernel and copy this stream places to {@code sink}, in issue
+     * order (what a probe needs to time an op kernel by kernel); null stops keeping them.
+     */
+    public void keepLaunches(List<Launch> sink) {
+        kept = sink;
+    }
+
+    private Launch kept(Launch launch) {
+        if (kept != null) {
+            kept.add(launch);
+        }
+        return launch;
     }
 
     /**
@@ -257,7 +283,38 @@ public final class Stream {
             device.trace().memcpy(name, device.id(), id, start, durationNs,
                     new MemcpyArgs(device.id(), id, bytes));
         }
-        return new Launch(name, device.id(), id, start, readyNs);
+        return kept(new Launch(name, device.id(), id, start, readyNs));
+    }
+
+    /**
+     * A communication kernel resident from {@code startNs} to {@code endNs} (NCCL's SendRecv, which
+     * spins on its SMs from its launch until its peer has arrived and the data has moved): it holds
+     * {@code kernel.blocks()} of the device's SMs in that window, whatever this stream's grant, and
+     * kernels issued afterwards on other streams of the device run beside it on the SMs left (see
+     * {@link Device}). The caller gives the window because it depends on the peer device; the host
+     * issues it as one launch, and it starts no earlier than that. The data itself is the caller's
+     * to move. Written as a kernel of {@code blocks} blocks of the kernel's
+     * threads.
+     *
+     * @throws IllegalArgumentException if the window starts before this stream's previous work ends
+     *                                  or ends before it starts
+     */
+    public Launch commKernel(String name, CommKernel kernel, long startNs, long endNs, long bytes) {
+        if (startNs < readyNs || endNs < startNs) {
+            throw new IllegalArgumentException("comm kernel " + name + " window (" + startNs + ".." + endNs
+                    + " ns) must start at or after stream " + id + "'s ready time (" + readyNs + " ns) and not end before it starts");
+        }
+        if (kernel.blocks() >= device.spec().numSms()) {
+            throw new IllegalArgumentException("comm kernel " + name + " blocks (" + kernel.blocks()
+                    + ") must leave SMs of device " + device.id() + " (" + device.spec().numSms() + ")");
+        }
+        long[] span = device.hold(this, startNs, endNs, kernel.blocks());
+        advance(span);
+        if (device.trace() != null) {
+            device.trace().complete(EventCategory.KERNEL, name, device.id(), id, span[0], span[1] - span[0],
+                    new KernelArgs(device.id(), id, kernel.blocks(), kernel.shape().threads(), kernel.blocks(), 0, bytes));
+        }
+        return kept(new Launch(name, device.id(), id, span[0], span[1]));
     }
 
     /**

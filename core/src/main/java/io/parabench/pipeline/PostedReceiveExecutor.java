@@ -1,5 +1,6 @@
 package io.parabench.pipeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,13 @@ import java.util.Map;
  *       running there progresses at {@code 1 ÷ slowdown} of its speed; and at {@code 1 ÷ factor}
  *       while the rank's {@link CostModel#clock} is lowered.</li>
  * </ul>
- * Event-driven with a global clock; each event moves time to the next kernel end, comm start or
- * transfer end. Deterministic: ranks are visited in order and nothing depends on the host.
+ * With host launches ({@link CostModel#withHostLaunches}, the suite's own emulated GPUs) each
+ * rank's host issues its work in order, one launch each, never waiting: an op's kernels, then the
+ * comm kernels lowered after it; a kernel starts no earlier than it was issued and than the
+ * kernel gap after its stream's previous work, a comm kernel no earlier than it was issued.
+ *
+ * <p>Event-driven with a global clock; each event moves time to the next kernel start or end,
+ * comm start or transfer end. Deterministic: ranks are visited in order and nothing depends on the host.
  */
 final class PostedReceiveExecutor {
     private static final double EPSILON = 1e-9;
@@ -122,6 +128,14 @@ final class PostedReceiveExecutor {
         private final double[] remaining;
         private final double[] slowdown;
         private final double[] lastWaveAt;
+        /** Host launches ({@link CostModel#withHostLaunches}): per rank, op and kernel when it was issued, or null. */
+        private final double[][][] kernelIssued;
+        /** Per rank and comm kernel when it was issued (with host launches). */
+        private final double[][] commIssued;
+        /** Per rank: when the current kernel starts (after its issue and the stream's gap). */
+        private final double[] phaseStart;
+        /** Per rank: whether its compute stream ran a kernel yet (the gap applies after the first). */
+        private final boolean[] placed;
         private double t;
 
         Run(Schedule schedule, CostModel costs, OpKernels kernels, SendRecvLowering.Action[][] comm,
@@ -157,6 +171,40 @@ final class PostedReceiveExecutor {
             remaining = new double[ranks];
             slowdown = new double[ranks];
             lastWaveAt = new double[ranks];
+            phaseStart = new double[ranks];
+            placed = new boolean[ranks];
+            if (costs.launches() == null) {
+                kernelIssued = null;
+                commIssued = null;
+                return;
+            }
+            // the host issues each rank's work in order, one launch each, never waiting for the GPU:
+            // the kernels of op i, then the comm kernels lowered after it (those before any op first)
+            kernelIssued = new double[ranks][][];
+            commIssued = new double[ranks][];
+            PipelineLayout layout = schedule.layout();
+            for (int r = 0; r < ranks; r++) {
+                List<Op> ops = schedule.ops(r);
+                kernelIssued[r] = new double[ops.size()][];
+                commIssued[r] = new double[comm[r].length];
+                double issued = 0;
+                int j = 0;
+                for (int i = -1; i < ops.size(); i++) {
+                    if (i >= 0) {
+                        Op op = ops.get(i);
+                        int n = kernels.phases(op.kind(), layout.stage(r, op.chunk())).size();
+                        kernelIssued[r][i] = new double[n];
+                        for (int k = 0; k < n; k++) {
+                            issued += costs.launchUs();
+                            kernelIssued[r][i][k] = issued;
+                        }
+                    }
+                    for (; j < comm[r].length && commAfterOp[r][j] <= i; j++) {
+                        issued += costs.launchUs();
+                        commIssued[r][j] = issued;
+                    }
+                }
+            }
         }
 
         private static double[] nan(int n) {
@@ -186,10 +234,14 @@ final class PostedReceiveExecutor {
                 double next = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < ranks; r++) {
                     if (phase[r] >= 0) {
-                        next = Math.min(next, Math.min(t + remaining[r] / rate(r), costs.clock(r).nextChange(t)));
+                        next = Math.min(next, phaseStart[r] > t ? phaseStart[r]
+                                : Math.min(t + remaining[r] / rate(r), costs.clock(r).nextChange(t)));
                     }
                     int j = nextComm[r];
                     if (j < comm[r].length) {
+                        if (commIssued != null && Double.isNaN(commReady[r][j]) && commIssued[r][j] > t) {
+                            next = Math.min(next, commIssued[r][j]);
+                        }
                         if (commReady[r][j] > t) {
                             next = Math.min(next, commReady[r][j]);
                         }
@@ -202,7 +254,7 @@ final class PostedReceiveExecutor {
                     break;
                 }
                 for (int r = 0; r < ranks; r++) {
-                    if (phase[r] >= 0) {
+                    if (phase[r] >= 0 && phaseStart[r] <= t) {
                         double rate = rate(r);
                         remaining[r] = t + remaining[r] / rate <= next ? 0 : remaining[r] - (next - t) * rate;
                     }
@@ -215,7 +267,15 @@ final class PostedReceiveExecutor {
                             + nextOp[r] + " (" + schedule.ops(r).get(nextOp[r]).token() + ") never gets its input");
                 }
             }
-            return new Timeline(schedule, costs, opStart, opEnd);
+            List<List<CommWindow>> windows = new ArrayList<>(ranks);
+            for (int r = 0; r < ranks; r++) {
+                List<CommWindow> mine = new ArrayList<>(comm[r].length);
+                for (int j = 0; j < comm[r].length; j++) {
+                    mine.add(new CommWindow(comm[r][j], commAfterOp[r][j], commStart[r][j], commEnd[r][j]));
+                }
+                windows.add(List.copyOf(mine));
+            }
+            return new Timeline(schedule, costs, opStart, opEnd, windows);
         }
 
         private boolean resident(int r) {
@@ -237,10 +297,12 @@ final class PostedReceiveExecutor {
                 int after = commAfterOp[r][j];
                 boolean computed = after < 0 || opEnd[r][after] <= t;
                 boolean streamFree = j == 0 || commEnd[r][j - 1] <= t;
-                if (computed && streamFree) {
+                boolean issued = commIssued == null || commIssued[r][j] <= t;
+                if (computed && streamFree && issued) {
                     // back to back on its stream it takes over the SMs its predecessor just left
                     boolean backToBack = j > 0 && commEnd[r][j - 1] == t;
-                    commReady[r][j] = !backToBack && phase[r] >= 0 && lastWaveAt[r] > t ? lastWaveAt[r] : t;
+                    commReady[r][j] = !backToBack && phase[r] >= 0 && phaseStart[r] <= t && lastWaveAt[r] > t
+                            ? lastWaveAt[r] : t;
                     changed = true;
                 }
             }
@@ -279,7 +341,7 @@ final class PostedReceiveExecutor {
                 remaining[r] = 0;
                 return true;
             }
-            if (remaining[r] > EPSILON) {
+            if (remaining[r] > EPSILON || phaseStart[r] > t) {
                 return false;
             }
             PipelineLayout layout = schedule.layout();
@@ -293,9 +355,19 @@ final class PostedReceiveExecutor {
             }
             KernelPhase k = phases.get(phase[r]);
             double solo = k.share() * costs.duration(layout, r, op);
+            double start = t;
+            if (kernelIssued != null) {
+                // issued by the host, and a kernel gap after the stream's previous work, as the emulated device
+                start = Math.max(kernelIssued[r][i][phase[r]], placed[r] ? t + costs.kernelGapUs() : t);
+                placed[r] = true;
+                if (phase[r] == 0) {
+                    opStart[r][i] = start;
+                }
+            }
+            phaseStart[r] = start;
             remaining[r] = solo;
             slowdown[r] = k.slowdown();
-            lastWaveAt[r] = t + solo * (resident(r) ? k.slowdown() : 1) * costs.clock(r).factor(t) * k.lastWave();
+            lastWaveAt[r] = start + solo * (resident(r) ? k.slowdown() : 1) * costs.clock(r).factor(t) * k.lastWave();
             return true;
         }
     }

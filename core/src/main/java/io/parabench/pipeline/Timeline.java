@@ -13,6 +13,9 @@ import java.util.List;
  * one is held from its forward until its full backward or, when split, its weight gradient;
  * the count is taken after each op, an overlapped F&B counting its forward first.
  *
+ * <p>A run with posted receives also keeps each rank's send and receive windows
+ * ({@link #commWindows}).
+ *
  * <p>Immutable after construction; the arrays are not exposed.
  */
 public final class Timeline {
@@ -21,8 +24,15 @@ public final class Timeline {
     private final double[][] start;
     private final double[][] end;
     private final double makespan;
+    /** Per rank, its sends and receives in stream order (empty unless receives were posted early). */
+    private final List<List<CommWindow>> comm;
 
     Timeline(Schedule schedule, CostModel costs, double[][] start, double[][] end) {
+        this(schedule, costs, start, end, null);
+    }
+
+    Timeline(Schedule schedule, CostModel costs, double[][] start, double[][] end, List<List<CommWindow>> comm) {
+        this.comm = comm == null ? null : List.copyOf(comm);
         this.schedule = schedule;
         this.costs = costs;
         this.start = start;
@@ -60,6 +70,16 @@ public final class Timeline {
     /** End of op {@code index} of {@code rank}. */
     public double end(int rank, int index) {
         return end[rank][index];
+    }
+
+    /**
+     * The sends and receives of {@code rank} in its communication stream's order, with the window
+     * their kernels were resident, when the run posted receives early
+     * ({@link CostModel#withPostedReceives}); empty otherwise (transfers are then a cost on the
+     * dependency, not kernels).
+     */
+    public List<CommWindow> commWindows(int rank) {
+        return comm == null ? List.of() : comm.get(rank);
     }
 
     public double busy(int rank) {

@@ -302,7 +302,10 @@ final class MeasuredCosts {
             model = model.withEarlyGradient(earlyGradient);
         }
         if (postedReceives) {
-            return model.withPostedReceives(OpKernels.of(kernels).restaged(targetStages));
+            OpKernels posted = OpKernels.of(kernels).restaged(targetStages);
+            // the suite's own trace: its host also issued every kernel, the NCCL ones too
+            return launches == null ? model.withPostedReceives(posted)
+                    : model.withPostedReceives(posted).withHostLaunches(posted, launches.launchUs(), launches.kernelGapUs());
         }
         model = blockingComm ? model.withBlockingSends() : model;
         if (launches != null) {

@@ -1,5 +1,6 @@
 package io.parabench.pipeline.runtime;
 
+import io.parabench.gpu.CommKernel;
 import io.parabench.gpu.Device;
 import io.parabench.gpu.DeviceSpec;
 import io.parabench.gpu.Emulation;
@@ -9,12 +10,14 @@ import io.parabench.gpu.MemoryPath;
 import io.parabench.gpu.Stream;
 import io.parabench.gpu.Tensor;
 import io.parabench.kernels.HostPool;
+import io.parabench.pipeline.CommWindow;
 import io.parabench.pipeline.Op;
 import io.parabench.pipeline.OpKind;
 import io.parabench.pipeline.PipelineLayout;
 import io.parabench.pipeline.Schedule;
 import io.parabench.pipeline.ScheduleKind;
 import io.parabench.pipeline.ScheduleValidator;
+import io.parabench.pipeline.SendRecvLowering;
 import io.parabench.trace.ChromeTraceWriter;
 
 import java.util.ArrayList;
@@ -79,6 +82,10 @@ public final class PipelineRuntime {
     private final boolean firstStageInputGradient;
     /** Whether a sender waits for its transfer after the op, as blocking batched isend/irecv does. */
     private final boolean blockingSends;
+    /** NCCL kernels of a runtime that posts receives early, or null: transfers are copies. */
+    private final PostedTransfers posted;
+    /** Per rank, its next comm window to place. */
+    private final int[] nextWindow;
 
     /** A tensor that reached the consumer's device, and when (null: produced on that stream). */
     private record Arrival(Tensor tensor, Event event) {
@@ -92,7 +99,11 @@ public final class PipelineRuntime {
         ScheduleKind kind = kindOf(schedule.kind());
         this.firstStageInputGradient = kind == null || kind.computesFirstStageInputGradient();
         this.blockingSends = kind == null || !kind.postsReceivesEarly();
+        // the roofline clock has no contention: there transfers stay copies
+        this.posted = kind != null && kind.postsReceivesEarly() && spec.calibration() != null
+                ? PostedTransfers.plan(schedule, model, spec, pool, emulation, firstStageInputGradient) : null;
         int ranks = layout.ranks();
+        nextWindow = new int[ranks];
         devices = new Device[ranks];
         compute = new Stream[ranks];
         comm = new Stream[ranks];
@@ -106,6 +117,7 @@ public final class PipelineRuntime {
             }
             opLaunches.add(new ArrayList<>());
             copyLaunches.add(new ArrayList<>());
+            placeCommKernels(r, -1);
         }
         flowBase = new int[layout.flows()];
         firstMicroBatch = new int[layout.flows()];
@@ -173,6 +185,7 @@ public final class PipelineRuntime {
                 List<Op> ops = schedule.ops(rank);
                 while (next[rank] < ops.size() && ready(rank, ops.get(next[rank]))) {
                     opLaunches.get(rank).add(run(rank, ops.get(next[rank])));
+                    placeCommKernels(rank, next[rank]);
                     next[rank]++;
                     remaining--;
                     progressed = true;
@@ -298,7 +311,7 @@ public final class PipelineRuntime {
             devices[rank].free(out.y);
             gradients.put(slot, new Arrival(dy, null));
         } else {
-            deliver(activations, slot(flow, stage + 1, mb), rank, layout.rankOf(flow, stage + 1), out.y);
+            deliver(activations, flow, stage + 1, mb, rank, out.y);
         }
     }
 
@@ -314,13 +327,13 @@ public final class PipelineRuntime {
         // asynchronous sends leave before the weight GEMMs are issued, so the copy runs under them;
         // a blocking exchange happens after the whole op (one autograd backward, then the send)
         if (dx != null && !blockingSends) {
-            deliver(gradients, slot(flow, stage - 1, mb), rank, layout.rankOf(flow, stage - 1), dx);
+            deliver(gradients, flow, stage - 1, mb, rank, dx);
         }
         if (full) {
             weight(rank, chunk, mb);
         }
         if (dx != null && blockingSends) {
-            deliver(gradients, slot(flow, stage - 1, mb), rank, layout.rankOf(flow, stage - 1), dx);
+            deliver(gradients, flow, stage - 1, mb, rank, dx);
         }
     }
 
@@ -332,12 +345,49 @@ public final class PipelineRuntime {
     }
 
     /**
-     * Hands {@code t} to the consumer slot on rank {@code to}: directly on the same rank, else as a
-     * copy on the sender's comm stream after the sender's compute so far, freeing the original.
+     * Places the NCCL kernels {@code rank} issues after its op {@code op} (-1: before its first),
+     * at their windows: a receive is posted as soon as its sender is lowered, and every kernel
+     * issued on the compute stream afterwards runs beside it ({@link PostedTransfers}).
      */
-    private void deliver(Map<Integer, Arrival> box, int slot, int from, int to, Tensor t) {
+    private void placeCommKernels(int rank, int op) {
+        if (posted == null) {
+            return;
+        }
+        List<CommWindow> windows = posted.windows(rank);
+        while (nextWindow[rank] < windows.size() && windows.get(nextWindow[rank]).afterOp() <= op) {
+            CommWindow w = windows.get(nextWindow[rank]++);
+            // the NCCL stream waits for the compute issued before the call; the device may finish
+            // it a few µs after the plan did (launch gaps the plan folds into kernel spans)
+            long startNs = Math.max(PostedTransfers.startNs(w), Math.max(comm[rank].readyNs(), compute[rank].readyNs()));
+            Launch l = comm[rank].commKernel(PostedTransfers.KERNEL_NAME, CommKernel.NCCL_SEND_RECV, startNs,
+                    Math.max(PostedTransfers.endNs(w), startNs), posted.bytes());
+            SendRecvLowering.ActionType type = w.action().type();
+            if (type == SendRecvLowering.ActionType.SEND_F || type == SendRecvLowering.ActionType.SEND_B) {
+                copyLaunches.get(rank).add(l);
+            }
+        }
+    }
+
+    /**
+     * Hands {@code t} to the consumer slot on rank {@code to}: directly on the same rank; with
+     * posted receives, at the end of its receive's NCCL kernel; else as a copy on the sender's comm
+     * stream after the sender's compute so far. Frees the original.
+     */
+    private void deliver(Map<Integer, Arrival> box, int flow, int stage, int mb, int from, Tensor t) {
+        int slot = slot(flow, stage, mb);
+        int to = layout.rankOf(flow, stage);
         if (from == to) {
             box.put(slot, new Arrival(t, null));
+            return;
+        }
+        if (posted != null) {
+            Tensor dst = devices[to].allocate(t.name(), t.rows(), t.cols());
+            if (!devices[to].timingOnly()) {
+                System.arraycopy(t.data(), 0, dst.data(), 0, t.size());
+            }
+            long arrivalNs = posted.arrivalNs(box == activations, flow, stage, mb, compute[from].readyNs());
+            box.put(slot, new Arrival(dst, new Event(to, comm[to].id(), arrivalNs)));
+            devices[from].free(t);
             return;
         }
         comm[from].waitFor(compute[from].record());
