@@ -20,39 +20,47 @@ import java.util.Arrays;
  *       instruction, where a float max is a NaN- and ±0-aware sequence on x86). Such a "maximum"
  *       is exact for a lane holding a positive score and otherwise still one of the lane's
  *       scores, and that is all the bound needs. For k up to the lane count the row's
- *       {@code floor} is the k-th largest of these V scores (by order-preserving int keys; each
- *       lane's rank is counted against the key vector rotated one lane at a time), so the k
- *       lanes ranked first hold k scores at least {@code floor}, and so the k-th largest score
- *       is at least {@code floor} too. For k above the lane count, the smallest of k or more
- *       group maxima. The same loads feed an int max of the magnitudes: a NaN is the only float
- *       whose magnitude bits exceed infinity's.</li>
+ *       {@code floor} is at most the k-th largest of these V scores: each lane's rank is counted
+ *       against the lanes rotated by 1 … V−1, on order-preserving int keys halved so that "the
+ *       other lane is larger" is the sign bit of a difference (the dropped bit can only lower
+ *       the floor, which is clamped at −∞'s key). So at least k scores are at least
+ *       {@code floor}. For k above the lane count, the smallest of k or more group maxima. The
+ *       same loads feed an int max of the magnitudes: a NaN is the only float whose magnitude
+ *       bits exceed infinity's.</li>
  *   <li><b>Candidates</b>: a float compare against {@code floor} per vector; the hit masks of
- *       up to 16 vectors are gathered as bits of int lanes, so the candidates (10.4 a row on
- *       average for rows of 256 Gaussian scores and k = 8, against 20.6 for the smallest of
- *       eight group maxima used before) come out by {@link Long#numberOfTrailingZeros} with no
- *       branch per score. Each candidate becomes one long, the score's order-preserving int key
- *       above the complemented column: the largest long is the largest score and, among equal
- *       scores (−0 equals +0, as in the twin's {@code >}), the lowest column, which is exactly
- *       the scalar twin's pick order.</li>
+ *       up to 16 vectors are gathered as bits of int lanes, read back as 64-bit words (10.7
+ *       candidates a row on average for rows of 256 Gaussian scores and k = 8). Each candidate
+ *       is written as a pair of ints, {@code MAX_VALUE} minus its index and its raw bits, by up
+ *       to four steps per word with no branch (the count advances by whether the word still
+ *       had a bit), then a loop for the rare rest.</li>
  *   <li><b>Selection</b>, for k up to {@link #SIDE_BY_SIDE_K}: the rows of a group of
  *       {@code LongVector} lanes (8 at 512 bits) are selected side by side, one row per lane.
- *       The i-th candidates of the group's rows form one vector, which passes through eight
- *       sorted best-so-far vectors by lane-wise max/min exchanges (rows with fewer candidates
- *       are padded with {@link Long#MIN_VALUE}). So no branch depends on a score. For larger k,
- *       and rows longer than {@link #SIDE_BY_SIDE_COLS}, each row's candidates pass through a
- *       sorted best list one at a time, as before.</li>
+ *       The i-th candidate pairs of the group's rows are one int vector; turning the bits lanes
+ *       into keys makes each long lane the score's order-preserving key above the inverted
+ *       index: the largest long is the largest score and, among equal scores (−0 equals +0, as
+ *       in the twin's {@code >}), the lowest column, which is exactly the scalar twin's pick
+ *       order. Lanes past their row's count are masked to {@link Long#MIN_VALUE}, and the
+ *       vector passes through eight sorted best-so-far vectors by lane-wise max/min exchanges.
+ *       So no branch depends on a score. For larger k, and rows longer than
+ *       {@link #SIDE_BY_SIDE_COLS}, each row's candidates pass through a sorted best list one at
+ *       a time.</li>
  * </ol>
- * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M Gaussian scores, best call, load 7–9):
- * 8.6 GB/s against 3.2 for the one-row-at-a-time selection with the smaller bound of eight group
- * maxima that came before (dev harness, same process). Where that time goes: the bound and NaN
- * pass 30 GB/s on its own, then the candidates (compare, hit bits, one long each) 11 GB/s with
- * it, so the selection is the smaller part now. The rank bound's rotations cost one shuffle
- * chain per row. Indexing a table of fifteen rotations instead ran at 23 GB/s for that pass
- * (the shuffle is then not a constant, and JDK 17 checks it on every use). Rows shorter than
- * the groups need, and k beyond 32, take the scalar twin's k passes.
+ * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M Gaussian scores, dev harness alternating
+ * the two versions in one process, 2 December, load 1.6–2): 466 µs a call (median) against 533
+ * for the version before, which built each candidate's long in scalar code (about 28
+ * instructions a candidate) behind a mispredicted exit per word, padded short rows with a
+ * branchy loop and counted ranks with one chain of 15 rotations and mask-to-vector conversions.
+ * By phase (microbenchmarks on cache-resident rows): the rank floor 9.8 ns a row against 20.8;
+ * candidates about 50 ns a row either way, of which the hit bits are half. Tried and slower:
+ * four unrolled steps that still build longs in scalar code; the hit words read through
+ * {@code LongVector.lane} (at 256 bits); the floors of a 16-row block sorted by a network after a
+ * gather transpose; and bound, candidates and selection fused per block of rows (with the picks
+ * copied out at the end so that a NaN still stops everything before a write): 10–15% slower than
+ * the two passes. Rows shorter than the groups need, and k beyond 32, take the scalar twin's k
+ * passes.
  *
- * <p>Stateless and thread-safe; one {@code topK} call allocates its scratch (a few KiB, plus a
- * float per row).
+ * <p>Stateless and thread-safe; one {@code topK} call allocates its scratch (two ints per column
+ * and row of a group, plus a float per row).
  */
 final class VectorTopK {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -64,7 +72,7 @@ final class VectorTopK {
     /** Largest k of the side-by-side selection: its sorted best list is eight vectors (the router picks 8 of 256). */
     static final int SIDE_BY_SIDE_K = 8;
     /**
-     * Longest rows selected side by side: their candidate matrix (a long per column and row of
+     * Longest rows selected side by side: their candidate matrix (two ints per column and row of
      * the group) stays at most 64 KiB. Longer rows go one by one: a row of 16384 scores would
      * need 1 MiB per call; with that, whole rounds of calls at 64 rows of 16384 ran at about 1 GB/s
      * against 17 (dev harness, JDK 17), where one by one they run at 24.
@@ -72,12 +80,23 @@ final class VectorTopK {
     static final int SIDE_BY_SIDE_COLS = 1024;
     /** Largest k of the vector path; beyond it the scalar twin's k passes. */
     static final int MAX_K = 32;
-    /** Moves lane {@code l + 1} to lane l (wrapping): one constant shuffle, so C2 checks it once. */
+    /** Moves lane {@code l + 1} to lane l (wrapping): constant shuffles, so C2 checks them once. */
     private static final VectorShuffle<Integer> ROTATE_ONE = VectorShuffle.iota(I, 1, 1, true);
+    /** Moves lane {@code l + 2} to lane l (wrapping): the step of both rotation chains in {@link #kthLargest}. */
+    private static final VectorShuffle<Integer> ROTATE_TWO = VectorShuffle.iota(I, 2, 1, true);
     /** Vectors whose hit masks share one int lane's bits in {@link #candidates}: 16, so four lanes fill a long. */
     private static final int HIT_BLOCK = 16;
+    /**
+     * Candidates taken from a hit word with no branch per candidate: a word holds 2.6 on average
+     * for the router's rows, so four steps cover all of it 88% of the time, and a loop takes the rest.
+     */
+    private static final int UNROLLED_HITS = 4;
     /** Magnitude bits of +∞; anything above is a NaN. */
     private static final int INFINITY_BITS = 0x7f80_0000;
+    /** The order-preserving key of −∞, the smallest a floor may have (below it the bits are a NaN's). */
+    private static final int NEGATIVE_INFINITY_KEY = 0x807f_ffff;
+    /** The even int lanes: the low halves of the long lanes, where a candidate pair keeps its index. */
+    private static final VectorMask<Integer> LOW_HALVES = VectorMask.fromLong(I, 0x5555_5555_5555_5555L);
 
     private VectorTopK() {
     }
@@ -131,17 +150,26 @@ final class VectorTopK {
         return magnitudes.reduceLanes(VectorOperators.MAX) > INFINITY_BITS;
     }
 
-    /** The k-th largest (k ≤ V) of the floats whose bits are {@code bits}' lanes: a lane's rank is how many lanes exceed it. */
+    /**
+     * A floor for the k-th largest (k ≤ V) of the floats whose bits are {@code bits}' lanes: a
+     * lane's rank is how many lanes exceed it. The keys are halved, so a comparison is the sign of
+     * a difference (no mask to turn into a count), and the rotations run as two chains (odd and
+     * even distances) of half the length; the halved key's lost bit can only lower the floor.
+     */
     private static float kthLargest(IntVector bits, int k) {
-        IntVector key = keys(bits);
-        IntVector rank = IntVector.zero(I);
-        IntVector rotated = key;
-        for (int r = 1; r < V; r++) {
-            rotated = rotated.rearrange(ROTATE_ONE);
-            rank = rank.sub(rotated.compare(VectorOperators.GT, key).toVector());
+        IntVector half = keys(bits).lanewise(VectorOperators.ASHR, 1);
+        IntVector odd = half.rearrange(ROTATE_ONE);
+        IntVector even = half.rearrange(ROTATE_TWO);
+        IntVector rank = half.sub(odd).lanewise(VectorOperators.LSHR, 31);
+        for (int r = 2; r < V; r += 2) {
+            odd = odd.rearrange(ROTATE_TWO);
+            rank = rank.add(half.sub(even).lanewise(VectorOperators.LSHR, 31))
+                    .add(half.sub(odd).lanewise(VectorOperators.LSHR, 31));
+            even = even.rearrange(ROTATE_TWO);
         }
-        int kth = key.blend(Integer.MAX_VALUE, rank.compare(VectorOperators.GE, k)).reduceLanes(VectorOperators.MIN);
-        return Float.intBitsToFloat(kth ^ ((kth >> 31) >>> 1));
+        int kth = half.blend(Integer.MAX_VALUE, rank.compare(VectorOperators.GE, k)).reduceLanes(VectorOperators.MIN);
+        int key = Math.max(kth << 1, NEGATIVE_INFINITY_KEY);
+        return Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
     }
 
     /** The smallest of {@code accumulators·V} group maxima, for k above the lane count. */
@@ -165,29 +193,35 @@ final class VectorTopK {
 
     /**
      * Rows in the lanes of long vectors: per group of rows, the i-th candidates of every row form
-     * one vector, and pass through the eight sorted best vectors ({@code b0} the largest).
+     * one vector, and pass through the eight sorted best vectors ({@code b0} the largest). A
+     * candidate pair of ints (index, raw bits) is one long lane once the bits become a key, so the
+     * ranked longs are made here, a vector at a time; lanes past a row's count are masked to
+     * {@link Long#MIN_VALUE}.
      */
     private static void sideBySide(float[] x, int rows, int cols, int k, float[] floors, int[] indices,
                                    float[] values) {
         int lanes = ROWS_SIDE_BY_SIDE;
-        long[] candidates = new long[cols * lanes];
-        int[] counts = new int[lanes];
-        int[] laneBits = new int[V];
+        int[] candidates = new int[2 * lanes * (cols + 1)];
+        long[] laneBits = new long[V / 2];
+        int[] counts = new int[2 * lanes];
         long[] best = new long[SIDE_BY_SIDE_K * lanes];
         LongVector none = LongVector.broadcast(L, Long.MIN_VALUE);
+        IntVector noneHalves = none.reinterpretAsInts();
         for (int r0 = 0; r0 < rows; r0 += lanes) {
             int group = Math.min(lanes, rows - r0);
             int most = 0;
-            for (int rr = 0; rr < lanes; rr++) {
+            for (int rr = 0; rr < group; rr++) {
                 int r = r0 + rr;
-                counts[rr] = rr < group ? candidates(x, r * cols, cols, floors[r], laneBits, candidates, lanes, rr) : 0;
-                most = Math.max(most, counts[rr]);
+                int n = candidates(x, r * cols, cols, floors[r], laneBits, candidates, 2 * lanes, 2 * rr);
+                counts[2 * rr] = n;
+                counts[2 * rr + 1] = n;
+                most = Math.max(most, n);
             }
-            for (int rr = 0; rr < lanes; rr++) {
-                for (int i = counts[rr]; i < most; i++) {
-                    candidates[i * lanes + rr] = Long.MIN_VALUE;
-                }
+            for (int i = 2 * group; i < 2 * lanes; i++) {
+                counts[i] = 0;
             }
+            // both halves of a long lane hold its row's count: masks on ints, which every width compiles
+            IntVector count = IntVector.fromArray(I, counts, 0);
             LongVector b0 = none;
             LongVector b1 = none;
             LongVector b2 = none;
@@ -197,7 +231,9 @@ final class VectorTopK {
             LongVector b6 = none;
             LongVector b7 = none;
             for (int i = 0; i < most; i++) {
-                LongVector c = LongVector.fromArray(L, candidates, i * lanes);
+                IntVector pairs = IntVector.fromArray(I, candidates, 2 * lanes * i);
+                LongVector c = keys(pairs.reinterpretAsFloats().add(0f).reinterpretAsInts()).blend(pairs, LOW_HALVES)
+                        .blend(noneHalves, count.compare(VectorOperators.LE, i)).reinterpretAsLongs();
                 LongVector hi;
                 hi = b0.max(c);
                 c = b0.min(c);
@@ -233,9 +269,9 @@ final class VectorTopK {
             for (int rr = 0; rr < group; rr++) {
                 int r = r0 + rr;
                 for (int s = 0; s < k; s++) {
-                    int col = ~(int) best[s * lanes + rr];
-                    indices[r * k + s] = col;
-                    values[r * k + s] = x[r * cols + col];
+                    int at = Integer.MAX_VALUE - (int) best[s * lanes + rr];
+                    indices[r * k + s] = at - r * cols;
+                    values[r * k + s] = x[at];
                 }
             }
         }
@@ -243,15 +279,15 @@ final class VectorTopK {
 
     /** One row at a time: a candidate above the k-th best so far passes through the sorted best list (k beyond 8, long rows). */
     private static void oneByOne(float[] x, int rows, int cols, int k, float[] floors, int[] indices, float[] values) {
-        long[] candidates = new long[cols];
+        int[] candidates = new int[2 * (cols + 1)];
+        long[] laneBits = new long[V / 2];
         long[] best = new long[k];
-        int[] laneBits = new int[V];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
-            int n = candidates(x, base, cols, floors[r], laneBits, candidates, 1, 0);
+            int n = candidates(x, base, cols, floors[r], laneBits, candidates, 2, 0);
             Arrays.fill(best, Long.MIN_VALUE);
             for (int i = 0; i < n; i++) {
-                long c = candidates[i];
+                long c = ranked(candidates[2 * i + 1], candidates[2 * i]);
                 if (c > best[k - 1]) {
                     for (int s = 0; s < k; s++) {
                         long b = best[s];
@@ -261,22 +297,24 @@ final class VectorTopK {
                 }
             }
             for (int s = 0; s < k; s++) {
-                int col = ~(int) best[s];
-                indices[r * k + s] = col;
-                values[r * k + s] = x[base + col];
+                int at = Integer.MAX_VALUE - (int) best[s];
+                indices[r * k + s] = at - base;
+                values[r * k + s] = x[at];
             }
         }
     }
 
     /**
-     * Writes the ranked longs of the row's scores at least {@code floor} to
-     * {@code out[i·stride + offset]}, i = 0, 1, …; returns their count.
+     * Writes a pair of ints for each of the row's scores at least {@code floor}, {@code MAX_VALUE}
+     * minus its index into x and its raw bits, to {@code out[i·stride + offset]} and the int after,
+     * i = 0, 1, …; returns their count. {@code out} holds one pair more than the row could need:
+     * the steps without a branch write a spare pair where the next one goes.
      */
-    private static int candidates(float[] x, int base, int cols, float floor, int[] laneBits, long[] out, int stride,
+    private static int candidates(float[] x, int base, int cols, float floor, long[] laneBits, int[] out, int stride,
                                   int offset) {
         int vectors = S.loopBound(cols) / V;
         IntVector zero = IntVector.zero(I);
-        int n = 0;
+        int pos = offset;
         for (int v0 = 0; v0 < vectors; v0 += HIT_BLOCK) {
             int count = Math.min(HIT_BLOCK, vectors - v0);
             IntVector bits = zero;
@@ -284,34 +322,52 @@ final class VectorTopK {
                 VectorMask<Float> hit = FloatVector.fromArray(S, x, base + (v0 + t) * V).compare(VectorOperators.GE, floor);
                 bits = bits.or(zero.blend(1 << t, hit.cast(I)));
             }
-            bits.intoArray(laneBits, 0);
-            // bit b of word q: vector v0 + b % 16, lane 4q + b / 16
+            // Two int lanes per long: half the loads of reading ints (LongVector.lane was slower at 256 bits).
+            bits.reinterpretAsLongs().intoArray(laneBits, 0);
+            int from = base + v0 * V;
             for (int q = 0; q < V; q += 4) {
-                long word = laneBits[q] | (long) laneBits[q + 1] << 16 | (long) laneBits[q + 2] << 32
-                        | (long) laneBits[q + 3] << 48;
+                // bit b: vector v0 + b % 16, lane q + (0, 2, 1, 3)[b / 16]
+                long word = laneBits[q / 2] | laneBits[q / 2 + 1] << 16;
+                if (word == 0) {
+                    continue;
+                }
+                for (int u = 0; u < UNROLLED_HITS; u++) {
+                    // an empty word (b = 64) rewrites the spare pair at pos and does not advance
+                    int b = Long.numberOfTrailingZeros(word);
+                    int at = from + (b & 15) * V + q + ((b >>> 3) & 2 | (b >>> 5) & 1);
+                    out[pos] = Integer.MAX_VALUE - at;
+                    out[pos + 1] = Float.floatToRawIntBits(x[at]);
+                    pos += word != 0 ? stride : 0;
+                    word &= word - 1;
+                }
                 while (word != 0) {
                     int b = Long.numberOfTrailingZeros(word);
                     word &= word - 1;
-                    int col = (v0 + (b & 15)) * V + q + (b >>> 4);
-                    out[n++ * stride + offset] = ranked(x[base + col], col);
+                    int at = from + (b & 15) * V + q + ((b >>> 3) & 2 | b >>> 5);
+                    out[pos] = Integer.MAX_VALUE - at;
+                    out[pos + 1] = Float.floatToRawIntBits(x[at]);
+                    pos += stride;
                 }
             }
         }
-        for (int col = vectors * V; col < cols; col++) {
-            if (x[base + col] >= floor) {
-                out[n++ * stride + offset] = ranked(x[base + col], col);
+        for (int at = base + vectors * V; at < base + cols; at++) {
+            if (x[at] >= floor) {
+                out[pos] = Integer.MAX_VALUE - at;
+                out[pos + 1] = Float.floatToRawIntBits(x[at]);
+                pos += stride;
             }
         }
-        return n;
+        return (pos - offset) / stride;
     }
 
     /**
      * A long ordered as the scalar twin picks: the score's bits made order-preserving as a signed
-     * int ({@code +0f} first, so −0 ties with +0), above the complemented column.
+     * int ({@code +0f} first, so −0 ties with +0), above {@code MAX_VALUE} minus the index (the
+     * lower column first among equal scores).
      */
-    private static long ranked(float score, int col) {
-        int bits = Float.floatToRawIntBits(score + 0f);
-        return (long) (bits ^ ((bits >> 31) >>> 1)) << 32 | (~col & 0xffff_ffffL);
+    private static long ranked(int rawBits, int invertedIndex) {
+        int bits = Float.floatToRawIntBits(Float.intBitsToFloat(rawBits) + 0f);
+        return (long) (bits ^ ((bits >> 31) >>> 1)) << 32 | invertedIndex;
     }
 
     private static boolean hasNaN(float[] x, int n) {

@@ -230,6 +230,43 @@ class KernelTwinsTest {
         assertArrayEquals(sv, vv);
     }
 
+    /**
+     * Rows whose floor admits many or all scores, so hit words hold more candidates than the
+     * unrolled steps take: all tied, all +∞, −∞ but for one score (the halved-key floor must not
+     * drop below −∞'s key into NaN bits), signed zeros of one magnitude, the top scores packed
+     * into the first 64 columns, and Gaussian; k from 1 to the whole row, rows from one vector
+     * (or shorter, the scalar path) up to past the side-by-side limit, with and without a tail.
+     */
+    @ParameterizedTest
+    @CsvSource({"8,1", "8,8", "16,1", "16,8", "16,16", "64,8", "250,3", "256,8", "1000,8", "1024,8", "1024,1",
+            "1025,8", "2048,9", "48,32"})
+    void shouldMatchTopKExactlyWhenTheFloorAdmitsWholeRows(int cols, int k) {
+        int rows = 11;
+        Random rnd = new Random(cols * 7L + k);
+        float[] x = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float g = (float) rnd.nextGaussian();
+                x[r * cols + j] = switch (r % 6) {
+                    case 0 -> 1.5f;
+                    case 1 -> Float.POSITIVE_INFINITY;
+                    case 2 -> j == cols / 2 ? -7f : Float.NEGATIVE_INFINITY;
+                    case 3 -> j % 3 == 0 ? -0f : 0f;
+                    case 4 -> j < 64 ? 100f + rnd.nextInt(4) : g;
+                    default -> g;
+                };
+            }
+        }
+        int[] si = new int[rows * k];
+        int[] vi = new int[rows * k];
+        float[] sv = new float[rows * k];
+        float[] vv = new float[rows * k];
+        SCALAR.topK(x, rows, cols, k, si, sv);
+        VECTOR.topK(x, rows, cols, k, vi, vv);
+        assertArrayEquals(si, vi);
+        assertArrayEquals(sv, vv);
+    }
+
     @Test
     void shouldRejectNaNInTheRowTailBeforeWriting() {
         float[] x = new float[4 * 257];
