@@ -9,14 +9,32 @@ re-executes itself once per (threads, coretype) pair:
     python3 jmh/src/test/scripts/openblas_gemm.py --threads 1,2 --coretypes Haswell,SkylakeX,Nehalem
 
 Prints one line per case: coretype, threads, m×n×k, best and median GFLOP/s over --repeats
-timed runs of at least --min-seconds each. Debian's python3-numpy links OpenBLAS
-(`apt-get install -y python3-numpy`); OPENBLAS_VERBOSE=2 makes OpenBLAS name the core it chose.
+timed runs of at least --min-seconds each. Debian's python3-numpy links whichever BLAS the
+alternatives system points at, the reference BLAS (about 3 GFLOP/s) unless OpenBLAS is installed:
+`apt-get install -y python3-numpy libopenblas0-pthread`. The script checks that the library it
+timed is OpenBLAS and exits 1 if not, rather than print the reference BLAS's rates as OpenBLAS's.
+OPENBLAS_VERBOSE=2 makes OpenBLAS name the core it chose.
 """
 import argparse
 import os
 import subprocess
 import sys
 import time
+
+
+def loaded_openblas():
+    """The OpenBLAS library numpy's BLAS calls reach, or None (numpy on the reference BLAS).
+
+    Debian's numpy links libblas.so.3, which the alternatives system resolves either to OpenBLAS's
+    copy (under an openblas directory) or to the reference BLAS, while OpenBLAS itself may still be
+    mapped through LAPACK; so a mapped libblas decides, and without one (a wheel's bundled
+    OpenBLAS) a mapped libopenblas does."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "/" in line}
+    blas = [p for p in paths if os.path.basename(p).startswith("libblas.so")]
+    if blas:
+        return next((p for p in blas if "openblas" in p), None)
+    return next((p for p in paths if "libopenblas" in os.path.basename(p)), None)
 
 
 def measure(m, n, k, repeats, min_seconds):
@@ -54,6 +72,14 @@ def main():
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.child:
+        try:
+            import numpy as np
+        except ImportError:
+            sys.exit("openblas_gemm.py: numpy is missing; apt-get install -y python3-numpy libopenblas0-pthread")
+        np.matmul(np.ones((64, 64), dtype=np.float32), np.ones((64, 64), dtype=np.float32))
+        if loaded_openblas() is None:
+            sys.exit("openblas_gemm.py: numpy's BLAS is not OpenBLAS (libblas.so.3 is the reference BLAS); "
+                     "apt-get install -y libopenblas0-pthread")
         shapes = [(a.size, a.size, a.size)]
         if a.skinny:
             shapes += [(1, 2048, 2048), (8, 2048, 2048)]
@@ -71,7 +97,9 @@ def main():
                 env.pop("OPENBLAS_CORETYPE", None)
             args = [sys.executable, __file__, "--child", "--size", str(a.size), "--repeats", str(a.repeats),
                     "--min-seconds", str(a.min_seconds)] + (["--skinny"] if a.skinny else [])
-            subprocess.run(args, env=env, check=True)
+            child = subprocess.run(args, env=env)
+            if child.returncode != 0:
+                sys.exit(child.returncode)
 
 
 if __name__ == "__main__":
