@@ -24,13 +24,32 @@ import java.util.Arrays;
  * kept cheap: A is packed as rows (a row copy in two of the three layouts; the transposing pack
  * it replaced took 1.85 of 14.3 ms per call), B's transposing pack reads eight rows of W side by
  * side (0.7–0.8 ms per call), and the packed panels stay with their thread between calls instead
- * of being allocated per call.
+ * of being allocated per call. Measured and dropped (2 December 2026, same JVM, alternated): B's
+ * pack by gather (0.42–0.54 → 1.2–2.1 ms), sixteen rows side by side (0.64–1.2 ms), a 16×16
+ * in-register transpose (14 ms: JDK 17 does not intrinsify the two-vector rearrange); no A pack,
+ * broadcasting from A's rows 4 KiB apart (no faster); the GotoBLAS order with the B micro-panel
+ * in L1 and an A block in L2 (no faster); kc/nc 512/256, 344/512, 512/384 (all within 2%).
  *
  * <p>Threads: the columns of C (or its rows, when they have more tiles) are cut into one
  * contiguous range of whole tiles per host thread, and each thread packs its own slices of A and
  * B into its own buffers. A thread's B block then lives in its own core's L2, there is no barrier
  * between blocks, and two threads never write the same cache line of C except where their ranges
- * meet, once per reduction block.
+ * meet, once per reduction block. On this 2-vCPU VM (2 December 2026, one JVM, median call) two
+ * threads run a 1024³ call 1.73–1.78× as fast as one, and two independent one-thread half GEMMs on
+ * two plain threads 1.84–1.90×: that is the machine's ceiling. A spin-then-park {@link HostPool}
+ * (hand-off 28 → 1 µs) reached 1.80–1.87× in that loop, but in JMH forks of {@code threads=2} it
+ * ran its first seconds at 210–225 GFLOP/s against this pool's steady 300 (likely, not verified:
+ * while C2 still compiles, two threads that never sleep are not re-placed on the free vCPU), so it
+ * is not used.
+ * Starting the two threads' row sweeps at different rows, so that they do not write the C line
+ * they share at the column boundary at the same time, measured no better.
+ *
+ * <p>Run-to-run spread: on this shared VM the same code measures 170–180 GFLOP/s in one fork and
+ * 95–120 in the next, or changes mid-fork. It is not the layout: the B panel at each of ten float
+ * offsets inside a never-moving array (so one of them is 64-byte aligned) ran alike, 169–181;
+ * not the JIT: the same compilations, same sizes, in every fork; and a register-only FMA loop run
+ * in between slows in the same windows. Hence no alignment probing here; compare figures only
+ * within one window.
  *
  * <p>Determinism: each element of C belongs to exactly one micro-tile, and its sum is built by
  * one FMA per {@code p} in increasing {@code p}, block after block. That order depends neither
