@@ -185,14 +185,7 @@ class KernelTwinsTest {
                     : (float) rnd.nextGaussian();
         }
         x[0] = Float.NEGATIVE_INFINITY;
-        int[] si = new int[rows * k];
-        int[] vi = new int[rows * k];
-        float[] sv = new float[rows * k];
-        float[] vv = new float[rows * k];
-        SCALAR.topK(x, rows, cols, k, si, sv);
-        VECTOR.topK(x, rows, cols, k, vi, vv);
-        assertArrayEquals(si, vi);
-        assertArrayEquals(sv, vv);
+        assertTopKTwinsAgree(x, rows, cols, k);
     }
 
     /**
@@ -220,14 +213,7 @@ class KernelTwinsTest {
                 };
             }
         }
-        int[] si = new int[rows * k];
-        int[] vi = new int[rows * k];
-        float[] sv = new float[rows * k];
-        float[] vv = new float[rows * k];
-        SCALAR.topK(x, rows, cols, k, si, sv);
-        VECTOR.topK(x, rows, cols, k, vi, vv);
-        assertArrayEquals(si, vi);
-        assertArrayEquals(sv, vv);
+        assertTopKTwinsAgree(x, rows, cols, k);
     }
 
     /**
@@ -257,14 +243,7 @@ class KernelTwinsTest {
                 };
             }
         }
-        int[] si = new int[rows * k];
-        int[] vi = new int[rows * k];
-        float[] sv = new float[rows * k];
-        float[] vv = new float[rows * k];
-        SCALAR.topK(x, rows, cols, k, si, sv);
-        VECTOR.topK(x, rows, cols, k, vi, vv);
-        assertArrayEquals(si, vi);
-        assertArrayEquals(sv, vv);
+        assertTopKTwinsAgree(x, rows, cols, k);
     }
 
     @Test
@@ -361,5 +340,17 @@ class KernelTwinsTest {
                     () -> kernels.castFp8E4m3(new float[300], 1, 300, new byte[300], new float[2]));
             assertEquals("castFp8E4m3 scales length (2) must be >= 3", e.getMessage());
         }
+    }
+
+    /** The vector twin's top-k indices and values equal the scalar twin's, element for element. */
+    private static void assertTopKTwinsAgree(float[] x, int rows, int cols, int k) {
+        int[] si = new int[rows * k];
+        int[] vi = new int[rows * k];
+        float[] sv = new float[rows * k];
+        float[] vv = new float[rows * k];
+        SCALAR.topK(x, rows, cols, k, si, sv);
+        VECTOR.topK(x, rows, cols, k, vi, vv);
+        assertArrayEquals(si, vi);
+        assertArrayEquals(sv, vv);
     }
 }
