@@ -52,8 +52,9 @@ import static jdk.incubator.vector.VectorOperators.OR;
  * 17–25 GB/s of W from memory against 16–21 for the scalar chains and 14–24 unskewed; with W in
  * L2 (n = 64) 30–32 against 24. JMH ({@code GemmBenchmark.skinny}, m = 1, 2 forks, alternating with the
  * chains' jar, 14:36–14:40 UTC, load 1.2–1.9): 22.2 ± 6.4 and 23.6 ± 2.2 against 13.1 ± 1.7 and
- * 15.6 ± 2.4, i.e. about 50–60% of {@code skinnyReadBound} (40–46). On JDK 25 the harness gave
- * 28 against 12–13. What still limits it: one accumulator is one FMA chain of eight dependent
+ * 15.6 ± 2.4, i.e. about 50–60% of {@code skinnyReadBound} (40–46); at 14:48 (load 1.3–2.5)
+ * 25.3 ± 2.8 against 16.4 ± 5.4 (66% and 37% of it); on two threads 45.0 and 48.1 against 33.3
+ * and 33.4. On JDK 25 the harness gave 28 against 12–13. What still limits it: one accumulator is one FMA chain of eight dependent
  * steps per 128 weights (≤ 51 GB/s at 3.2 GHz even from L1), and sixteen concurrent streams of W
  * from memory. Two blocks of sixteen rows in one loop (two chains) made C2 box the vectors
  * (6–8 GB/s); a 16-column step with all sixteen registers live spilled (14); stage 4 by loads as
