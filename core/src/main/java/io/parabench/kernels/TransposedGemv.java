@@ -27,25 +27,39 @@ import static jdk.incubator.vector.VectorOperators.OR;
  * not alias; with it, each set holds eight. The lane of row l then needs {@code x[p]} (l even) or
  * {@code x[p−32]} (l odd): {@link #pairs} packs both into one long per column, built once per call,
  * and one 64-bit broadcast of it is the x operand, as cheap as the unskewed float broadcast. The
- * even rows take columns {@code 0 … 31} in scalar chains before the steps and every row its last
- * columns after them, so no lane ever adds a term from outside its row. (Skewing rows 8–15 instead
- * needs an x operand of two broadcasts and a blend per column: it ran no faster.)
+ * even rows take columns {@code 0 … START−1} in scalar chains before the steps, the odd rows
+ * {@code 0 … START−SKEW−1}, and every row its last columns after them, so no lane ever adds a term
+ * from outside its row. (Skewing rows 8–15 instead needs an x operand of two broadcasts and a
+ * blend per column: it ran no faster.)
+ *
+ * <p><b>Start.</b> The steps begin at column {@link #START} = SKEW + 4, not SKEW, so every load
+ * starts at a column ≡ 4 (mod 8). A 16-float load whose used half is eight columns always spans
+ * two cache lines when its start is 16 or 48 bytes past a line, which is where columns ≡ 0 (mod 8)
+ * fall if the array's data begins 16 bytes past a line (a 16-byte header on a line-aligned,
+ * e.g. humongous, array); from columns ≡ 4 every other load is line-aligned. The alignment is not
+ * visible from Java, so this is the measured choice, not a guarantee: it changes only where the
+ * scalar chains hand over, never the bits.
  *
  * <p>The transpose, per step:
  * <ol>
  *   <li>Distance 8 by loads: register r (r &lt; 8) is row r's eight columns in lanes 0–7 and row
  *       r+8's in lanes 8–15, i.e. a load of row r blended with a load of row r+8 eight floats
  *       earlier.</li>
- *   <li>Distances 4 and 2: pair registers (r, r+d); one is rotated by d lanes (a single-input
- *       {@code rearrange} with a constant shuffle, {@code vpermd}) and the two blended by a
- *       constant lane mask as {@code (a & ~m) | (b & m)}, which C2 folds into one
+ *   <li>Distances 4 and 2: pair registers (r, r+d); each of the two takes the other's lanes
+ *       exchanged by d (lane i from lane i ^ d: a single-input {@code rearrange} with one
+ *       constant shuffle per distance, {@code vpermd}) where its own lanes do not belong, blended
+ *       by a constant lane mask as {@code (a & ~m) | (b & m)}, which C2 folds into one
  *       {@code vpternlogd}.</li>
  *   <li>Distance 1 by 64-bit shifts ({@code vpsllq}/{@code vpsrlq} 32 move one float to the
- *       neighbouring lane and zero the other), so no shuffle is needed.</li>
+ *       neighbouring lane and zero the other), so no shuffle is needed; the even lanes are kept by
+ *       {@code AND_NOT ODD}, folded into the same {@code vpternlogd}, so no second mask.</li>
  * </ol>
  * Per 128 weights: 16 loads, 16 {@code vpermd}, 8 shifts, 32 {@code vpternlogd}, 8 broadcasts,
- * 8 FMAs. JDK 17's C2 also re-expands each shuffle's bytes ({@code vpmovzxbd}) at every
- * {@code rearrange} instead of keeping the indices in a register; JDK 25 does not.
+ * 8 FMAs. Constants live in registers: two shuffles and four masks. With four shuffles (rotations
+ * up and down by 4 and 2) and a fifth mask, JDK 17's C2 ran out of vector registers: it spilled
+ * the accumulator to the stack every step (a store and reload inside the FMA chain) and re-expanded
+ * the shuffle bytes ({@code vpmovzxbd}) at every {@code rearrange}, 165 instructions per step; the
+ * exchanges make it 143, with neither. JDK 25 did neither in both forms.
  *
  * <p>Measured (2 December 2026, JDK 17, 512-bit Zen 5, 1 thread, n = k = 2048; dev harness
  * medians of 150 calls, alternating processes, load 1.2–1.9, ±20% between processes): skewed
@@ -54,7 +68,14 @@ import static jdk.incubator.vector.VectorOperators.OR;
  * chains' jar, 14:36–14:40 UTC, load 1.2–1.9): 22.2 ± 6.4 and 23.6 ± 2.2 against 13.1 ± 1.7 and
  * 15.6 ± 2.4, i.e. about 50–60% of {@code skinnyReadBound} (40–46); at 14:48 (load 1.3–2.5)
  * 25.3 ± 2.8 against 16.4 ± 5.4 (66% and 37% of it); on two threads 45.0 and 48.1 against 33.3
- * and 33.4. On JDK 25 the harness gave 28 against 12–13. What still limits it: one accumulator is one FMA chain of eight dependent
+ * and 33.4. On JDK 25 the harness gave 28 against 12–13. With the lane exchanges and the start at
+ * column 36 (15:13–15:48 UTC, load 0.3–5): harness with W in L2, 39–40 GB/s against 32 for the
+ * rotations; JMH on JDK 17, alternating with main's jar in four holds, 31.4, 29.7, 27.0, 23.5,
+ * 22.9, 27.2, 28.8 and 29.8 against 26.8, 14.6, 25.2, 24.2, 25.0, 26.4 and 15.7 (54–75% of
+ * {@code skinnyReadBound} against 35–71%); the exchanges alone were no faster from memory (21.3 and
+ * 25.3 against 25.0 and 23.7). JDK 25 (15:36–15:39, load 1.2–2.3): 19.3 and 26.3 against 20.0 and
+ * 20.0 (54% and 62% against 46% and 51%); main's kernel on 25 beside 17 at load 4.6–5.6: 16.6 and
+ * 25.7 against 17.3 and 21.8 (47% and 61% against 35% and 53%). What still limits it: one accumulator is one FMA chain of eight dependent
  * steps per 128 weights (≤ 51 GB/s at 3.2 GHz even from L1), and sixteen concurrent streams of W
  * from memory. Two blocks of sixteen rows in one loop (two chains) made C2 box the vectors
  * (6–8 GB/s); a 16-column step with all sixteen registers live spilled (14); stage 4 by loads as
@@ -63,7 +84,7 @@ import static jdk.incubator.vector.VectorOperators.OR;
  * Loops carrying a vector must stay in a method that is called, not entered by on-stack
  * replacement: the OSR compile boxed the accumulator every step (3 GB/s).
  *
- * <p>Only for 16-lane species and k ≥ 40 (the scalar chains serve at 256 and 128 bits and for
+ * <p>Only for 16-lane species and k ≥ START + STEP = 44 (the scalar chains serve at 256 and 128 bits and for
  * shorter rows). Stateless; thread safe.
  */
 final class TransposedGemv {
@@ -76,24 +97,23 @@ final class TransposedGemv {
     private static final int STEP = 8;
     /** Columns by which the odd rows of a block trail the even rows: two cache lines. */
     static final int SKEW = 32;
-    /** Rotations by 4 and 2 lanes: lane i takes lane i−d ({@code UP}) or i+d ({@code DOWN}). */
-    private static final VectorShuffle<Integer> UP4 = VectorShuffle.fromOp(I, i -> (i + 12) & 15);
-    private static final VectorShuffle<Integer> DOWN4 = VectorShuffle.fromOp(I, i -> (i + 4) & 15);
-    private static final VectorShuffle<Integer> UP2 = VectorShuffle.fromOp(I, i -> (i + 14) & 15);
-    private static final VectorShuffle<Integer> DOWN2 = VectorShuffle.fromOp(I, i -> (i + 2) & 15);
-    /** All bits set in lanes whose index has bit 3, 2, 1, 0 set (and, for EVEN, clear). */
+    /** Column at which the even rows' vector steps begin (odd rows': START − SKEW); see the class comment. */
+    static final int START = SKEW + 4;
+    /** Exchanges of lanes d apart: lane i takes lane i ^ d (i−d where bit d is set, i+d where it is clear). */
+    private static final VectorShuffle<Integer> SWAP4 = VectorShuffle.fromOp(I, i -> i ^ 4);
+    private static final VectorShuffle<Integer> SWAP2 = VectorShuffle.fromOp(I, i -> i ^ 2);
+    /** All bits set in lanes whose index has bit 3, 2, 1, 0 set. */
     private static final IntVector M8 = lanesWithBit(8);
     private static final IntVector M4 = lanesWithBit(4);
     private static final IntVector M2 = lanesWithBit(2);
     private static final IntVector ODD = lanesWithBit(1);
-    private static final IntVector EVEN = ODD.not();
 
     private TransposedGemv() {
     }
 
     /** True when this kernel serves one row of X with reduction length k on this JVM's vectors (one step at least). */
     static boolean applies(int k) {
-        return FloatVector.SPECIES_PREFERRED.length() == ROWS && k >= SKEW + STEP;
+        return FloatVector.SPECIES_PREFERRED.length() == ROWS && k >= START + STEP;
     }
 
     private static IntVector lanesWithBit(int bit) {
@@ -120,17 +140,18 @@ final class TransposedGemv {
     /**
      * {@code c[(j0+l)·colStride] (+)= Σ_p x[p]·w[(j0+l)·k + p]} for l &lt; 16; W holds at least
      * {@code (j0+16)·k} floats, {@link #applies}(k), {@code xPairs} is {@link #pairs}(k, x) and
-     * {@code lanes} a 16-float scratch array. Even rows take columns {@code 0 … SKEW−1} in scalar
-     * chains first; then both run the vector steps (even rows at {@code SKEW + s}, odd rows at
-     * {@code s}); each row finishes its columns in a scalar chain. One chain per row throughout.
+     * {@code lanes} a 16-float scratch array. Even rows take columns {@code 0 … START−1} in scalar
+     * chains first, odd rows {@code 0 … START−SKEW−1}; then both run the vector steps (even rows at
+     * {@code START + s}, odd rows at {@code START − SKEW + s}); each row finishes its columns in a
+     * scalar chain. One chain per row throughout.
      */
     static void sixteenRows(int k, float[] x, long[] xPairs, float[] w, int j0, float[] c, int colStride,
                             boolean accumulate, float[] lanes) {
-        int steps = (k - SKEW) - (k - SKEW) % STEP;
+        int steps = (k - START) - (k - START) % STEP;
         for (int l = 0; l < ROWS; l++) {
             float sum = accumulate ? c[(j0 + l) * colStride] : 0f;
             int row = (j0 + l) * k;
-            for (int p = 0; l % 2 == 0 && p < SKEW; p++) {
+            for (int p = 0; p < (l % 2 == 0 ? START : START - SKEW); p++) {
                 sum = Math.fma(x[p], w[row + p], sum);
             }
             lanes[l] = sum;
@@ -139,7 +160,7 @@ final class TransposedGemv {
         for (int l = 0; l < ROWS; l++) {
             float sum = lanes[l];
             int row = (j0 + l) * k;
-            for (int p = l % 2 == 0 ? SKEW + steps : steps; p < k; p++) {
+            for (int p = l % 2 == 0 ? START + steps : START - SKEW + steps; p < k; p++) {
                 sum = Math.fma(x[p], w[row + p], sum);
             }
             c[(j0 + l) * colStride] = sum;
@@ -148,7 +169,7 @@ final class TransposedGemv {
 
     /**
      * {@code steps} columns of the sixteen rows from {@code w[wOff]} (even rows from column
-     * SKEW, odd rows from 0), sums in and out of {@code lanes}.
+     * START, odd rows from START − SKEW), sums in and out of {@code lanes}.
      */
     private static void columns(int k, int steps, long[] xPairs, float[] w, int wOff, float[] lanes) {
         FloatVector acc = FloatVector.fromArray(S, lanes, 0);
@@ -169,7 +190,7 @@ final class TransposedGemv {
         int w13 = wOff + 13 * k - STEP - SKEW;
         int w14 = wOff + 14 * k - STEP;
         int w15 = wOff + 15 * k - STEP - SKEW;
-        for (int p = SKEW; p < SKEW + steps; p += STEP) {
+        for (int p = START; p < START + steps; p += STEP) {
             // Distance 8: lanes 0-7 row r, lanes 8-15 row r+8 (loaded eight floats earlier); odd rows SKEW behind.
             IntVector a0 = FloatVector.fromArray(S, w, w0 + p).reinterpretAsInts().lanewise(AND_NOT, M8)
                     .lanewise(OR, FloatVector.fromArray(S, w, w8 + p).reinterpretAsInts().lanewise(AND, M8));
@@ -187,54 +208,54 @@ final class TransposedGemv {
                     .lanewise(OR, FloatVector.fromArray(S, w, w14 + p).reinterpretAsInts().lanewise(AND, M8));
             IntVector a7 = FloatVector.fromArray(S, w, w7 + p).reinterpretAsInts().lanewise(AND_NOT, M8)
                     .lanewise(OR, FloatVector.fromArray(S, w, w15 + p).reinterpretAsInts().lanewise(AND, M8));
-            // Distance 4: lanes with bit 2 set come from the partner register rotated by 4.
+            // Distance 4: each register takes the partner's lanes i ^ 4 where bit 2 of i is not its own.
             IntVector b0 = a0.lanewise(AND_NOT, M4)
-                    .lanewise(OR, a4.rearrange(UP4).lanewise(AND, M4));
-            IntVector b4 = a0.rearrange(DOWN4).lanewise(AND_NOT, M4)
+                    .lanewise(OR, a4.rearrange(SWAP4).lanewise(AND, M4));
+            IntVector b4 = a0.rearrange(SWAP4).lanewise(AND_NOT, M4)
                     .lanewise(OR, a4.lanewise(AND, M4));
             IntVector b1 = a1.lanewise(AND_NOT, M4)
-                    .lanewise(OR, a5.rearrange(UP4).lanewise(AND, M4));
-            IntVector b5 = a1.rearrange(DOWN4).lanewise(AND_NOT, M4)
+                    .lanewise(OR, a5.rearrange(SWAP4).lanewise(AND, M4));
+            IntVector b5 = a1.rearrange(SWAP4).lanewise(AND_NOT, M4)
                     .lanewise(OR, a5.lanewise(AND, M4));
             IntVector b2 = a2.lanewise(AND_NOT, M4)
-                    .lanewise(OR, a6.rearrange(UP4).lanewise(AND, M4));
-            IntVector b6 = a2.rearrange(DOWN4).lanewise(AND_NOT, M4)
+                    .lanewise(OR, a6.rearrange(SWAP4).lanewise(AND, M4));
+            IntVector b6 = a2.rearrange(SWAP4).lanewise(AND_NOT, M4)
                     .lanewise(OR, a6.lanewise(AND, M4));
             IntVector b3 = a3.lanewise(AND_NOT, M4)
-                    .lanewise(OR, a7.rearrange(UP4).lanewise(AND, M4));
-            IntVector b7 = a3.rearrange(DOWN4).lanewise(AND_NOT, M4)
+                    .lanewise(OR, a7.rearrange(SWAP4).lanewise(AND, M4));
+            IntVector b7 = a3.rearrange(SWAP4).lanewise(AND_NOT, M4)
                     .lanewise(OR, a7.lanewise(AND, M4));
             // Distance 2.
             IntVector d0 = b0.lanewise(AND_NOT, M2)
-                    .lanewise(OR, b2.rearrange(UP2).lanewise(AND, M2));
-            IntVector d2 = b0.rearrange(DOWN2).lanewise(AND_NOT, M2)
+                    .lanewise(OR, b2.rearrange(SWAP2).lanewise(AND, M2));
+            IntVector d2 = b0.rearrange(SWAP2).lanewise(AND_NOT, M2)
                     .lanewise(OR, b2.lanewise(AND, M2));
             IntVector d1 = b1.lanewise(AND_NOT, M2)
-                    .lanewise(OR, b3.rearrange(UP2).lanewise(AND, M2));
-            IntVector d3 = b1.rearrange(DOWN2).lanewise(AND_NOT, M2)
+                    .lanewise(OR, b3.rearrange(SWAP2).lanewise(AND, M2));
+            IntVector d3 = b1.rearrange(SWAP2).lanewise(AND_NOT, M2)
                     .lanewise(OR, b3.lanewise(AND, M2));
             IntVector d4 = b4.lanewise(AND_NOT, M2)
-                    .lanewise(OR, b6.rearrange(UP2).lanewise(AND, M2));
-            IntVector d6 = b4.rearrange(DOWN2).lanewise(AND_NOT, M2)
+                    .lanewise(OR, b6.rearrange(SWAP2).lanewise(AND, M2));
+            IntVector d6 = b4.rearrange(SWAP2).lanewise(AND_NOT, M2)
                     .lanewise(OR, b6.lanewise(AND, M2));
             IntVector d5 = b5.lanewise(AND_NOT, M2)
-                    .lanewise(OR, b7.rearrange(UP2).lanewise(AND, M2));
-            IntVector d7 = b5.rearrange(DOWN2).lanewise(AND_NOT, M2)
+                    .lanewise(OR, b7.rearrange(SWAP2).lanewise(AND, M2));
+            IntVector d7 = b5.rearrange(SWAP2).lanewise(AND_NOT, M2)
                     .lanewise(OR, b7.lanewise(AND, M2));
             // Distance 1 by 64-bit shifts; column p+t of all sixteen rows, t in order, into the chains.
-            FloatVector t0 = d0.lanewise(AND, EVEN)
+            FloatVector t0 = d0.lanewise(AND_NOT, ODD)
                     .lanewise(OR, d1.reinterpretAsLongs().lanewise(LSHL, 32).reinterpretAsInts()).reinterpretAsFloats();
             FloatVector t1 = d0.reinterpretAsLongs().lanewise(LSHR, 32).reinterpretAsInts()
                     .lanewise(OR, d1.lanewise(AND, ODD)).reinterpretAsFloats();
-            FloatVector t2 = d2.lanewise(AND, EVEN)
+            FloatVector t2 = d2.lanewise(AND_NOT, ODD)
                     .lanewise(OR, d3.reinterpretAsLongs().lanewise(LSHL, 32).reinterpretAsInts()).reinterpretAsFloats();
             FloatVector t3 = d2.reinterpretAsLongs().lanewise(LSHR, 32).reinterpretAsInts()
                     .lanewise(OR, d3.lanewise(AND, ODD)).reinterpretAsFloats();
-            FloatVector t4 = d4.lanewise(AND, EVEN)
+            FloatVector t4 = d4.lanewise(AND_NOT, ODD)
                     .lanewise(OR, d5.reinterpretAsLongs().lanewise(LSHL, 32).reinterpretAsInts()).reinterpretAsFloats();
             FloatVector t5 = d4.reinterpretAsLongs().lanewise(LSHR, 32).reinterpretAsInts()
                     .lanewise(OR, d5.lanewise(AND, ODD)).reinterpretAsFloats();
-            FloatVector t6 = d6.lanewise(AND, EVEN)
+            FloatVector t6 = d6.lanewise(AND_NOT, ODD)
                     .lanewise(OR, d7.reinterpretAsLongs().lanewise(LSHL, 32).reinterpretAsInts()).reinterpretAsFloats();
             FloatVector t7 = d6.reinterpretAsLongs().lanewise(LSHR, 32).reinterpretAsInts()
                     .lanewise(OR, d7.lanewise(AND, ODD)).reinterpretAsFloats();

@@ -37,13 +37,14 @@ class TransposedGemvTest {
         return (float) Math.scalb(rnd.nextFloat() - 0.5f, rnd.nextInt(40) - 20);
     }
 
-    /** k = 40: one vector step and no scalar end; 41, 47: scalar ends of 1 and 7; 77, 300: several steps and ends. */
+    /** k = 44: one vector step and no scalar end; 45, 51: scalar ends of 1 and 7; 77, 300: several steps and ends. */
     @ParameterizedTest
-    @ValueSource(ints = {40, 41, 47, 77, 300})
+    @ValueSource(ints = {44, 45, 51, 77, 300})
     void shouldEqualOneFmaChainPerRowWithSignedZerosAndNonFiniteValues(int k) {
         assumeTrue(TransposedGemv.applies(k), "16-lane vectors only");
         int n = 32;
         int skew = TransposedGemv.SKEW;
+        int start = TransposedGemv.START;     // even rows' first vector column; odd rows' is start − skew
         Random rnd = new Random(14 + k);
         float[] w = new float[n * k];
         for (int i = 0; i < w.length; i++) {
@@ -53,12 +54,15 @@ class TransposedGemvTest {
             w[3 * k + p] = 0f;          // rows 3 and 4: all zero weights, so −0 survives only where the chain keeps it
             w[4 * k + p] = -0f;
         }
-        w[5 * k + skew - 1] = Float.POSITIVE_INFINITY;   // odd row, last column of its first vector steps' reach
+        w[5 * k + skew - 1] = Float.POSITIVE_INFINITY;   // odd row, column 31: its vector steps at k ≥ 77, its scalar end below
         w[6 * k + 11] = Float.NaN;                        // even row, its scalar start
-        w[7 * k] = Float.NEGATIVE_INFINITY;               // odd row, first vector column
+        w[7 * k + start - skew] = Float.NEGATIVE_INFINITY; // odd row, first vector column
+        w[11 * k + start - skew - 1] = Float.NaN;         // odd row, last column of its scalar start
+        w[13 * k + start - skew + 7] = Float.POSITIVE_INFINITY; // odd row, last column of its first vector step
+        w[22 * k + start - 1] = Float.POSITIVE_INFINITY; // even row, last column of its scalar start
         w[8 * k + k - 1] = Float.POSITIVE_INFINITY;       // even row, last column (scalar end or last step)
         w[9 * k + k - 1] = Float.NaN;                     // odd row, last column
-        w[20 * k + skew] = Float.NEGATIVE_INFINITY;       // even row, first vector column
+        w[20 * k + start] = Float.NEGATIVE_INFINITY;      // even row, first vector column
         float[] c0 = new float[n];
         for (int j = 0; j < n; j++) {
             c0[j] = j % 2 == 0 ? -0f : rnd.nextFloat();
