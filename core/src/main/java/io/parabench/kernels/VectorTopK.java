@@ -61,6 +61,9 @@ import java.util.Arrays;
  * from the offset table: 404 against 461 (14:41); the hit bits by subtraction instead of a
  * compare (C2 on JDK 17 turns a compare mask into a vector with three instructions): 447
  * against 479 (14:51, load 1.4); three steps a word instead of four: 412 against 425 (14:55).
+ * JMH {@code KernelBenchmark.topKRouter}, this version and the one before alternating, one run
+ * each per pair (15:00–15:02 UTC, load 4.2 falling to 2.2): 12.2, 12.2, 12.0, 11.8 GB/s against
+ * 8.7, 5.6, 6.9, 9.7; at 256 bits 6.1, 6.4 against 4.7, 5.9; at 128 bits 3.0, 3.5 against 2.7, 2.4.
  * Tried and slower: the picks written through gathers (a constant index map over the stored best
  * vectors; the method grew past C2's node-count inlining cutoff and the gather went
  * un-intrinsified, boxing 427 KB a call); the hit bits made in the bound pass from the row's
