@@ -19,7 +19,8 @@ import java.util.Arrays;
  *       broadcast into one FMA, giving eight independent accumulators per step (enough to hide
  *       the FMA latency on two FMA ports). With few columns instead, the same kernel runs on
  *       the transposed product {@code Yᵀ = W·Xᵀ} and writes its result transposed. A single
- *       row of X (decode) takes eight scalar FMA chains instead ({@link #oneRowOfX}).</li>
+ *       row of X (decode) takes {@link TransposedGemv} (sixteen rows of W transposed in
+ *       registers) at 512 bits, eight scalar FMA chains otherwise ({@link #oneRowOfX}).</li>
  *   <li><b>Row-major B</b> (the backward layouts, fewer rows than a micro-tile): for each
  *       reduction step, each row of C in a block of {@link #COLUMN_BLOCK} columns gets one
  *       vector FMA per vector of B's row; the C block (at most a tile's rows × 2 KiB) stays in
@@ -114,23 +115,34 @@ final class SkinnyGemm {
     }
 
     /**
-     * {@code c[j·colStride] (+)= Σ_p x[p]·w[j·k+p]}, X one row (decode): scalar {@link Math#fma}
-     * chains, {@link #W_ROWS} rows of W side by side, W read once in its stored order. With X's
-     * single row in the lanes, the vector kernel spends a broadcast and a 16-lane FMA per weight
-     * for one useful lane; one scalar FMA per weight (its load folded in) reads W at 19–21 GB/s
-     * (median call) against 16–18 for that kernel, best calls 23 against 20–22 (JDK 17, 512-bit,
-     * n = k = 2048, alternating processes, load 8). Twelve and sixteen chains ran at 19 and 11
-     * (best call): more streams of W than the prefetchers follow. Either way it is one FMA per
-     * weight, about a third of the rate at which the same thread reads W; the lanes can only
-     * hold sixteen outputs at one k after a transpose (see the README). Threads split the rows of W.
+     * {@code c[j·colStride] (+)= Σ_p x[p]·w[j·k+p]}, X one row (decode). With 16-lane vectors and
+     * k ≥ 40, sixteen rows of W at a time go through {@link TransposedGemv} (W transposed in
+     * registers, one vector FMA per sixteen weights, odd rows skewed two cache lines behind the
+     * even ones): 22–25 GB/s of W in JMH against 13–21 for the chains in the same minutes (see
+     * there). The rows left over, other widths and shorter rows take scalar {@link Math#fma}
+     * chains, {@link #W_ROWS} rows of W side by side, W read once in its stored order: one scalar
+     * FMA per weight (its load folded in) read W at 19–21 GB/s (median call) against 16–18 for the
+     * broadcast kernel below, which spends a broadcast and a 16-lane FMA per weight for one useful
+     * lane (JDK 17, 512-bit, n = k = 2048, load 8); twelve and sixteen chains ran at 19 and 11
+     * (best call): more streams of W than the prefetchers follow. Threads split the rows of W in
+     * blocks of sixteen (eight for the chains).
      */
     private static void oneRowOfX(HostPool pool, int n, int k, float[] x, float[] w, float[] c, int colStride,
                                   boolean accumulate) {
-        int groups = (n + W_ROWS - 1) / W_ROWS;
+        boolean transposed = TransposedGemv.applies(k);
+        int block = transposed ? TransposedGemv.ROWS : W_ROWS;
+        int groups = (n + block - 1) / block;
         int tasks = Math.min(pool.threads(), groups);
+        long[] xPairs = transposed ? TransposedGemv.pairs(k, x) : null;
         pool.parallelFor(tasks, q -> {
-            int to = Math.min(n, groups * (q + 1) / tasks * W_ROWS);
-            int j = groups * q / tasks * W_ROWS;
+            int to = Math.min(n, groups * (q + 1) / tasks * block);
+            int j = groups * q / tasks * block;
+            if (transposed) {
+                float[] lanes = new float[TransposedGemv.ROWS];
+                for (; j + TransposedGemv.ROWS <= to; j += TransposedGemv.ROWS) {
+                    TransposedGemv.sixteenRows(k, x, xPairs, w, j, c, colStride, accumulate, lanes);
+                }
+            }
             for (; j + W_ROWS <= to; j += W_ROWS) {
                 eightChains(k, x, w, j, c, colStride, accumulate);
             }

@@ -57,12 +57,17 @@ class GemmTest {
      * 16 lanes), more than one reduction block (k &gt; 256) and column block (n &gt; 512), and the
      * skinny cases: one row, one row less/more than one and two vectors of lanes (V = 4, 8, 16),
      * one and a few columns (one row of X, and one column beside more rows than two vectors hold,
-     * take the scalar-chain kernel: eight rows of W at a time, then a tail).
+     * take the one-row kernels: at 16 lanes and k &ge; 40 sixteen rows of W transposed in
+     * registers, then eight-row scalar chains and a tail; otherwise the chains alone). For the
+     * transposed kernel: 1×16×40 is one block and one vector step with no scalar end, k = 47 and
+     * 100 leave scalar ends, n = 35 and 130 leave chains and a tail (130 also splits blocks
+     * between two and three threads), k = 39 is too short, 40×1×45 is the transposed product.
      */
     @ParameterizedTest
     @CsvSource({"1,1,1", "1,37,5", "13,1,7", "8,32,16", "9,31,5", "14,32,16", "15,33,17", "29,31,3", "31,530,270",
             "43,64,600", "3,5,0", "1,300,40", "3,29,9", "5,17,300", "7,70,33", "9,40,20", "17,45,13", "33,41,7",
-            "37,2,50", "70,9,11", "66,33,5", "25,35,260", "1,19,600", "70,1,19"})
+            "37,2,50", "70,9,11", "66,33,5", "25,35,260", "1,19,600", "70,1,19",
+            "1,16,40", "1,64,47", "1,35,100", "1,47,39", "1,130,300", "40,1,45"})
     void shouldMatchScalarTwinBitForBitInEveryLayout(int m, int n, int k) {
         Random rnd = new Random(m * 1_000_003L + n * 1009L + k);
         float[] a = random(rnd, m * k);
