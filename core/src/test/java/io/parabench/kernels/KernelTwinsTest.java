@@ -246,6 +246,50 @@ class KernelTwinsTest {
         assertTopKTwinsAgree(x, rows, cols, k);
     }
 
+    /**
+     * Signed zeros among one row's picks while the other rows of its group pick negative scores:
+     * the 512-bit path writes a group's values from the picks' keys, which rank {@code x + 0f},
+     * so a −0 pick must still come back −0 (and a zero beside a negative lane must not hide).
+     */
+    @ParameterizedTest
+    @CsvSource({"8,0", "8,5", "16,7", "24,3", "9,1", "8,8"})
+    void shouldMatchTopKExactlyWithSignedZeroPicksBesideNegativeRows(int rows, int zeroRow) {
+        int cols = 256;
+        Random rnd = new Random(rows * 100L + zeroRow);
+        float[] x = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float negative = -1 - (float) Math.abs(rnd.nextGaussian());
+                x[r * cols + j] = r % 8 != zeroRow ? negative : j % 37 == 5 ? -0f : j % 41 == 7 ? 0f : negative;
+            }
+        }
+        assertTopKTwinsAgree(x, rows, cols, 8);
+    }
+
+    /**
+     * Random mixes of extreme scores: infinities (the candidates' subtraction against a floor of
+     * ±∞), signed zeros (a floor of +0), the largest and smallest magnitudes; rows of one vector
+     * up to past the side-by-side limit, k from 1 to 9.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {256, 16, 48, 264, 100, 1024, 1040})
+    void shouldMatchTopKExactlyOnExtremeScores(int cols) {
+        float[] extremes = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, 0f, Float.MAX_VALUE,
+                -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, 1f, -1f};
+        Random rnd = new Random(cols);
+        for (int round = 0; round < 60; round++) {
+            int rows = 1 + rnd.nextInt(20);
+            int k = 1 + rnd.nextInt(Math.min(cols, 9));
+            int kinds = 1 + rnd.nextInt(extremes.length);
+            int first = rnd.nextInt(extremes.length);
+            float[] x = new float[rows * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = extremes[(first + rnd.nextInt(kinds)) % extremes.length];
+            }
+            assertTopKTwinsAgree(x, rows, cols, k);
+        }
+    }
+
     @Test
     void shouldRejectNaNInTheRowTailBeforeWriting() {
         float[] x = new float[4 * 257];
