@@ -116,7 +116,7 @@ final class SkinnyGemm {
 
     /**
      * {@code c[j·colStride] (+)= Σ_p x[p]·w[j·k+p]}, X one row (decode). With 16-lane vectors and
-     * k ≥ 40, sixteen rows of W at a time go through {@link TransposedGemv} (W transposed in
+     * k ≥ 44, sixteen rows of W at a time go through {@link TransposedGemv} (W transposed in
      * registers, one vector FMA per sixteen weights, odd rows skewed two cache lines behind the
      * even ones): 22–25 GB/s of W in JMH against 13–21 for the chains in the same minutes (see
      * there). The rows left over, other widths and shorter rows take scalar {@link Math#fma}
