@@ -7,11 +7,15 @@ import java.util.Locale;
  */
 enum Profile {
     /**
-     * The default: every benchmark, one fork, one 1 s warm-up and three 0.5 s measurements —
+     * The default: every benchmark, one fork, three 1 s warm-ups and three 0.5 s measurements —
      * enough for C2 to compile the hot paths and for JMH to give a confidence interval, and
      * within 10 minutes for the whole suite (about 70 benchmark × parameter runs) on 2 cores.
+     * Fewer warm-up seconds were too short for the larger Vector API kernels, which C2 compiles
+     * only after 2–3 s of slow calls (2 December 2026, JDK 17): after one, {@code topKRouter}'s
+     * three measurements ran 32, 111 and 1848 calls/s against about 2800 once compiled; after
+     * two, the decode GEMV's first measurement still ran 2 calls/s against 1000.
      */
-    QUICK(1, 1, 1000, 3, 500),
+    QUICK(1, 3, 1000, 3, 500),
     /** Publication grade: three forks, five 2 s warm-ups, ten 2 s measurements. */
     FULL(3, 5, 2000, 10, 2000),
     /**
