@@ -27,6 +27,25 @@ import java.util.Arrays;
  *       L1 between steps, and B streams through once, contiguously.</li>
  * </ul>
  *
+ * <p><b>Rows against rows with half the lanes idle</b> (X of eight rows in a 16-lane vector, the
+ * decode batch of {@code GemmBenchmark.skinny} m = 8): one FMA per weight caps it near the FMA
+ * rate, 10.9 GB/s of W against 54.9 for {@code skinnyReadBound} in JMH (2 December 2026, 17:14 UTC,
+ * load 1.7). Filling the lanes needs two rows of W per FMA operand: lane l computing
+ * {@code (i = l/2, j = j0 + (l & 1))}, X packed with each value twice, and the pair
+ * {@code (w[j][p], w[j+1][p])} as one 64-bit broadcast. Measured the same day in a dev harness
+ * (JDK 17, 512-bit, n = k = 2048, medians of 40 calls, load 1.3–2.7, this kernel 9–17 GB/s
+ * depending on the minute): the sweep alone, pairs ready in L1, sixteen rows of W (eight
+ * accumulators; four are FMA-latency bound at 20) reads 27–32; but making the pairs costs more
+ * than that gains in every form tried: zipping rows into a scratch of longs by int
+ * {@code rearrange} and masks runs 24–26 alone (by 64-bit shifts 13), so zip-then-sweep per chunk
+ * ran 7–9.5, the zip fused into the sweep's loop (a ring of two chunks) 7–11, and with the next
+ * chunk's lines touched during the sweep 9.5–16.7 against 13–16.7 for this kernel; pairing per FMA
+ * instead (two broadcasts and a blend: 7; two scalar loads packed into one long: 3.4–4.4; a
+ * skewed diagonal, lane i at column t + i, two row loads merged per FMA: 3–5.5) lost more. Vectors
+ * carried across a call or an inner loop boxed (1–5 GB/s); sixteen rows of W 8 KiB apart alias in
+ * the 12-way L1 at k = 2048 (scalar pairs ran twice as fast at k = 2064). The bits are guarded by
+ * {@code SkinnyRowsTest}.
+ *
  * <p>Determinism: as in {@link VectorGemm}, every element of C is one FMA chain in increasing
  * reduction index, started from 0 (or from C when accumulating), computed by one task; threads
  * split columns of C. Bits equal the scalar twin's for every thread count.
