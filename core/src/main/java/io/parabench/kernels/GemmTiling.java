@@ -19,8 +19,8 @@ import java.util.List;
  * wider tiles spend fewer broadcasts per FMA, as long as C2 keeps them in registers:
  * <ul>
  *   <li>16 registers: 6×2 (12 accumulators + 2 + 1 = 15), BLIS's Haswell tile; 8×2 and 4×4 spill.</li>
- *   <li>32 registers, 512-bit: 8×2 (16 + 2 + 1 = 19); the 24-accumulator tiles lose to it here.</li>
- *   <li>32 registers, 128- and 256-bit: 6×4 (24 + 4 + 1 = 29).</li>
+ *   <li>32 registers, every width: 6×4 (24 + 4 + 1 = 29): 34 instructions per 24 FMAs, the fewest of
+ *       the tiles that fit (8×2 takes 26 per 16).</li>
  * </ul>
  * Measured on one AMD EPYC core (Zen 5, AVX-512; JDK 17), fp32 1024³ {@code X·Wᵀ} on one thread,
  * best call by thread CPU time in 1 s bursts alternated with OpenBLAS 0.3.21 (Debian numpy, same
@@ -44,7 +44,19 @@ import java.util.List;
  * load 7–10): best call against OpenBLAS in alternated bursts, 512-bit 8×2 0.96, 256-bit 6×4 0.97,
  * 128-bit 6×4 1.45; and the tiles against each other in one JVM, calls alternated, harmonic mean
  * per call: at 512 bits 8×2 172, 6×4 173, 6×2 167 GFLOP/s; at 256 bits 6×4 89.0, 8×2 87.5, 6×2
- * 86.1. The choice below stands (6×4 and 8×2 tie at 512 bits).
+ * 86.1. 6×4 and 8×2 tied at 512 bits, and 8×2 served there.
+ *
+ * <p><b>Why 6×4 at 512 bits too</b> (2 December 2026, 17:30–17:35 UTC, JDK 17 and 25). The host
+ * has windows, minutes long, in which every GEMM on it runs slower; in them the tiles part. The
+ * three tiles in one JVM, batches of calls alternated, 1024³ on one thread: in a slow window
+ * (8×2 at 105–117 GFLOP/s) 6×4 ran 1.15–1.21× as fast as 8×2 in every one of 12 rounds (1.21×
+ * over all), 6×2 0.91×; in the fast window a minute later (8×2 at 161–170) 6×4 ran 0.98–1.00× of
+ * it. Beside OpenBLAS in the same process ({@code jmh/src/test/scripts/OpenBlasDuel.java}'s way, JDK 25),
+ * slow window: parabench ÷ OpenBLAS 0.82 with 8×2, 0.89 with 6×4, per round 0.88–0.93 against
+ * 0.77–0.86; fast window: 0.93–0.97 with 6×4, 0.95 with 8×2. OpenBLAS slows less in those
+ * windows, and so does the tile that issues fewer instructions per FMA: likely, not verified (no
+ * performance counters in this VM), another guest shares the core and the front end is what it
+ * takes. 8×2 was removed with the choice.
  *
  * <p>{@code kc = 256} keeps a packed A micro-panel ({@code rows × kc}, 6–8 KiB) in L1 beside
  * the B micro-panel it meets; {@code nc = 512} keeps a packed {@code kc × nc} slice of B (512 KiB)
@@ -59,7 +71,7 @@ import java.util.List;
  */
 record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     /** The tiles {@link VectorGemm} has micro-kernels for, as {rows, vectors}. */
-    static final List<int[]> SHAPES = List.of(new int[]{6, 2}, new int[]{8, 2}, new int[]{6, 4});
+    static final List<int[]> SHAPES = List.of(new int[]{6, 2}, new int[]{6, 4});
 
     static final int KC = 256;
     static final int NC = 512;
@@ -68,7 +80,7 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
         boolean known = SHAPES.stream().anyMatch(s -> s[0] == rows && s[1] == vectors);
         if (!known) {
             throw new IllegalArgumentException("GEMM micro-tile (" + rows + "×" + vectors
-                    + " vectors) has no micro-kernel; known: 6×2, 8×2, 6×4");
+                    + " vectors) has no micro-kernel; known: 6×2, 6×4");
         }
         if (nc % (vectors * lanes) != 0) {
             throw new IllegalArgumentException("GEMM column block (" + nc + ") must be a multiple of the tile width "
@@ -89,7 +101,7 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
         if (registers < 32) {
             return new GemmTiling(6, 2, lanes, KC, NC);
         }
-        return lanes >= 16 ? new GemmTiling(8, 2, lanes, KC, NC) : new GemmTiling(6, 4, lanes, KC, NC);
+        return new GemmTiling(6, 4, lanes, KC, NC);
     }
 
     /**

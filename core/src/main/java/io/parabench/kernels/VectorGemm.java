@@ -18,8 +18,8 @@ import java.util.Arrays;
  * the core's L2; then row panels of C, each packing its {@code rows×kc} slice of A just before
  * sweeping the B micro-panels with it, so that A micro-panel is hot in L1.
  *
- * <p>Where the time goes (1024³ forward, one thread, 512-bit, JDK 17, this machine): the 8×2
- * micro-kernel alone, called on packed panels already in L1/L2, runs at about 200 GFLOP/s, while
+ * <p>Where the time goes (1024³ forward, one thread, 512-bit, JDK 17, this machine): the
+ * micro-kernel alone (the 8×2 one that served 512 bits before 6×4; the two tie on a quiet core), called on packed panels already in L1/L2, runs at about 200 GFLOP/s, while
  * OpenBLAS's whole GEMM runs at 180–195. What a whole call adds is mostly packing, so packing is
  * kept cheap: A is packed as rows (a row copy in two of the three layouts; the transposing pack
  * it replaced took 1.85 of 14.3 ms per call), B's transposing pack reads eight rows of W side by
@@ -256,8 +256,6 @@ final class VectorGemm {
                                     float[] c, int cOff, int ldc, boolean load) {
         if (t.vectors() == 4) {
             microKernel6x4(kc, ap, bp, bOff, c, cOff, ldc, load);
-        } else if (t.rows() == 8) {
-            microKernel8x2(kc, ap, bp, bOff, c, cOff, ldc, load);
         } else {
             microKernel6x2(kc, ap, bp, bOff, c, cOff, ldc, load);
         }
@@ -338,103 +336,6 @@ final class VectorGemm {
         c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
         c5_0.intoArray(c, cOff + 5 * ldc);
         c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
-    }
-
-    /**
-     * The 8×2-vector micro-kernel: 16 accumulators, 2 B vectors and one broadcast live per step;
-     * A is 8 packed rows of kc values, B kc packed rows of 2 vectors.
-     */
-    private static void microKernel8x2(int kc, float[] ap, float[] bp, int bOff,
-                                   float[] c, int cOff, int ldc, boolean load) {
-        FloatVector c0_0, c0_1;
-        FloatVector c1_0, c1_1;
-        FloatVector c2_0, c2_1;
-        FloatVector c3_0, c3_1;
-        FloatVector c4_0, c4_1;
-        FloatVector c5_0, c5_1;
-        FloatVector c6_0, c6_1;
-        FloatVector c7_0, c7_1;
-        if (load) {
-            c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
-            c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
-            c1_0 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
-            c1_1 = FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * V);
-            c2_0 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-            c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
-            c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-            c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
-            c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-            c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
-            c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-            c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
-            c6_0 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-            c6_1 = FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * V);
-            c7_0 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-            c7_1 = FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * V);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c0_0 = z; c0_1 = z;
-            c1_0 = z; c1_1 = z;
-            c2_0 = z; c2_1 = z;
-            c3_0 = z; c3_1 = z;
-            c4_0 = z; c4_1 = z;
-            c5_0 = z; c5_1 = z;
-            c6_0 = z; c6_1 = z;
-            c7_0 = z; c7_1 = z;
-        }
-        int a1 = 1 * kc;
-        int a2 = 2 * kc;
-        int a3 = 3 * kc;
-        int a4 = 4 * kc;
-        int a5 = 5 * kc;
-        int a6 = 6 * kc;
-        int a7 = 7 * kc;
-        for (int p = 0; p < kc; p++) {
-            int bAt = bOff + p * 2 * V;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[p]);
-            c0_0 = b0.fma(a, c0_0);
-            c0_1 = b1.fma(a, c0_1);
-            a = FloatVector.broadcast(S, ap[a1 + p]);
-            c1_0 = b0.fma(a, c1_0);
-            c1_1 = b1.fma(a, c1_1);
-            a = FloatVector.broadcast(S, ap[a2 + p]);
-            c2_0 = b0.fma(a, c2_0);
-            c2_1 = b1.fma(a, c2_1);
-            a = FloatVector.broadcast(S, ap[a3 + p]);
-            c3_0 = b0.fma(a, c3_0);
-            c3_1 = b1.fma(a, c3_1);
-            a = FloatVector.broadcast(S, ap[a4 + p]);
-            c4_0 = b0.fma(a, c4_0);
-            c4_1 = b1.fma(a, c4_1);
-            a = FloatVector.broadcast(S, ap[a5 + p]);
-            c5_0 = b0.fma(a, c5_0);
-            c5_1 = b1.fma(a, c5_1);
-            a = FloatVector.broadcast(S, ap[a6 + p]);
-            c6_0 = b0.fma(a, c6_0);
-            c6_1 = b1.fma(a, c6_1);
-            a = FloatVector.broadcast(S, ap[a7 + p]);
-            c7_0 = b0.fma(a, c7_0);
-            c7_1 = b1.fma(a, c7_1);
-        }
-        c0_0.intoArray(c, cOff + 0 * ldc);
-        c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
-        c1_0.intoArray(c, cOff + 1 * ldc);
-        c1_1.intoArray(c, cOff + 1 * ldc + 1 * V);
-        c2_0.intoArray(c, cOff + 2 * ldc);
-        c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
-        c3_0.intoArray(c, cOff + 3 * ldc);
-        c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
-        c4_0.intoArray(c, cOff + 4 * ldc);
-        c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
-        c5_0.intoArray(c, cOff + 5 * ldc);
-        c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
-        c6_0.intoArray(c, cOff + 6 * ldc);
-        c6_1.intoArray(c, cOff + 6 * ldc + 1 * V);
-        c7_0.intoArray(c, cOff + 7 * ldc);
-        c7_1.intoArray(c, cOff + 7 * ldc + 1 * V);
     }
 
     /**
