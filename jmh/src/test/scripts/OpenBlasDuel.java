@@ -2,6 +2,7 @@ import io.parabench.kernels.GemmLayout;
 import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
+import io.parabench.kernels.PackedWeight;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -36,7 +37,10 @@ import java.util.concurrent.Future;
  *       scaling with no memory traffic at all, which no GEMM can beat;</li>
  *   <li>{@code skinny}: {@code Y[m×2048] = X·Wᵀ}, m = 1 and 8, on one thread, as the rate W is
  *       read, against a plain sequential read of the same W ({@code GemmBenchmark.skinnyReadBound}'s
- *       loop), alternated the same way; the share is issue 14's 70% figure.</li>
+ *       loop), alternated the same way; the share is issue 14's 70% figure. Beside them, m = 8's
+ *       vector FMAs alone in registers, as a rate of W: no m = 8 product can run faster. parabench runs twice,
+ *       on W as stored and on W packed once beforehand ({@code Kernels.packWeight}); the two must
+ *       give the same bits.</li>
  * </ul>
  * It calls OpenBLAS through the foreign-function API, final in JDK 22, so it needs a newer JDK
  * than the build's 17; source-file mode compiles it on the fly. {@code OPENBLAS_CORETYPE} picks
@@ -140,11 +144,17 @@ public class OpenBlasDuel {
         Operands eight = new Operands(8, 2048, 2048);
         eight.w = one.w; // one W for all cases, so every case reads the same pages
         eight.copyToNative();
+        eight.packedW = one.packedW;
+        // m = 8's vector FMAs (8·n·k ÷ lanes) in registers: the compute bound of the m = 8 product.
+        long eightSteps = 8L * 2048 * 2048 / (FloatVector.SPECIES_PREFERRED.length() * FMA_CHAINS);
         List<Case> cases = List.of(
                 new Case("read W once", () -> sink += readOnce(one.w), false),
+                new Case("FMAs of m=8", () -> sink += fmaLoop(eightSteps), false),
                 new Case("parabench m=1", () -> one.parabench(HostPool.SERIAL), false),
+                new Case("packed m=1", () -> one.packed(HostPool.SERIAL), false),
                 new Case("OpenBLAS m=1", () -> one.openBlas(1), false),
                 new Case("parabench m=8", () -> eight.parabench(HostPool.SERIAL), false),
+                new Case("packed m=8", () -> eight.packed(HostPool.SERIAL), false),
                 new Case("OpenBLAS m=8", () -> eight.openBlas(1), false));
         run(cases, rounds);
         one.check();
@@ -191,6 +201,8 @@ public class OpenBlasDuel {
         MemorySegment nw;
         MemorySegment ny;
         final Kernels kernels = KernelProvider.get();
+        /** W packed once for {@link #packed}, as a decode loop keeps it; null until {@link #copyToNative}. */
+        PackedWeight packedW;
 
         Operands(int m, int n, int k) {
             this.m = m;
@@ -216,10 +228,16 @@ public class OpenBlasDuel {
             ny = arena.allocate(4L * y.length, 64);
             MemorySegment.copy(x, 0, nx, ValueLayout.JAVA_FLOAT, 0, x.length);
             MemorySegment.copy(w, 0, nw, ValueLayout.JAVA_FLOAT, 0, w.length);
+            packedW = kernels.packWeight(n, k, w);
         }
 
         void parabench(HostPool pool) {
             kernels.gemm(pool, GemmLayout.FORWARD, m, n, k, x, w, y, false);
+        }
+
+        /** The same product with W packed beforehand (same bits as {@link #parabench}). */
+        void packed(HostPool pool) {
+            kernels.gemm(pool, m, x, packedW, y, false);
         }
 
         void openBlas(int threads) throws Throwable {
@@ -229,7 +247,12 @@ public class OpenBlasDuel {
 
         /** Both libraries' last products agree to within float rounding of a k-term sum. */
         void check() throws Throwable {
+            packed(HostPool.SERIAL);
+            float[] fromPacked = y.clone();
             parabench(HostPool.SERIAL);
+            if (!Arrays.equals(fromPacked, y)) {
+                fail("the packed product's bits differ from the unpacked one's (m = " + m + ")");
+            }
             openBlas(1);
             float[] theirs = ny.toArray(ValueLayout.JAVA_FLOAT);
             for (int i = 0; i < y.length; i++) {

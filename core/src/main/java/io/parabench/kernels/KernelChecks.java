@@ -70,6 +70,31 @@ final class KernelChecks {
         }
     }
 
+    static void packWeight(int n, int k, float[] w, int width) {
+        size("packWeight n", n);
+        size("packWeight k", k);
+        length("packWeight W", w, (long) n * k);
+        long padded = (long) (n + width - 1) / width * width * k;
+        if (padded > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("packWeight " + n + "×" + k + " packs into " + padded
+                    + " floats (panels of " + width + " rows); must be <= 2^31-1");
+        }
+    }
+
+    static void packedGemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y) {
+        if (pool == null || w == null) {
+            throw new IllegalArgumentException("gemm pool and packed weight must not be null");
+        }
+        size("gemm m", m);
+        int n = w.outFeatures();
+        int k = w.inFeatures();
+        if ((long) m * n > Integer.MAX_VALUE || (long) m * k > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("gemm " + m + "×" + n + "×" + k + " has a matrix over 2^31-1 elements");
+        }
+        length("gemm X", x, (long) m * k);
+        length("gemm Y", y, (long) m * n);
+    }
+
     static void matrix(String name, float[] x, int rows, int cols) {
         size(name + " rows", rows);
         size(name + " cols", cols);

@@ -26,6 +26,23 @@ public interface Kernels {
     void gemm(HostPool pool, GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c,
               boolean accumulate);
 
+    /**
+     * W ({@code n×k}, out × in, row-major as a linear layer stores it) packed once for
+     * {@link #gemm(HostPool, int, float[], PackedWeight, float[], boolean)}: see {@link PackedWeight}.
+     * Either twin's packing serves both twins' product.
+     */
+    PackedWeight packWeight(int n, int k, float[] w);
+
+    /**
+     * {@code Y[m×n] = X·Wᵀ} (or {@code Y += X·Wᵀ} when {@code accumulate}), X stored {@code m×k},
+     * with W packed by {@link #packWeight}: the {@link GemmLayout#FORWARD} product, for decode and
+     * small micro-batches, reading W as one stream. Each element is one FMA chain in increasing
+     * reduction index, so the bits equal {@link #gemm(HostPool, GemmLayout, int, int, int, float[], float[], float[], boolean)}'s
+     * on the unpacked W, in both twins and for every thread count. Correct for every m; for m in
+     * the hundreds the unpacked GEMM's register tiles are faster.
+     */
+    void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate);
+
     /** {@code out[i] = a[i] + b[i]}; exact in both twins. */
     void add(float[] a, float[] b, float[] out, int n);
 

@@ -33,6 +33,32 @@ public final class ScalarKernels implements Kernels {
         });
     }
 
+    /**
+     * Panels of 16 rows: any width gives the same product, and the vector twin packs its own
+     * width; this one only has to be a valid layout for {@link #gemm(HostPool, int, float[], PackedWeight, float[], boolean)}.
+     */
+    @Override
+    public PackedWeight packWeight(int n, int k, float[] w) {
+        KernelChecks.packWeight(n, k, w, 16);
+        return PackedWeight.pack(n, k, w, 16);
+    }
+
+    @Override
+    public void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate) {
+        KernelChecks.packedGemm(pool, m, x, w, y);
+        int n = w.outFeatures();
+        int k = w.inFeatures();
+        pool.parallelFor(m, i -> {
+            for (int j = 0; j < n; j++) {
+                float sum = accumulate ? y[i * n + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(x[i * k + p], w.at(j, p), sum);
+                }
+                y[i * n + j] = sum;
+            }
+        });
+    }
+
     @Override
     public void add(float[] a, float[] b, float[] out, int n) {
         KernelChecks.elementwise("add", "a b out", n, a, b, out);

@@ -20,7 +20,9 @@ import java.util.Arrays;
  *       the FMA latency on two FMA ports). With few columns instead, the same kernel runs on
  *       the transposed product {@code Yᵀ = W·Xᵀ} and writes its result transposed. A single
  *       row of X (decode) takes {@link TransposedGemv} (sixteen rows of W transposed in
- *       registers) at 512 bits, eight scalar FMA chains otherwise ({@link #oneRowOfX}).</li>
+ *       registers) at 512 bits, eight scalar FMA chains otherwise ({@link #oneRowOfX}). A
+ *       caller that multiplies by the same W again and again (decode) does better to pack it
+ *       once ({@link PackedWeight}, {@link PackedGemm}): the product then reads W as one stream.</li>
  *   <li><b>Row-major B</b> (the backward layouts, fewer rows than a micro-tile): for each
  *       reduction step, each row of C in a block of {@link #COLUMN_BLOCK} columns gets one
  *       vector FMA per vector of B's row; the C block (at most a tile's rows × 2 KiB) stays in

@@ -76,6 +76,18 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public PackedWeight packWeight(int n, int k, float[] w) {
+        KernelChecks.packWeight(n, k, w, PackedGemm.WIDTH);
+        return PackedWeight.pack(n, k, w, PackedGemm.WIDTH);
+    }
+
+    @Override
+    public void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate) {
+        KernelChecks.packedGemm(pool, m, x, w, y);
+        PackedGemm.gemm(pool, m, x, w, y, accumulate);
+    }
+
+    @Override
     public void add(float[] a, float[] b, float[] out, int n) {
         KernelChecks.elementwise("add", "a b out", n, a, b, out);
         int i = 0;

@@ -34,11 +34,11 @@ class SkinnyRowsTest {
         TWO.close();
     }
 
-    private static float wide(Random rnd) {
+    static float wide(Random rnd) {
         return (float) Math.scalb(rnd.nextFloat() - 0.5f, rnd.nextInt(40) - 20);
     }
 
-    private static float[] wide(Random rnd, int length) {
+    static float[] wide(Random rnd, int length) {
         float[] v = new float[length];
         for (int i = 0; i < length; i++) {
             v[i] = wide(rnd);
@@ -51,7 +51,7 @@ class SkinnyRowsTest {
      * only in a chain that keeps it), ∞ and NaN in single rows at the first, a middle and the
      * last column.
      */
-    private static float[] specialWeights(Random rnd, int n, int k) {
+    static float[] specialWeights(Random rnd, int n, int k) {
         float[] w = wide(rnd, n * k);
         for (int p = 0; p < k && n > 2; p++) {
             w[k + p] = 0f;
@@ -68,7 +68,7 @@ class SkinnyRowsTest {
     }
 
     /** X (m×k) with −0 at the first column of row 0, NaN at its last (k &gt; 1), and ∞ in the middle column of the last row. */
-    private static float[] specialInputs(Random rnd, int m, int k) {
+    static float[] specialInputs(Random rnd, int m, int k) {
         float[] x = wide(rnd, m * k);
         x[0] = -0f;
         if (k > 1) {
@@ -78,7 +78,7 @@ class SkinnyRowsTest {
         return x;
     }
 
-    private static float[] signedZeros(Random rnd, int length) {
+    static float[] signedZeros(Random rnd, int length) {
         float[] c = new float[length];
         for (int i = 0; i < length; i++) {
             c[i] = i % 3 == 0 ? -0f : i % 3 == 1 ? 0f : wide(rnd);
@@ -86,7 +86,7 @@ class SkinnyRowsTest {
         return c;
     }
 
-    private static void assertBits(float[] want, float[] got, String what) {
+    static void assertBits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
                 assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),

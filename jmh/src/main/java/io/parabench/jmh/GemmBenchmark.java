@@ -4,6 +4,7 @@ import io.parabench.kernels.GemmLayout;
 import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
+import io.parabench.kernels.PackedWeight;
 import jdk.incubator.vector.FloatVector;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Reported: the primary score in GEMMs per second; the secondary {@code gflop} counter, which
  * JMH turns into a rate, GFLOP/s; for the skinny shapes also {@code wGbytes}, the rate at which
  * W (16 MiB) is read, GB/s, the figure to hold against {@code skinnyReadBound}'s, the host's
- * rate for reading that W once, measured in the same run. Targets (issue 14): fp32 1024³ one
+ * rate for reading that W once, measured in the same run; {@code skinnyPacked} is the same
+ * product with W packed once beforehand ({@code packWeight} times the packing). Targets (issue 14): fp32 1024³ one
  * thread at least 90% of single-thread OpenBLAS at the same vector width measured beside it
  * ({@code jmh/src/test/scripts/openblas_gemm.py}), two threads at least 1.8× one; m = 1 and 8 at
  * least 70% of {@code skinnyReadBound}'s {@code wGbytes}.
@@ -130,9 +132,13 @@ public class GemmBenchmark {
         @Param({"1"})
         public int threads;
 
+        /** W packed once, as a decode loop keeps it ({@link #skinnyPacked}). */
+        PackedWeight packed;
+
         @Setup(Level.Trial)
         public void setUp() {
             allocate(threads, m, N, K);
+            packed = kernels.packWeight(N, K, b);
         }
     }
 
@@ -182,6 +188,30 @@ public class GemmBenchmark {
         flops.gflop += 2.0 * s.m * Skinny.N * Skinny.K / 1e9;
         w.wGbytes += 4.0 * Skinny.N * Skinny.K / 1e9;
         return s.c;
+    }
+
+    /**
+     * {@link #skinny} with W packed once, in setup ({@link Kernels#packWeight}: panels of two
+     * vectors of rows stored column by column, so the product reads W as one stream), as a decode
+     * loop or a pipeline stage's micro-batches reuse one weight; the bits are those of
+     * {@link #skinny}. Packing is not in the score: {@link #packWeight} measures it.
+     */
+    @Benchmark
+    public float[] skinnyPacked(Skinny s, Flops flops, WeightTraffic w) {
+        s.kernels.gemm(s.pool, s.m, s.a, s.packed, s.c, false);
+        flops.gflop += 2.0 * s.m * Skinny.N * Skinny.K / 1e9;
+        w.wGbytes += 4.0 * Skinny.N * Skinny.K / 1e9;
+        return s.c;
+    }
+
+    /**
+     * Packing the skinny shapes' 16 MiB W for {@link #skinnyPacked}, allocation included, as a
+     * caller meets it once per weight; {@code wGbytes} is the rate W is read.
+     */
+    @Benchmark
+    public PackedWeight packWeight(WeightOnly s, WeightTraffic w) {
+        w.wGbytes += 4.0 * Skinny.N * Skinny.K / 1e9;
+        return KernelProvider.get().packWeight(Skinny.N, Skinny.K, s.w);
     }
 
     /**

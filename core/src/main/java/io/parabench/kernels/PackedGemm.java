@@ -1,0 +1,278 @@
+package io.parabench.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * {@code Y = X·Wᵀ} with W packed into panels of {@link #WIDTH} = two vectors of rows
+ * ({@link PackedWeight}): the decode GEMV and the small micro-batch GEMM as one sequential read
+ * of W. Per panel, each step p loads the panel's two vectors of weights for input feature p and
+ * adds {@code x[i][p]} times them into two accumulators per row of X, one FMA each: every lane is
+ * one FMA chain in increasing p from 0 (or from Y), the scalar twin's order and bits, and no
+ * lane multiplies padding except in the last panel and the last group of rows.
+ *
+ * <p><b>Kernels.</b> One row of X (decode) takes {@link #oneRow}: two accumulators, two loads
+ * and one broadcast per step. More rows go in groups of {@link #ROWS} = 4 ({@link #fourRows}:
+ * eight accumulators, two loads, four broadcasts per eight FMAs, eleven vector registers, so it
+ * fits AVX2's sixteen as well as AVX-512's 32), the last group padded with zero rows. The groups
+ * of a panel take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for
+ * the first group, and from L1 for the rest. X is rearranged once per call into
+ * {@code ⌈m/4⌉ × k × 4} floats, the four values of a step side by side.
+ *
+ * <p><b>Why it reaches the memory bound.</b> One FMA per {@code 4·V} bytes of W per row of X, so
+ * even eight rows issue one vector FMA per 32 bytes at 512 bits, 16 bytes a cycle on two FMA
+ * ports, above what one core reads from memory (about 45 GB/s here); the reads are one stream,
+ * which the hardware prefetcher follows. The unpacked kernels cannot do this: W's rows lie
+ * {@code 4k} bytes apart, so {@link TransposedGemv} spends most of its instructions transposing
+ * in registers, and {@link SkinnyGemm}'s rows-against-rows kernel broadcasts every weight.
+ *
+ * <p><b>Measured</b> (2 December 2026, JDK 17 unless said, 512-bit Zen 5, one thread, n = k = 2048,
+ * W 16 MiB; the host's memory rate moved between 9 and 45 GB/s within minutes this day, so only
+ * ratios taken in the same minutes mean anything):
+ * <ul>
+ *   <li>JMH ({@code GemmBenchmark.skinnyPacked}, 3 forks, 20:29–20:31 UTC): m = 1 21.1 ± 1.8 GB/s
+ *       of W against {@code skinnyReadBound}'s 20.1 ± 1.6 (105%); m = 8 8.9 ± 2.3 (45%); W as
+ *       stored ({@code skinny}) 13.7 (68%) and 5.5 (27%).</li>
+ *   <li>In one process, batches alternated with a plain read of W (dev harness, 20:20): m = 1
+ *       106–117% of the read, m = 8 76–83%; {@code OpenBlasDuel skinny} on JDK 25 (20:28): m = 1
+ *       93%, m = 8 54%, W as stored 88% and 43%, OpenBLAS's {@code cblas_sgemm} 34% and 28%.</li>
+ *   <li>m = 8 is bound by the FMAs, not by memory: eight rows are 16 vector FMAs per 128 bytes of
+ *       W, 16 bytes a cycle at two FMAs a cycle, which at this host's clock is about the memory
+ *       rate itself. With W in L2 the kernel ran 33–34 GB/s (16 in the host's slow windows,
+ *       where the read from memory held); four rows in two passes over chunks in L1 ran 40 in L2
+ *       but 56–66% of the read from memory, and unrolling two steps or three vectors of columns
+ *       were within 5% of this kernel.</li>
+ *   <li>Packing ({@code GemmBenchmark.packWeight}): about 11 ms for the 16 MiB W, 1.5 GB/s,
+ *       the time of 10–20 products; it pays in a decode loop, not for one product.</li>
+ * </ul>
+ *
+ * <p>Threads take contiguous ranges of panels; each writes only its panels' columns of Y.
+ * Stateless; thread safe.
+ */
+final class PackedGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+    /** Rows of W per panel: two vectors. */
+    static final int WIDTH = 2 * V;
+    /**
+     * Rows of X per group on this JVM: eight with 32 vector registers (16 accumulators, two
+     * weights and a broadcast: 19), four with AVX2's sixteen (eleven).
+     */
+    static final int ROWS = GemmTiling.vectorRegisters() >= 32 ? 8 : 4;
+    /** Steps of a panel the groups of rows take turns over: 16 KiB of W at 512 bits, in L1 for the second group. */
+    static final int CHUNK = 128;
+
+    private PackedGemm() {
+    }
+
+    static void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate) {
+        gemm(pool, m, x, w, y, accumulate, ROWS);
+    }
+
+    /** The product with groups of {@code rows} (4 or 8) rows of X; tests run both on every JVM. */
+    static void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate, int rows) {
+        if (rows != 4 && rows != 8) {
+            throw new IllegalArgumentException("packed GEMM rows per group (" + rows + ") must be 4 or 8");
+        }
+        int n = w.outFeatures();
+        int k = w.inFeatures();
+        if (w.width() != WIDTH) {
+            // Packed by the scalar twin (or on another JVM's width): same product, plain chains.
+            ScalarKernels.INSTANCE.gemm(pool, m, x, w, y, accumulate);
+            return;
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(y, 0, m * n, 0f);
+            }
+            return;
+        }
+        int groups = m == 1 ? 1 : (m + rows - 1) / rows;
+        float[] xg = m == 1 ? x : stepMajor(m, k, x, groups, rows);
+        int panels = w.panelCount();
+        int tasks = Math.min(pool.threads(), panels);
+        pool.parallelFor(tasks, t -> {
+            float[] tile = new float[groups * rows * WIDTH];
+            for (int q = panels * t / tasks; q < panels * (t + 1) / tasks; q++) {
+                panel(m, n, k, xg, groups, rows, w.panels(), q, y, accumulate, tile);
+            }
+        });
+    }
+
+    /** X's rows in groups of {@code rows}, each group {@code k} steps of {@code rows} values; rows past m zero. */
+    private static float[] stepMajor(int m, int k, float[] x, int groups, int rows) {
+        float[] xg = new float[groups * k * rows];
+        for (int i = 0; i < m; i++) {
+            int to = i / rows * k * rows + i % rows;
+            for (int p = 0; p < k; p++) {
+                xg[to + p * rows] = x[i * k + p];
+            }
+        }
+        return xg;
+    }
+
+    /** Columns {@code q·WIDTH …} of Y: the tile gathers them (or zeros), the kernels run, the valid part goes back. */
+    private static void panel(int m, int n, int k, float[] xg, int groups, int rows, float[] wp, int q, float[] y,
+                              boolean accumulate, float[] tile) {
+        int j0 = q * WIDTH;
+        int nj = Math.min(WIDTH, n - j0);
+        Arrays.fill(tile, 0f);
+        if (accumulate) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(y, i * n + j0, tile, i * WIDTH, nj);
+            }
+        }
+        int wOff = q * WIDTH * k;
+        if (m == 1) {
+            oneRow(k, xg, wp, wOff, tile);
+        } else {
+            int chunk = groups == 1 ? k : CHUNK;
+            for (int p0 = 0; p0 < k; p0 += chunk) {
+                int to = Math.min(k, p0 + chunk);
+                for (int g = 0; g < groups; g++) {
+                    if (rows == 8) {
+                        eightRows(p0, to, xg, g * k * rows, wp, wOff, tile, g * rows * WIDTH);
+                    } else {
+                        fourRows(p0, to, xg, g * k * rows, wp, wOff, tile, g * rows * WIDTH);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(tile, i * WIDTH, y, i * n + j0, nj);
+        }
+    }
+
+    /** One row of X against one panel, all k steps; sums in and out of {@code tile[0 … WIDTH)}. */
+    private static void oneRow(int k, float[] x, float[] wp, int wOff, float[] tile) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, 0);
+        FloatVector c1 = FloatVector.fromArray(S, tile, V);
+        for (int p = 0; p < k; p++) {
+            int at = wOff + p * WIDTH;
+            FloatVector a = FloatVector.broadcast(S, x[p]);
+            c0 = FloatVector.fromArray(S, wp, at).fma(a, c0);
+            c1 = FloatVector.fromArray(S, wp, at + V).fma(a, c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, V);
+    }
+
+    /**
+     * Four rows of X (step-major from {@code xg[xOff]}) against one panel, steps {@code from … to−1};
+     * sums in and out of the four tile rows from {@code tile[tOff]}.
+     */
+    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff,
+                                 float[] tile, int tOff) {
+        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff);
+        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + WIDTH);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + WIDTH + V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH + V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH + V);
+        for (int p = from; p < to; p++) {
+            int at = wOff + p * WIDTH;
+            int xa = xOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, wp, at);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + V);
+            FloatVector a;
+            a = FloatVector.broadcast(S, xg[xa]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            a = FloatVector.broadcast(S, xg[xa + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            a = FloatVector.broadcast(S, xg[xa + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            a = FloatVector.broadcast(S, xg[xa + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+        }
+        c0_0.intoArray(tile, tOff);
+        c0_1.intoArray(tile, tOff + V);
+        c1_0.intoArray(tile, tOff + WIDTH);
+        c1_1.intoArray(tile, tOff + WIDTH + V);
+        c2_0.intoArray(tile, tOff + 2 * WIDTH);
+        c2_1.intoArray(tile, tOff + 2 * WIDTH + V);
+        c3_0.intoArray(tile, tOff + 3 * WIDTH);
+        c3_1.intoArray(tile, tOff + 3 * WIDTH + V);
+    }
+
+    /**
+     * Eight rows of X (step-major from {@code xg[xOff]}) against one panel, steps {@code from … to−1};
+     * sums in and out of the eight tile rows from {@code tile[tOff]}.
+     */
+    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff,
+                                  float[] tile, int tOff) {
+        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * WIDTH);
+        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * WIDTH + V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * WIDTH);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * WIDTH + V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH + V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH + V);
+        FloatVector c4_0 = FloatVector.fromArray(S, tile, tOff + 4 * WIDTH);
+        FloatVector c4_1 = FloatVector.fromArray(S, tile, tOff + 4 * WIDTH + V);
+        FloatVector c5_0 = FloatVector.fromArray(S, tile, tOff + 5 * WIDTH);
+        FloatVector c5_1 = FloatVector.fromArray(S, tile, tOff + 5 * WIDTH + V);
+        FloatVector c6_0 = FloatVector.fromArray(S, tile, tOff + 6 * WIDTH);
+        FloatVector c6_1 = FloatVector.fromArray(S, tile, tOff + 6 * WIDTH + V);
+        FloatVector c7_0 = FloatVector.fromArray(S, tile, tOff + 7 * WIDTH);
+        FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * WIDTH + V);
+        for (int p = from; p < to; p++) {
+            int at = wOff + p * WIDTH;
+            int xa = xOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, wp, at);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + V);
+            FloatVector a;
+            a = FloatVector.broadcast(S, xg[xa + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            a = FloatVector.broadcast(S, xg[xa + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            a = FloatVector.broadcast(S, xg[xa + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            a = FloatVector.broadcast(S, xg[xa + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            a = FloatVector.broadcast(S, xg[xa + 4]);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
+            a = FloatVector.broadcast(S, xg[xa + 5]);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
+            a = FloatVector.broadcast(S, xg[xa + 6]);
+            c6_0 = b0.fma(a, c6_0);
+            c6_1 = b1.fma(a, c6_1);
+            a = FloatVector.broadcast(S, xg[xa + 7]);
+            c7_0 = b0.fma(a, c7_0);
+            c7_1 = b1.fma(a, c7_1);
+        }
+        c0_0.intoArray(tile, tOff + 0 * WIDTH);
+        c0_1.intoArray(tile, tOff + 0 * WIDTH + V);
+        c1_0.intoArray(tile, tOff + 1 * WIDTH);
+        c1_1.intoArray(tile, tOff + 1 * WIDTH + V);
+        c2_0.intoArray(tile, tOff + 2 * WIDTH);
+        c2_1.intoArray(tile, tOff + 2 * WIDTH + V);
+        c3_0.intoArray(tile, tOff + 3 * WIDTH);
+        c3_1.intoArray(tile, tOff + 3 * WIDTH + V);
+        c4_0.intoArray(tile, tOff + 4 * WIDTH);
+        c4_1.intoArray(tile, tOff + 4 * WIDTH + V);
+        c5_0.intoArray(tile, tOff + 5 * WIDTH);
+        c5_1.intoArray(tile, tOff + 5 * WIDTH + V);
+        c6_0.intoArray(tile, tOff + 6 * WIDTH);
+        c6_1.intoArray(tile, tOff + 6 * WIDTH + V);
+        c7_0.intoArray(tile, tOff + 7 * WIDTH);
+        c7_1.intoArray(tile, tOff + 7 * WIDTH + V);
+    }
+}
