@@ -93,6 +93,7 @@ final class BenchmarkHeadlines {
         kernels(all);
         eplbBalance(all);
         gemm(all);
+        decode(all);
         traceRead(all);
         trainingStep(all);
         return all;
@@ -239,6 +240,39 @@ final class BenchmarkHeadlines {
                         + " narrower vectors, and the skinny decode shapes; dashed lines: the host's peak measured by"
                         + " calibrate (GEMM 512³) before the run" + (peaks.isEmpty() ? " (not recorded for this run)" : "")
                         + ". Vector width: " + width + ".", false));
+    }
+
+    /**
+     * The decode shapes ({@code skinny}, {@code skinnyPacked}) as the rate they read W, against
+     * the host's rate of reading the same W once on as many threads ({@code skinnyReadBound}):
+     * a memory-bound product is as good as its share of that line.
+     */
+    private void decode(List<Headline> out) {
+        List<HeadlineBar> bars = new ArrayList<>();
+        for (String method : List.of("skinny", "skinnyPacked")) {
+            String series = method.equals("skinny") ? "W as stored" : "W packed once";
+            for (BenchmarkResult r : select(current, method("GemmBenchmark." + method))) {
+                bar(series, decodeCategory(r), r, "wGbytes").ifPresent(bars::add);
+            }
+        }
+        if (bars.isEmpty()) {
+            return;
+        }
+        Map<String, Double> references = new LinkedHashMap<>();
+        for (BenchmarkResult r : select(current, method("GemmBenchmark.skinnyReadBound"))) {
+            value(r, "wGbytes").ifPresent(v -> references.put("reading W once, " + threads(r), v));
+        }
+        Map<String, double[]> trend = trend(method("GemmBenchmark.skinnyPacked"), BenchmarkHeadlines::decodeCategory,
+                "wGbytes");
+        out.add(new Headline("Decode GEMM: W read, GB/s", "GB/s of W", bars, references,
+                "Decode with W packed, GB/s over recorded runs", trend,
+                "Y[m×2048] = X·Wᵀ with a 2048×2048 fp32 W (16 MiB), as the rate W is read, with W as stored and"
+                        + " packed once beforehand; dashed lines: the same W read once, sequentially, on as many threads,"
+                        + " in the same run (the memory-bound limit). Higher is better.", false));
+    }
+
+    private static String decodeCategory(BenchmarkResult r) {
+        return "m=" + r.params().getOrDefault("m", "?") + ", " + threads(r);
     }
 
     private void traceRead(List<Headline> out) {

@@ -24,6 +24,29 @@ class GemmHeadlineTest {
         return new BenchmarkResult(CLASS + method, "thrpt", 1, new TreeMap<>(params), primary, Map.of("gflop", gflop));
     }
 
+    private static BenchmarkResult traffic(String method, Map<String, String> params, double gbytes) {
+        MetricResult primary = new MetricResult("primary", 1, 0.01, 0.99, 1.01, "ops/s", new double[]{1, 1});
+        MetricResult w = new MetricResult("wGbytes", gbytes, gbytes / 100, gbytes * 0.99, gbytes * 1.01, "ops/s",
+                new double[]{gbytes, gbytes});
+        return new BenchmarkResult(CLASS + method, "thrpt", 1, new TreeMap<>(params), primary, Map.of("wGbytes", w));
+    }
+
+    @Test
+    void shouldShowDecodeShapesAsTheRateOfReadingWAgainstTheReadBoundPerThreadCount() {
+        BenchmarkRun run = new BenchmarkRun("2026-12-02T20:45:00Z", "quick", Map.of("vector_bits", "512"),
+                List.of(traffic("skinny", Map.of("m", "1", "threads", "1"), 13.7),
+                        traffic("skinnyPacked", Map.of("m", "1", "threads", "1"), 21.2),
+                        traffic("skinnyPacked", Map.of("m", "8", "threads", "2"), 27.2),
+                        traffic("skinnyReadBound", Map.of("threads", "1"), 22.4),
+                        traffic("skinnyReadBound", Map.of("threads", "2"), 36.5)));
+        BenchmarkHeadlines.Headline decode = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
+                .filter(h -> h.title().startsWith("Decode")).findFirst().orElseThrow();
+        assertEquals(Map.of("reading W once, 1 thread", 22.4, "reading W once, 2 threads", 36.5), decode.references());
+        List<String> bars = decode.bars().stream().map(b -> b.series() + " " + b.category() + " " + b.value()).toList();
+        assertEquals(List.of("W as stored m=1, 1 thread 13.7", "W packed once m=1, 1 thread 21.2",
+                "W packed once m=8, 2 threads 27.2"), bars);
+    }
+
     @Test
     void shouldShowSquareNarrowedAndSkinnyGemmsAgainstThePeakWithTheirWidths() {
         BenchmarkRun run = new BenchmarkRun("2026-12-02T07:00:00Z", "quick",
