@@ -60,8 +60,20 @@ import java.util.List;
  *
  * <p>{@code kc = 256} keeps a packed A micro-panel ({@code rows × kc}, 6–8 KiB) in L1 beside
  * the B micro-panel it meets; {@code nc = 512} keeps a packed {@code kc × nc} slice of B (512 KiB)
- * in a core's L2 (1 MiB here, 1–2 MiB on current x86 and Arm server cores). kc 384 or 512 and
- * nc 256 measured no better at 512-bit (0.73–0.86 in the same windows).
+ * in a core's L2 (1 MiB on Zen 5). kc 384 or 512 and nc 256 measured no better there at 512-bit
+ * (0.73–0.86 in the same windows).
+ *
+ * <p><b>kc = 512 where a core has 2 MiB of L2 or more</b> ({@link #l2Bytes}, read once from
+ * sysfs): the B slice doubles to 1 MiB, half the L2, and each C tile is loaded and stored half
+ * as often. Measured on an Intel Xeon of the Sapphire Rapids class (KVM, 2 vCPUs, 2 MiB L2 per
+ * core, AVX-512; 2 December 2026, 21:12–21:14 UTC): fp32 1024³ on one thread, five processes on
+ * JDK 25 each alternating OpenBLAS 0.3.21 (SkylakeX) with both blockings ten rounds, parabench ÷
+ * OpenBLAS 0.85, 0.82, 0.83, 0.89, 0.82 with kc 256 against 0.95, 0.87, 0.85, 0.89, 0.87 with
+ * kc 512 (nc 512; nc 1024, nc 768, kc 768 and kc 1024 no better); on JDK 17, one process, mean
+ * call 93–98 against 99–103 GFLOP/s. The register-only FMA loop ran 128–136 GFLOP/s there and
+ * the 6×4 micro-kernel alone, panels in L2, 92–112: the tile, not the blocking, is where that
+ * core loses most against OpenBLAS. (Two steps per loop iteration ran 7–10% faster alone but
+ * 12–15% slower inside the GEMM.)
  *
  * @param rows    rows of the micro-tile
  * @param vectors vectors per micro-tile row
@@ -74,7 +86,12 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     static final List<int[]> SHAPES = List.of(new int[]{6, 2}, new int[]{6, 4});
 
     static final int KC = 256;
+    /** The reduction block where a core's L2 holds at least {@link #LARGE_L2} bytes. */
+    static final int KC_LARGE_L2 = 512;
     static final int NC = 512;
+    /** L2 bytes per core from which {@link #KC_LARGE_L2} is used. */
+    static final long LARGE_L2 = 2L << 20;
+    private static final String L2_SIZE = "/sys/devices/system/cpu/cpu0/cache/index2/size";
 
     GemmTiling {
         boolean known = SHAPES.stream().anyMatch(s -> s[0] == rows && s[1] == vectors);
@@ -95,13 +112,30 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
 
     /**
      * The tile for {@code lanes}-float vectors on a register file of {@code registers} vector
-     * registers (16 or 32), by the rule in the class comment.
+     * registers (16 or 32) and a core with {@code l2Bytes} of L2, by the rules in the class comment.
      */
-    static GemmTiling choose(int lanes, int registers) {
+    static GemmTiling choose(int lanes, int registers, long l2Bytes) {
+        int kc = l2Bytes >= LARGE_L2 ? KC_LARGE_L2 : KC;
         if (registers < 32) {
-            return new GemmTiling(6, 2, lanes, KC, NC);
+            return new GemmTiling(6, 2, lanes, kc, NC);
         }
-        return new GemmTiling(6, 4, lanes, KC, NC);
+        return new GemmTiling(6, 4, lanes, kc, NC);
+    }
+
+    /**
+     * Bytes of L2 of the first core, from Linux's sysfs ({@code index2/size}, e.g. {@code 2048K});
+     * 1 MiB where that cannot be read (another OS, a container without sysfs), which keeps the
+     * blocking that fits every current server core.
+     */
+    static long l2Bytes() {
+        try {
+            String size = java.nio.file.Files.readString(java.nio.file.Path.of(L2_SIZE)).trim();
+            long unit = size.endsWith("K") ? 1L << 10 : size.endsWith("M") ? 1L << 20 : 1;
+            String digits = unit == 1 ? size : size.substring(0, size.length() - 1);
+            return Long.parseLong(digits) * unit;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 1L << 20;
+        }
     }
 
     /**

@@ -34,7 +34,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>JMH ({@code GemmBenchmark.skinnyPacked}, 3 forks, 20:29–20:31 UTC): m = 1 21.1 ± 1.8 GB/s
  *       of W against {@code skinnyReadBound}'s 20.1 ± 1.6 (105%); m = 8 8.9 ± 2.3 (45%); W as
- *       stored ({@code skinny}) 13.7 (68%) and 5.5 (27%).</li>
+ *       stored ({@code skinny}) 13.7 (68%) and 5.5 (27%). At 20:45–20:47 (2 forks), against the
+ *       read on as many threads: one thread m = 1 21.2 ± 2.1 against 22.4 ± 1.6 (95%), m = 8
+ *       16.9 ± 2.6 (76%); two threads 36.9 ± 3.8 against 36.5 ± 1.2 (101%) and 27.2 ± 2.5 (75%).</li>
  *   <li>In one process, batches alternated with a plain read of W (dev harness, 20:20): m = 1
  *       106–117% of the read, m = 8 76–83%; {@code OpenBlasDuel skinny} on JDK 25 (20:28): m = 1
  *       93%, m = 8 54%, W as stored 88% and 43%, OpenBLAS's {@code cblas_sgemm} 34% and 28%.</li>
@@ -46,6 +48,10 @@ import java.util.Arrays;
  *       were within 5% of this kernel.</li>
  *   <li>Packing ({@code GemmBenchmark.packWeight}): about 11 ms for the 16 MiB W, 1.5 GB/s,
  *       the time of 10–20 products; it pays in a decode loop, not for one product.</li>
+ *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
+ *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
+ *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
+ *       {@link VectorGemm} win.</li>
  * </ul>
  *
  * <p>Threads take contiguous ranges of panels; each writes only its panels' columns of Y.

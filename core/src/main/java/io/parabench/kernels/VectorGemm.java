@@ -63,11 +63,11 @@ final class VectorGemm {
     private static final int V = S.length();
 
     /** The tiling of this process, chosen once from the vector species and the register file. */
-    static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters());
+    static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters(), GemmTiling.l2Bytes());
 
     /**
      * Each thread's packed A and B panels, {@code {ap, bp}}, kept between calls: allocating the
-     * 512 KiB B block per call (zeroed, then a young collection every few calls) cost 8–14% of a
+     * 512 KiB–1 MiB B block per call (zeroed, then a young collection every few calls) cost 8–14% of a
      * 1024³ GEMM on one thread. Bounded by the tiling ({@code kc × nc} and {@code rows × kc}
      * floats per thread); every use overwrites what it reads, so no state leaks between calls.
      */

@@ -39,14 +39,16 @@ class GemmTest {
         return x;
     }
 
-    /** Every micro-tile this width has, the process's own first. */
+    /** Every micro-tile this width has with both reduction blocks, the process's own first. */
     private static List<GemmTiling> tilings() {
         List<GemmTiling> all = new ArrayList<>();
         all.add(VectorGemm.HOST);
         for (int[] shape : GemmTiling.SHAPES) {
-            GemmTiling t = new GemmTiling(shape[0], shape[1], VectorGemm.HOST.lanes(), GemmTiling.KC, GemmTiling.NC);
-            if (!t.equals(VectorGemm.HOST)) {
-                all.add(t);
+            for (int kc : new int[]{GemmTiling.KC, GemmTiling.KC_LARGE_L2}) {
+                GemmTiling t = new GemmTiling(shape[0], shape[1], VectorGemm.HOST.lanes(), kc, GemmTiling.NC);
+                if (!t.equals(VectorGemm.HOST)) {
+                    all.add(t);
+                }
             }
         }
         return all;
@@ -94,11 +96,15 @@ class GemmTest {
 
     @Test
     void shouldTileByVectorWidthAndRegisterFile() {
-        assertEquals(new GemmTiling(6, 2, 8, 256, 512), GemmTiling.choose(8, 16), "AVX2");
-        assertEquals(new GemmTiling(6, 4, 8, 256, 512), GemmTiling.choose(8, 32), "256-bit with AVX-512 registers");
-        assertEquals(new GemmTiling(6, 4, 16, 256, 512), GemmTiling.choose(16, 32), "AVX-512");
-        assertEquals(new GemmTiling(6, 4, 4, 256, 512), GemmTiling.choose(4, 32), "NEON");
-        assertEquals(new GemmTiling(6, 2, 4, 256, 512), GemmTiling.choose(4, 16), "SSE");
+        long oneMiB = 1L << 20;
+        assertEquals(new GemmTiling(6, 2, 8, 256, 512), GemmTiling.choose(8, 16, oneMiB), "AVX2");
+        assertEquals(new GemmTiling(6, 4, 8, 256, 512), GemmTiling.choose(8, 32, oneMiB), "256-bit with AVX-512 registers");
+        assertEquals(new GemmTiling(6, 4, 16, 256, 512), GemmTiling.choose(16, 32, oneMiB), "AVX-512, 1 MiB L2 (Zen 5)");
+        assertEquals(new GemmTiling(6, 4, 16, 512, 512), GemmTiling.choose(16, 32, 2 * oneMiB), "AVX-512, 2 MiB L2 (Sapphire Rapids)");
+        assertEquals(new GemmTiling(6, 2, 8, 512, 512), GemmTiling.choose(8, 16, 2 * oneMiB), "AVX2, 2 MiB L2");
+        assertEquals(new GemmTiling(6, 4, 4, 256, 512), GemmTiling.choose(4, 32, oneMiB), "NEON");
+        assertEquals(new GemmTiling(6, 2, 4, 256, 512), GemmTiling.choose(4, 16, oneMiB), "SSE");
+        assertTrue(GemmTiling.l2Bytes() >= 1L << 16, "an L2 of at least 64 KiB, or the 1 MiB default");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(12, 2, 8, 256, 512));
         assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(8, 2, 16, 256, 512));
