@@ -28,9 +28,11 @@ import java.util.Arrays;
  * {@code 4k} bytes apart, so {@link TransposedGemv} spends most of its instructions transposing
  * in registers, and {@link SkinnyGemm}'s rows-against-rows kernel broadcasts every weight.
  *
- * <p><b>Measured</b> (2 December 2026, JDK 17 unless said, 512-bit Zen 5, one thread, n = k = 2048,
- * W 16 MiB; the host's memory rate moved between 9 and 45 GB/s within minutes this day, so only
- * ratios taken in the same minutes mean anything):
+ * <p><b>Measured</b> (2 December 2026, JDK 17 unless said, an Intel Xeon of the Sapphire Rapids
+ * class under KVM: 2 vCPUs, AVX-512 with 32 registers, 2 MiB L2 per core, 105 MiB L3 shared with
+ * other guests; one thread unless said, n = k = 2048, W 16 MiB, which the L3 can hold, so the
+ * read bound is the host's, whatever level serves it; it moved between 9 and 36 GB/s within
+ * minutes, so only ratios taken in the same minutes mean anything):
  * <ul>
  *   <li>JMH ({@code GemmBenchmark.skinnyPacked}, 3 forks, 20:29–20:31 UTC): m = 1 21.1 ± 1.8 GB/s
  *       of W against {@code skinnyReadBound}'s 20.1 ± 1.6 (105%); m = 8 8.9 ± 2.3 (45%); W as
@@ -40,12 +42,12 @@ import java.util.Arrays;
  *   <li>In one process, batches alternated with a plain read of W (dev harness, 20:20): m = 1
  *       106–117% of the read, m = 8 76–83%; {@code OpenBlasDuel skinny} on JDK 25 (20:28): m = 1
  *       93%, m = 8 54%, W as stored 88% and 43%, OpenBLAS's {@code cblas_sgemm} 34% and 28%.</li>
- *   <li>m = 8 is bound by the FMAs, not by memory: eight rows are 16 vector FMAs per 128 bytes of
- *       W, 16 bytes a cycle at two FMAs a cycle, which at this host's clock is about the memory
- *       rate itself. With W in L2 the kernel ran 33–34 GB/s (16 in the host's slow windows,
- *       where the read from memory held); four rows in two passes over chunks in L1 ran 40 in L2
- *       but 56–66% of the read from memory, and unrolling two steps or three vectors of columns
- *       were within 5% of this kernel.</li>
+ *   <li>m = 8 is bound by its instructions more than by memory: eight rows are 16 vector FMAs,
+ *       8 broadcasts and 2 loads per 128 bytes of W. With W in L2 the kernel ran 33–34 GB/s (16
+ *       in the host's slow windows); m = 8's FMAs alone, in registers, would allow 35 GB/s in
+ *       the minute the product ran 7.1 ({@code OpenBlasDuel skinny}, 20:39 UTC). Four rows in
+ *       two passes over chunks in L1 ran 40 in L2 but 56–66% of the read from memory, and
+ *       unrolling two steps or three vectors of columns were within 5% of this kernel.</li>
  *   <li>Packing ({@code GemmBenchmark.packWeight}): about 11 ms for the 16 MiB W, 1.5 GB/s,
  *       the time of 10–20 products; it pays in a decode loop, not for one product.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
