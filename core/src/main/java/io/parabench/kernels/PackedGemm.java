@@ -91,13 +91,7 @@ final class PackedGemm {
             ScalarKernels.INSTANCE.gemm(pool, m, x, w, y, accumulate);
             return;
         }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                Arrays.fill(y, 0, m * n, 0f);
-            }
+        if (VectorGemm.nothingToMultiply(m, n, k, y, accumulate)) {
             return;
         }
         int groups = m == 1 ? 1 : (m + rows - 1) / rows;

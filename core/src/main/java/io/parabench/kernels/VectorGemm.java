@@ -87,13 +87,7 @@ final class VectorGemm {
         if (t.lanes() != V) {
             throw new IllegalArgumentException("GEMM tiling lanes (" + t.lanes() + ") must be the vector length " + V);
         }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                Arrays.fill(c, 0, m * n, 0f);
-            }
+        if (nothingToMultiply(m, n, k, c, accumulate)) {
             return;
         }
         if (SkinnyGemm.handles(layout, m, n, t)) {
@@ -112,6 +106,24 @@ final class VectorGemm {
             pool.parallelFor(tasks, q -> block(layout, m, n, k, a, b, c, accumulate, t,
                     rowTiles * q / tasks * t.rows(), Math.min(m, rowTiles * (q + 1) / tasks * t.rows()), 0, n));
         }
+    }
+
+    /**
+     * True, with C already final, when the product has no FMA to do: an empty C ({@code m} or
+     * {@code n} zero) stays as it is, and {@code k = 0} leaves C (accumulating) or zeroes it, as
+     * the scalar twin's empty chains do. The packed product ({@link PackedGemm}) shares it.
+     */
+    static boolean nothingToMultiply(int m, int n, int k, float[] c, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, 0, m * n, 0f);
+            }
+            return true;
+        }
+        return false;
     }
 
     /** C[rowFrom..rowTo) × [colFrom..colTo) by the blocked loops of the class comment, on the calling thread. */
