@@ -89,6 +89,8 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     /** The reduction block where a core's L2 holds at least {@link #LARGE_L2} bytes. */
     static final int KC_LARGE_L2 = 512;
     static final int NC = 512;
+    /** The largest reduction block: {@link VectorGemm} packs A at this row stride. */
+    static final int KC_MAX = KC_LARGE_L2;
     /** L2 bytes per core from which {@link #KC_LARGE_L2} is used. */
     static final long LARGE_L2 = 2L << 20;
     private static final String L2_SIZE = "/sys/devices/system/cpu/cpu0/cache/index2/size";
@@ -98,6 +100,9 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
         if (!known) {
             throw new IllegalArgumentException("GEMM micro-tile (" + rows + "×" + vectors
                     + " vectors) has no micro-kernel; known: 6×2, 6×4");
+        }
+        if (kc < 1 || kc > KC_MAX) {
+            throw new IllegalArgumentException("GEMM reduction block (" + kc + ") must be in 1.." + KC_MAX);
         }
         if (nc % (vectors * lanes) != 0) {
             throw new IllegalArgumentException("GEMM column block (" + nc + ") must be a multiple of the tile width "

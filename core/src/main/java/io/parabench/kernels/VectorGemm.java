@@ -30,6 +30,21 @@ import java.util.Arrays;
  * broadcasting from A's rows 4 KiB apart (no faster); the GotoBLAS order with the B micro-panel
  * in L1 and an A block in L2 (no faster); kc/nc 512/256, 344/512, 512/384 (all within 2%).
  *
+ * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
+ * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
+ * after the last, so each of the six broadcasts needed its own index register, and x86 has no
+ * base + two indices: C2 spent a move and an add per broadcast, plus a reload of B's offset
+ * from the stack and two shifts per step, on JDK 17 about 16 integer instructions beside 24
+ * FMAs, on the cores that also issue the FMAs. A rows are now {@link #A_STRIDE} apart, a
+ * constant, so every broadcast is one index register plus a fixed displacement, and B's offset
+ * is a second induction variable. Measured on the Intel Xeon of {@link GemmTiling}'s kc note
+ * (2 December 2026, 22:35–22:38 UTC, JDK 17), 1024³ on one thread, in one JVM, the old and new
+ * kernels as two copies of this class, calls alternated, median of 11 per round: B's offset as
+ * an induction variable alone 1.08× (geomean of 14 rounds; two identical copies 1.00×), with
+ * the constant stride 1.10× at 512 bits (1.12–1.16× in the host's slow windows, 1.01–1.02× in
+ * its fast ones), 1.08× at 256 and 1.15× at 128. JDK 17 still keeps two range checks of the B
+ * loads in the loop; JDK 25 removes them and issues 4 integer instructions per step.
+ *
  * <p>Threads: the columns of C (or its rows, when they have more tiles) are cut into one
  * contiguous range of whole tiles per host thread, and each thread packs its own slices of A and
  * B into its own buffers. A thread's B block then lives in its own core's L2, there is no barrier
@@ -71,6 +86,14 @@ final class VectorGemm {
      * 1024³ GEMM on one thread. Bounded by the tiling ({@code kc × nc} and {@code rows × kc}
      * floats per thread); every use overwrites what it reads, so no state leaks between calls.
      */
+    /**
+     * Row stride of a packed A panel, whatever the block's kc: a constant, so the micro-kernel
+     * reaches row r of A at a fixed displacement {@code r × A_STRIDE} from one index register.
+     * With kc as the stride, x86 has no addressing mode for base + two indices, and C2 spent two
+     * integer instructions per broadcast computing each row's address (see the class comment).
+     */
+    static final int A_STRIDE = GemmTiling.KC_MAX;
+
     private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
     private VectorGemm() {
@@ -137,8 +160,8 @@ final class VectorGemm {
         int kcMax = Math.min(t.kc(), k);
         float[][] packed = PACKED.get();
         int bpSize = Math.min(t.nc(), roundUp(colTo - colFrom, width)) * kcMax;
-        if (packed[0].length < rows * kcMax) {
-            packed[0] = new float[rows * kcMax];
+        if (packed[0].length < rows * A_STRIDE) {
+            packed[0] = new float[rows * A_STRIDE];
         }
         if (packed[1].length < bpSize) {
             packed[1] = new float[bpSize];
@@ -197,10 +220,10 @@ final class VectorGemm {
     }
 
     /**
-     * Packs A rows [i0, i0+mr) × columns [p0, p0+kc) as {@code rows} rows of kc values, rows past
-     * mr zero: the micro-kernel walks each row with unit stride. Where A is stored m×k this is a
-     * row copy; the weight gradient's A = dYᵀ is transposed here, reading each stored row of dY
-     * once. (Packed the other way, kc groups of {@code rows} values, the forward pack was a
+     * Packs A rows [i0, i0+mr) × columns [p0, p0+kc) as {@code rows} rows of kc values,
+     * {@link #A_STRIDE} apart, rows past mr zero: the micro-kernel walks each row with unit
+     * stride. Where A is stored m×k this is a row copy; the weight gradient's A = dYᵀ is
+     * transposed here, reading each stored row of dY once. (Packed the other way, kc groups of {@code rows} values, the forward pack was a
      * scalar transpose that took 13% of a 1024³ GEMM on one thread.)
      */
     private static void packA(GemmLayout layout, float[] a, int m, int k, int i0, int mr, int p0, int kc, int rows,
@@ -209,15 +232,17 @@ final class VectorGemm {
             for (int p = 0; p < kc; p++) {
                 int src = (p0 + p) * m + i0;
                 for (int i = 0; i < mr; i++) {
-                    ap[i * kc + p] = a[src + i];
+                    ap[i * A_STRIDE + p] = a[src + i];
                 }
             }
         } else {
             for (int i = 0; i < mr; i++) {
-                System.arraycopy(a, (i0 + i) * k + p0, ap, i * kc, kc);
+                System.arraycopy(a, (i0 + i) * k + p0, ap, i * A_STRIDE, kc);
             }
         }
-        Arrays.fill(ap, mr * kc, rows * kc, 0f);
+        for (int i = mr; i < rows; i++) {
+            Arrays.fill(ap, i * A_STRIDE, i * A_STRIDE + kc, 0f);
+        }
     }
 
     /** Packs B rows [p0, p0+kc) × columns [j0, j0+nr) as kc rows of {@code width} values, columns past nr zero. */
@@ -307,13 +332,12 @@ final class VectorGemm {
             c4_0 = z; c4_1 = z;
             c5_0 = z; c5_1 = z;
         }
-        int a1 = 1 * kc;
-        int a2 = 2 * kc;
-        int a3 = 3 * kc;
-        int a4 = 4 * kc;
-        int a5 = 5 * kc;
-        for (int p = 0; p < kc; p++) {
-            int bAt = bOff + p * 2 * V;
+        int a1 = 1 * A_STRIDE;
+        int a2 = 2 * A_STRIDE;
+        int a3 = 3 * A_STRIDE;
+        int a4 = 4 * A_STRIDE;
+        int a5 = 5 * A_STRIDE;
+        for (int p = 0, bAt = bOff; p < kc; p++, bAt += 2 * V) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
             FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector a;
@@ -396,13 +420,12 @@ final class VectorGemm {
             c4_0 = z; c4_1 = z; c4_2 = z; c4_3 = z;
             c5_0 = z; c5_1 = z; c5_2 = z; c5_3 = z;
         }
-        int a1 = 1 * kc;
-        int a2 = 2 * kc;
-        int a3 = 3 * kc;
-        int a4 = 4 * kc;
-        int a5 = 5 * kc;
-        for (int p = 0; p < kc; p++) {
-            int bAt = bOff + p * 4 * V;
+        int a1 = 1 * A_STRIDE;
+        int a2 = 2 * A_STRIDE;
+        int a3 = 3 * A_STRIDE;
+        int a4 = 4 * A_STRIDE;
+        int a5 = 5 * A_STRIDE;
+        for (int p = 0, bAt = bOff; p < kc; p++, bAt += 4 * V) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
             FloatVector b1 = FloatVector.fromArray(S, bp, bAt + 1 * V);
             FloatVector b2 = FloatVector.fromArray(S, bp, bAt + 2 * V);

@@ -39,7 +39,10 @@ class GemmTest {
         return x;
     }
 
-    /** Every micro-tile this width has with both reduction blocks, the process's own first. */
+    /**
+     * Every micro-tile this width has with both reduction blocks, the process's own first, and
+     * a reduction block of 37 (odd, far below A's packing stride) for the 6×4 tile.
+     */
     private static List<GemmTiling> tilings() {
         List<GemmTiling> all = new ArrayList<>();
         all.add(VectorGemm.HOST);
@@ -51,6 +54,7 @@ class GemmTest {
                 }
             }
         }
+        all.add(new GemmTiling(6, 4, VectorGemm.HOST.lanes(), 37, GemmTiling.NC));
         return all;
     }
 
@@ -109,6 +113,10 @@ class GemmTest {
         assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(8, 2, 16, 256, 512));
         assertEquals("GEMM micro-tile (8×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(6, 4, 16, 513, 512));
+        assertEquals("GEMM reduction block (513) must be in 1..512", e.getMessage(), "A is packed at a row stride of 512");
+        e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(6, 4, 16, 0, 512));
+        assertEquals("GEMM reduction block (0) must be in 1..512", e.getMessage());
     }
 
     @Test
