@@ -55,9 +55,13 @@ import java.util.Arrays;
  * threads run a 1024³ call 1.73–1.78× as fast as one, and two independent one-thread half GEMMs on
  * two plain threads 1.84–1.90×: that is the machine's ceiling. A spin-then-park {@link HostPool}
  * (hand-off 28 → 1 µs) reached 1.80–1.87× in that loop, but in JMH forks of {@code threads=2} it
- * ran its first seconds at 210–225 GFLOP/s against this pool's steady 300 (likely, not verified:
- * while C2 still compiles, two threads that never sleep are not re-placed on the free vCPU), so it
- * is not used.
+ * ran its first seconds at 210–225 GFLOP/s against the executor pool's steady 300 (likely, not
+ * verified: while C2 still compiles, two threads that never sleep are not re-placed on the free
+ * vCPU), so it was not used then. On the Intel Xeon the executor's hand-off took 100–160 µs each
+ * way, so {@link HostPool} now spins, for at most a millisecond ({@link HostPool#SPIN_NANOS});
+ * there, in one JVM, a two-thread call ran 1.80–1.92× as fast as a one-thread call in rounds where
+ * the host gave both vCPUs (two half GEMMs on the pool's two threads: 1.82–2.04×), while JMH forks
+ * of {@code threads=2} moved between 53 and 145 GFLOP/s from one second to the next.
  * Starting the two threads' row sweeps at different rows, so that they do not write the C line
  * they share at the column boundary at the same time, measured no better.
  *
