@@ -73,7 +73,11 @@ import java.util.List;
  * call 93–98 against 99–103 GFLOP/s. The register-only FMA loop ran 128–136 GFLOP/s there and
  * the 6×4 micro-kernel alone, panels in L2, 92–112: the tile, not the blocking, is where that
  * core loses most against OpenBLAS. (Two steps per loop iteration ran 7–10% faster alone but
- * 12–15% slower inside the GEMM.)
+ * 12–15% slower inside the GEMM.) The loss was the loop's integer work, not the tile: with A
+ * packed at a constant stride ({@link VectorGemm}'s addressing note) the same kernel alone runs
+ * 115–127 GFLOP/s (23:30 UTC), alike with B's panel in L1 or L2 (kc 64 to 512), and 1.84–2.01×
+ * that on two threads in the host's calm rounds; kc 256 and 384 then ran 0.98× and 0.99× of 512
+ * in the whole GEMM, and a 12×2 tile 0.94× of 6×4.
  *
  * @param rows    rows of the micro-tile
  * @param vectors vectors per micro-tile row
