@@ -68,12 +68,15 @@ class GemmTest {
      * transposed kernel: 1×16×40 is one block and one vector step with no scalar end, k = 47 and
      * 100 leave scalar ends, n = 35 and 130 leave chains and a tail (130 also splits blocks
      * between two and three threads), k = 39 is too short, 40×1×45 is the transposed product.
+     * For the weight gradient's A, transposed 96 rows at a time, four steps at once: 200×70×21
+     * (blocks of 96, 96 and 8 rows, a step left over) and 101×33×530 (96 + 5 rows, two
+     * reduction blocks).
      */
     @ParameterizedTest
     @CsvSource({"1,1,1", "1,37,5", "13,1,7", "8,32,16", "9,31,5", "14,32,16", "15,33,17", "29,31,3", "31,530,270",
             "43,64,600", "3,5,0", "1,300,40", "3,29,9", "5,17,300", "7,70,33", "9,40,20", "17,45,13", "33,41,7",
             "37,2,50", "70,9,11", "66,33,5", "25,35,260", "1,19,600", "70,1,19",
-            "1,16,40", "1,64,47", "1,35,100", "1,47,39", "1,130,300", "40,1,45"})
+            "1,16,40", "1,64,47", "1,35,100", "1,47,39", "1,130,300", "40,1,45", "200,70,21", "101,33,530"})
     void shouldMatchScalarTwinBitForBitInEveryLayout(int m, int n, int k) {
         Random rnd = new Random(m * 1_000_003L + n * 1009L + k);
         float[] a = random(rnd, m * k);
