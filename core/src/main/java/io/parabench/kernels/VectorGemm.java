@@ -87,12 +87,6 @@ final class VectorGemm {
     static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters(), GemmTiling.l2Bytes());
 
     /**
-     * Each thread's packed A and B panels, {@code {ap, bp}}, kept between calls: allocating the
-     * 512 KiB–1 MiB B block per call (zeroed, then a young collection every few calls) cost 8–14% of a
-     * 1024³ GEMM on one thread. Bounded by the tiling ({@code kc × nc} and {@code rows × kc}
-     * floats per thread); every use overwrites what it reads, so no state leaks between calls.
-     */
-    /**
      * Row stride of a packed A panel, whatever the block's kc: a constant, so the micro-kernel
      * reaches row r of A at a fixed displacement {@code r × A_STRIDE} from one index register.
      * With kc as the stride, x86 has no addressing mode for base + two indices, and C2 spent two
@@ -100,6 +94,14 @@ final class VectorGemm {
      */
     static final int A_STRIDE = GemmTiling.KC_MAX;
 
+    /**
+     * Each thread's packed A and B panels and the weight gradient's transposed block,
+     * {@code {ap, bp, at}}, kept between calls: allocating the 512 KiB–1 MiB B block per call
+     * (zeroed, then a young collection every few calls) cost 8–14% of a 1024³ GEMM on one thread.
+     * Bounded by the tiling ({@code kc × nc}, {@code rows × A_STRIDE} and, for the weight
+     * gradient, {@code 16 × rows × TRANSPOSED_STRIDE} floats per thread); every use overwrites
+     * what it reads, so no state leaks between calls.
+     */
     private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(
             () -> new float[][]{new float[0], new float[0], new float[0]});
 
@@ -110,7 +112,7 @@ final class VectorGemm {
     private static final int PANELS_PER_TRANSPOSE = 16;
     /**
      * Row stride of the transposed block: one cache line more than {@link #A_STRIDE}, so its 96
-     * rows, written a value at a time, fall in different L1 sets (2 KiB apart they share two).
+     * rows, written a few values at a time, fall in different L1 sets (2 KiB apart they share two).
      */
     private static final int TRANSPOSED_STRIDE = A_STRIDE + 16;
 
