@@ -137,6 +137,12 @@ final class VectorGemm {
             SkinnyGemm.gemm(pool, layout, m, n, k, a, b, c, accumulate, t);
             return;
         }
+        blocked(pool, layout, m, n, k, a, b, c, accumulate, t.blockingFor(layout));
+    }
+
+    /** The blocked GEMM of the class comment, its work split over the pool's threads. */
+    private static void blocked(HostPool pool, GemmLayout layout, int m, int n, int k,
+                                float[] a, float[] b, float[] c, boolean accumulate, GemmTiling t) {
         int width = t.width();
         int colTiles = (n + width - 1) / width;
         int rowTiles = (m + t.rows() - 1) / t.rows();

@@ -116,6 +116,13 @@ class GemmTest {
         assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(8, 2, 16, 256, 512));
         assertEquals("GEMM micro-tile (8×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
+        GemmTiling large = new GemmTiling(6, 4, 16, 512, 512);
+        assertEquals(new GemmTiling(6, 4, 16, 256, 1024), large.blockingFor(GemmLayout.BACKWARD_WEIGHT),
+                "weight gradient on a large L2: same B block, half the transposes of A");
+        assertEquals(large, large.blockingFor(GemmLayout.FORWARD));
+        assertEquals(large, large.blockingFor(GemmLayout.BACKWARD_INPUT));
+        GemmTiling small = new GemmTiling(6, 4, 16, 256, 512);
+        assertEquals(small, small.blockingFor(GemmLayout.BACKWARD_WEIGHT), "1 MiB L2 keeps its blocking");
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(6, 4, 16, 513, 512));
         assertEquals("GEMM reduction block (513) must be in 1..512", e.getMessage(), "A is packed at a row stride of 512");
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(6, 4, 16, 0, 512));
