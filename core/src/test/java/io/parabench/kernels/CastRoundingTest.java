@@ -116,15 +116,33 @@ class CastRoundingTest {
      */
     @Test
     void shouldEncodeFp8InLanesAsTheScalarEncoderOnEveryBoundary() {
+        assertEncodesAsTheScalarEncoder(false);
+    }
+
+    /**
+     * The same sweep through the encoder of groups with a finite maximum, on the floats it is
+     * given: finite, of magnitude at most {@code nextUp(448)} (the rest of the sweep is skipped,
+     * as a scaled group never holds them).
+     */
+    @Test
+    void shouldEncodeFiniteGroupsAsTheScalarEncoderOnEveryBoundary() {
+        assertEncodesAsTheScalarEncoder(true);
+    }
+
+    private static void assertEncodesAsTheScalarEncoder(boolean finiteGroup) {
         int[] low = {0, 1, 0x3ff, 0x400, 0x401, 0x7ff};
         float[] x = new float[4096 * low.length + 3];
         byte[] codes = new byte[x.length];
+        float largest = Math.nextUp(Fp8E4m3.MAX);
         for (int signExponent = 0; signExponent < 512; signExponent++) {
             for (int i = 0; i < x.length; i++) {
                 int top = (i / low.length) & 0xfff;
                 x[i] = Float.intBitsToFloat(signExponent << 23 | top << 11 | low[i % low.length]);
+                if (finiteGroup && !(Math.abs(x[i]) <= largest)) {
+                    x[i] = 0f;
+                }
             }
-            VectorKernels.encodeScaled(x, 0, x.length, 1f, codes);
+            VectorKernels.encodeScaled(x, 0, x.length, 1f, finiteGroup, codes);
             for (int i = 0; i < x.length; i++) {
                 if ((codes[i] & 0xff) != Fp8E4m3.encode(x[i])) {
                     assertEquals(Fp8E4m3.encode(x[i]), codes[i] & 0xff,
