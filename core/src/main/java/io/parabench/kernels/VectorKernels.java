@@ -38,8 +38,6 @@ final class VectorKernels implements Kernels {
      */
     private static final VectorSpecies<Byte> CODE = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * V)));
     private static final int CODE_PAIRS = CODE.length() / V;
-    /** {@code 141 << 3}: the sum's exponent field {@code e + 147} less the code's exponent part {@code e + 6}, in eighths (see {@link #encode}). */
-    private static final int SUM_TO_CODE = 1128;
     /**
      * Scale groups whose maxima are taken before their codes: 8 groups (4 KB of x) stay in L1
      * for the second read when rows are long. Whole rows of 16384 per pass: 10.7 GB/s in JMH;
@@ -349,8 +347,11 @@ final class VectorKernels implements Kernels {
      * scale first, then one flat encode loop per group with its multiplier. Interleaving the two
      * per group ran at 16 GB/s against 24 GB/s for this order (rows of 16384, JDK 17, 512-bit):
      * the maximum's reduction and the division no longer sit between a group's loads and its
-     * encodes. A group whose maximum is finite takes {@link #encodeFinite}, a group with an
-     * infinity or NaN the general {@link #encode}.
+     * encodes. A group whose maximum is finite takes {@link #encodeFinite}; a group with an
+     * infinity or NaN (a broken step, not a hot path) takes the scalar twin's loop. A vector
+     * encoder with saturation and NaN beside the finite one made the finite groups 1.3× slower
+     * once a group with a NaN had been cast, as C2 then recompiles the cast with both encoders
+     * inlined (21.9 → 29.0 µs for 64 × 1024 floats, dev harness, 3 December 2026).
      */
     @Override
     public void castFp8E4m3(float[] x, int rows, int cols, byte[] codes, float[] scales) {
@@ -375,7 +376,13 @@ final class VectorKernels implements Kernels {
                     int g = g0 + c;
                     int from = r * cols + g * Fp8E4m3.GROUP;
                     int to = r * cols + Math.min(cols, (g + 1) * Fp8E4m3.GROUP);
-                    encodeScaled(x, from, to, multipliers[c], finite[c], codes);
+                    if (finite[c]) {
+                        encodeFiniteScaled(x, from, to, multipliers[c], codes);
+                    } else {
+                        for (int i = from; i < to; i++) {
+                            codes[i] = (byte) Fp8E4m3.encode(x[i] * multipliers[c]);
+                        }
+                    }
                 }
             }
         }
@@ -403,26 +410,22 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@code codes[i] = encode(x[i] · mul)} for i in [from, to): vector body, scalar tail.
-     * {@code finiteGroup} says that every {@code x[i] · mul} is finite and at most 448 in
-     * magnitude (up to rounding), as in a group scaled by its own finite maximum; then the body
-     * takes {@link #encodeFinite} (the branch is loop-invariant, C2 unswitches it).
+     * {@code codes[i] = encode(x[i] · mul)} for i in [from, to), where every {@code x[i] · mul}
+     * is finite and at most 448 in magnitude (up to rounding), as in a group scaled by its own
+     * finite maximum: vector body ({@link #encodeFinite}), scalar tail.
      */
-    static void encodeScaled(float[] x, int from, int to, float mul, boolean finiteGroup, byte[] codes) {
+    static void encodeFiniteScaled(float[] x, int from, int to, float mul, byte[] codes) {
         FloatVector m = FloatVector.broadcast(S, mul);
         int i = from;
         if (CODE_PAIRS == 1) {
             for (int bound = from + S.loopBound(to - from); i < bound; i += V) {
-                FloatVector y = FloatVector.fromArray(S, x, i).mul(m);
-                (finiteGroup ? encodeFinite(y) : encode(y)).convertShape(VectorOperators.I2B, CODE, 0)
+                encodeFinite(FloatVector.fromArray(S, x, i).mul(m)).convertShape(VectorOperators.I2B, CODE, 0)
                         .reinterpretAsBytes().intoArray(codes, i);
             }
         } else {
             for (int bound = to - (to - from) % (2 * V); i < bound; i += 2 * V) {
-                FloatVector y0 = FloatVector.fromArray(S, x, i).mul(m);
-                FloatVector y1 = FloatVector.fromArray(S, x, i + V).mul(m);
-                IntVector low = finiteGroup ? encodeFinite(y0) : encode(y0);
-                IntVector high = finiteGroup ? encodeFinite(y1) : encode(y1);
+                IntVector low = encodeFinite(FloatVector.fromArray(S, x, i).mul(m));
+                IntVector high = encodeFinite(FloatVector.fromArray(S, x, i + V).mul(m));
                 low.convertShape(VectorOperators.I2B, CODE, 0).reinterpretAsBytes()
                         .or(high.convertShape(VectorOperators.I2B, CODE, -1).reinterpretAsBytes())
                         .intoArray(codes, i);
@@ -434,18 +437,28 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@link #encode} for a finite {@code y} of magnitude at most {@code nextUp(448)}: 11 vector
-     * operations against 16, since nothing saturates and nothing is NaN. A group scaled by its
-     * own finite maximum m stays there: {@code 448/m} and the product each round up by at most
-     * half an ulp, so {@code |y| <= 448·(1 + 2⁻²³)}, which rounds to 448. The rounding is
-     * {@link #encode}'s addition of {@code 2^(e+20)}; subtracting it again leaves the value
-     * rounded to e4m3, and multiplying that by 2⁻¹²⁰ (exact) moves e4m3's exponent range onto
-     * float's lowest binades, normal and subnormal alike, so the code is the product's bits above
-     * bit 20 (the FP16 library's trick for its half-to-float conversion, run backwards). The sign
-     * goes to bit 7 with one shift and one three-input logic op. Checked against the scalar
-     * encoder on all 2,277,507,076 such floats once (512-bit, 0 mismatches, 3 December 2026) and
-     * on the boundary sweep in the tests at every width. Encoding alone: 13.2 µs against 18.3 for
-     * 64K floats in L2 (JDK 17, 512-bit).
+     * {@link Fp8E4m3#encode} in lanes for a finite {@code y} of magnitude at most
+     * {@code nextUp(448)}, without masks or blends (mask handling costs several instructions a
+     * compare on JDK 17). A group scaled by its own finite maximum m stays there: {@code 448/m}
+     * and the product each round up by at most half an ulp, so {@code |y| <= 448·(1 + 2⁻²³)},
+     * which rounds to 448; nothing saturates and nothing is NaN.
+     * <ol>
+     *   <li>Rounding, after Maratyszcza's FP16 conversion (FP16 library,
+     *       {@code fp16_ieee_from_fp32_value}): the magnitude is added to {@code 2^(e+20)}, e its
+     *       binade floored at e4m3's smallest normal binade 2⁻⁶, so the float adder rounds it to
+     *       multiples of {@code 2^(e-3)} (3 mantissa bits; 2⁻⁹ below 2⁻⁶) with ties to even,
+     *       exactly the scalar twin's rounding; subtracting {@code 2^(e+20)} again leaves the
+     *       rounded value.</li>
+     *   <li>The code: multiplying by 2⁻¹²⁰ (exact) moves e4m3's exponent range onto float's
+     *       lowest binades, normal and subnormal alike, so the code is the product's bits above
+     *       bit 20 (the same library's half-to-float trick, run backwards). The sign goes to bit
+     *       7 with one shift and one three-input logic op.</li>
+     * </ol>
+     * 11 vector operations; the general encoder this replaced (saturation and NaN in lanes,
+     * the code assembled from the sum's bits) took 16, and encoding alone ran 13.2 against
+     * 18.3 µs for 64K floats in L2 (JDK 17, 512-bit). Checked against the scalar encoder on all
+     * 2,277,507,076 such floats once (512-bit, 0 mismatches, 3 December 2026) and on the
+     * boundary sweep in the tests at every width.
      */
     private static IntVector encodeFinite(FloatVector y) {
         IntVector bits = y.reinterpretAsInts();
@@ -453,31 +466,6 @@ final class VectorKernels implements Kernels {
         FloatVector rounded = bits.and(0x7fff_ffff).reinterpretAsFloats().add(bias).sub(bias);
         IntVector code = rounded.mul(0x1p-120f).reinterpretAsInts().lanewise(VectorOperators.LSHR, 20);
         return code.or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80));
-    }
-
-    /**
-     * {@link Fp8E4m3#encode} in lanes without masks or blends (mask handling costs several
-     * instructions a compare on JDK 17), after Maratyszcza's FP16 conversion (FP16 library,
-     * {@code fp16_ieee_from_fp32_value}): the magnitude, clamped to 448, is added to
-     * {@code 2^(e+20)}, e its binade floored at e4m3's smallest normal binade 2⁻⁶. The float
-     * adder then rounds it to multiples of {@code 2^(e-3)} (3 mantissa bits; 2⁻⁹ below 2⁻⁶) with
-     * ties to even, exactly the scalar twin's rounding, and leaves {@code 8 + mantissa} (or 16
-     * after a carry; 0–8 units for subnormals) in the sum's low bits beside the exponent
-     * {@code e + 147}: the code is {@code (sum >>> 20) + (sum & 31) - 1128}. A NaN (bits above
-     * infinity's) adds 1 to the saturated 0x7e; the sign goes to bit 7. Checked against the
-     * scalar encoder on all 2³² floats once (512-bit, 0 mismatches) and on a sweep of every
-     * binade, sign and rounding boundary in the tests at every width.
-     */
-    private static IntVector encode(FloatVector y) {
-        IntVector bits = y.reinterpretAsInts();
-        IntVector abs = bits.and(0x7fff_ffff);
-        IntVector clamped = abs.min(Fp8E4m3.MAX_BITS);
-        IntVector bias = clamped.and(0x7f80_0000).max(Fp8E4m3.MIN_NORMAL_BITS).add(20 << 23);
-        IntVector sum = clamped.reinterpretAsFloats().add(bias.reinterpretAsFloats()).reinterpretAsInts();
-        IntVector code = sum.lanewise(VectorOperators.LSHR, 20).add(sum.and(0x1f)).sub(SUM_TO_CODE);
-        IntVector nan = abs.add(0x7f_ffff).lanewise(VectorOperators.LSHR, 31);
-        IntVector sign = bits.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, 7);
-        return code.add(nan).add(sign);
     }
 
     @Override
