@@ -45,6 +45,20 @@ final class VectorKernels implements Kernels {
      * 64 × 16384 (dev harness, 3 December 2026), so the chunk matters less than the encoder.
      */
     private static final int CAST_CHUNK = 8;
+    /**
+     * Floats ahead of the encoder that it reads one of per vector, a chunk's worth: the next
+     * chunk's lines are then on their way while this chunk is encoded, and its maxima pass finds
+     * them in L1 instead of waiting on L3 (Java has no prefetch instruction; a load whose value
+     * is summed into {@link #touchedSink} is one). Measured in one JVM against the same cast
+     * without it, calls alternated (3 December 2026, JDK 17, 512-bit): 1.18× for 64 × 16384
+     * floats (from L3), 0.97× for 64 × 1024 (in L2).
+     */
+    private static final int TOUCH_AHEAD = CAST_CHUNK * Fp8E4m3.GROUP;
+    /**
+     * Where the cast leaves the sum of the values it touched ahead, so that C2 keeps the loads;
+     * concurrent casts overwrite it racily, and nothing reads it.
+     */
+    private static int touchedSink;
     /** Magnitude bits of +∞: a group maximum at or above it is an infinity or a NaN. */
     private static final int INFINITY_BITS = 0x7f80_0000;
     private static final VectorShuffle<Byte> TO_LANE_ORDER = VectorShuffle.fromOp(B, b -> (b % 4) * V + b / 4);
@@ -361,6 +375,7 @@ final class VectorKernels implements Kernels {
         KernelChecks.length("castFp8E4m3 scales", scales, (long) rows * groups);
         float[] multipliers = new float[CAST_CHUNK];
         boolean[] finite = new boolean[CAST_CHUNK];
+        int touched = 0;
         for (int r = 0; r < rows; r++) {
             for (int g0 = 0; g0 < groups; g0 += CAST_CHUNK) {
                 int chunk = Math.min(CAST_CHUNK, groups - g0);
@@ -377,7 +392,7 @@ final class VectorKernels implements Kernels {
                     int from = r * cols + g * Fp8E4m3.GROUP;
                     int to = r * cols + Math.min(cols, (g + 1) * Fp8E4m3.GROUP);
                     if (finite[c]) {
-                        encodeFiniteScaled(x, from, to, multipliers[c], codes);
+                        touched += encodeFiniteScaled(x, from, to, multipliers[c], codes);
                     } else {
                         for (int i = from; i < to; i++) {
                             codes[i] = (byte) Fp8E4m3.encode(x[i] * multipliers[c]);
@@ -386,6 +401,7 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+        touchedSink = touched;
     }
 
     /**
@@ -412,18 +428,23 @@ final class VectorKernels implements Kernels {
     /**
      * {@code codes[i] = encode(x[i] · mul)} for i in [from, to), where every {@code x[i] · mul}
      * is finite and at most 448 in magnitude (up to rounding), as in a group scaled by its own
-     * finite maximum: vector body ({@link #encodeFinite}), scalar tail.
+     * finite maximum: vector body ({@link #encodeFinite}), scalar tail. Each vector step also
+     * loads one float {@link #TOUCH_AHEAD} ahead (clamped to x's end); returns their bits' sum.
      */
-    static void encodeFiniteScaled(float[] x, int from, int to, float mul, byte[] codes) {
+    static int encodeFiniteScaled(float[] x, int from, int to, float mul, byte[] codes) {
         FloatVector m = FloatVector.broadcast(S, mul);
         int i = from;
+        int last = x.length - 1;
+        int touched = 0;
         if (CODE_PAIRS == 1) {
             for (int bound = from + S.loopBound(to - from); i < bound; i += V) {
+                touched += Float.floatToRawIntBits(x[Math.min(i + TOUCH_AHEAD, last)]);
                 encodeFinite(FloatVector.fromArray(S, x, i).mul(m)).convertShape(VectorOperators.I2B, CODE, 0)
                         .reinterpretAsBytes().intoArray(codes, i);
             }
         } else {
             for (int bound = to - (to - from) % (2 * V); i < bound; i += 2 * V) {
+                touched += Float.floatToRawIntBits(x[Math.min(i + TOUCH_AHEAD, last)]);
                 IntVector low = encodeFinite(FloatVector.fromArray(S, x, i).mul(m));
                 IntVector high = encodeFinite(FloatVector.fromArray(S, x, i + V).mul(m));
                 low.convertShape(VectorOperators.I2B, CODE, 0).reinterpretAsBytes()
@@ -434,6 +455,7 @@ final class VectorKernels implements Kernels {
         for (; i < to; i++) {
             codes[i] = (byte) Fp8E4m3.encode(x[i] * mul);
         }
+        return touched;
     }
 
     /**
