@@ -47,23 +47,33 @@ import java.util.Arrays;
  * 1.01–1.02× in its fast ones), 1.08× at 256 and 1.15× at 128; the hoisted range checks
  * (against the induction variable, which kept two) 0.99×, kept for the shorter loop.
  *
- * <p>Threads: the columns of C (or its rows, when they have more tiles) are cut into one
- * contiguous range of whole tiles per host thread, and each thread packs its own slices of A and
- * B into its own buffers. A thread's B block then lives in its own core's L2, there is no barrier
- * between blocks, and two threads never write the same cache line of C except where their ranges
- * meet, once per reduction block. On this 2-vCPU VM (2 December 2026, one JVM, median call) two
- * threads run a 1024³ call 1.73–1.78× as fast as one, and two independent one-thread half GEMMs on
- * two plain threads 1.84–1.90×: that is the machine's ceiling. A spin-then-park {@link HostPool}
- * (hand-off 28 → 1 µs) reached 1.80–1.87× in that loop, but in JMH forks of {@code threads=2} it
- * ran its first seconds at 210–225 GFLOP/s against the executor pool's steady 300 (likely, not
- * verified: while C2 still compiles, two threads that never sleep are not re-placed on the free
- * vCPU), so it was not used then. On the Intel Xeon the executor's hand-off took 100–160 µs each
- * way, so {@link HostPool} now spins, for at most a millisecond ({@link HostPool#SPIN_NANOS});
- * there, in one JVM, a two-thread call ran 1.80–1.92× as fast as a one-thread call in rounds where
- * the host gave both vCPUs (two half GEMMs on the pool's two threads: 1.82–2.04×), while JMH forks
- * of {@code threads=2} moved between 53 and 145 GFLOP/s from one second to the next.
- * Starting the two threads' row sweeps at different rows, so that they do not write the C line
- * they share at the column boundary at the same time, measured no better.
+ * <p>Threads: when C has more row tiles than column tiles (the usual case), its row panels are
+ * handed out block by block ({@link RowClaims}): each thread packs every B block it works on
+ * into its own buffer (so the block lives in its own core's L2, with no barrier between
+ * blocks), takes the panels of its own share from the front and, once they are gone, panels
+ * from the back of another's, so a thread the host slows down no longer holds up the call. A
+ * panel's blocks still reach C one after another, in order. Otherwise the columns of C are cut
+ * into one contiguous range of whole tiles per thread, each packing its own columns of B. Two
+ * threads never write the same cache line of C at once: a row panel belongs to one thread per
+ * block, and column ranges meet once per reduction block.
+ *
+ * <p>History of the two-thread figures. On a 2-vCPU VM (2 December 2026, one JVM, median call)
+ * two threads with static halves ran a 1024³ call 1.73–1.78× as fast as one, and two
+ * independent one-thread half GEMMs on two plain threads 1.84–1.90×. A spin-then-park
+ * {@link HostPool} (hand-off 28 → 1 µs) reached 1.80–1.87× in that loop, but in JMH forks of
+ * {@code threads=2} it ran its first seconds at 210–225 GFLOP/s against the executor pool's
+ * steady 300 (likely, not verified: while C2 still compiles, two threads that never sleep are
+ * not re-placed on the free vCPU), so it was not used then. On the Intel Xeon the executor's
+ * hand-off took 100–160 µs each way, so {@link HostPool} now spins, for at most a millisecond
+ * ({@link HostPool#SPIN_NANOS}); there, in one JVM, a two-thread call ran 1.80–1.92× as fast as
+ * a one-thread call in rounds where the host gave both vCPUs, while JMH forks of
+ * {@code threads=2} moved between 53 and 145 GFLOP/s from one second to the next: with static
+ * halves the slower thread sets the pace. Claimed panels (3 December 2026) gained 1.01–1.04× in
+ * the rounds where both threads ran at full speed and 1.1–1.3× in the others (1.085× and 1.13×
+ * geomean over two runs of 16–20 rounds, forward; 1.41× for the weight gradient in a noisy
+ * run). Starting the two threads' row sweeps at different rows measured no better; sharing one
+ * packed B block between the threads (each packing half, with a barrier before and after its
+ * use) measured 0.72× in one run: every barrier waits for the slower thread.
  *
  * <p>Run-to-run spread: on this shared VM the same code measures 170–180 GFLOP/s in one fork and
  * 95–120 in the next, or changes mid-fork. It is not the layout: the B panel at each of ten float
@@ -95,15 +105,52 @@ final class VectorGemm {
     static final int A_STRIDE = GemmTiling.KC_MAX;
 
     /**
-     * Each thread's packed A and B panels and the weight gradient's transposed block,
-     * {@code {ap, bp, at}}, kept between calls: allocating the 512 KiB–1 MiB B block per call
-     * (zeroed, then a young collection every few calls) cost 8–14% of a 1024³ GEMM on one thread.
-     * Bounded by the tiling ({@code kc × nc}, {@code rows × A_STRIDE} and, for the weight
-     * gradient, {@code 16 × rows × TRANSPOSED_STRIDE} floats per thread); every use overwrites
-     * what it reads, so no state leaks between calls.
+     * Each thread's packing buffers ({@link Panels}), kept between calls: allocating the
+     * 512 KiB–1 MiB B block per call (zeroed, then a young collection every few calls) cost 8–14%
+     * of a 1024³ GEMM on one thread. Bounded by the tiling ({@code kc × nc}, {@code rows × A_STRIDE}
+     * and, for the weight gradient, {@code 16 × rows × TRANSPOSED_STRIDE} floats per thread);
+     * every use overwrites what it reads, so no state leaks between calls.
      */
-    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(
-            () -> new float[][]{new float[0], new float[0], new float[0]});
+    private static final ThreadLocal<Panels> PANELS = ThreadLocal.withInitial(Panels::new);
+
+    /**
+     * One thread's packed A panel {@code ap}, B block {@code bp}, the weight gradient's
+     * transposed block {@code at} (rows {@code [transposedFrom, transposedTo)} of A in the
+     * current reduction block) and a partial tile {@code edge}.
+     */
+    private static final class Panels {
+        float[] ap = new float[0];
+        float[] bp = new float[0];
+        float[] at = new float[0];
+        float[] edge = new float[0];
+        int transposedFrom;
+        int transposedTo;
+
+        /** Grows the buffers to tiling {@code t}'s needs, {@code bSize} floats of B; forgets any transposed rows. */
+        Panels fit(GemmTiling t, GemmLayout layout, int bSize) {
+            if (ap.length < t.rows() * A_STRIDE) {
+                ap = new float[t.rows() * A_STRIDE];
+            }
+            if (bp.length < bSize) {
+                bp = new float[bSize];
+            }
+            int transposed = t.rows() * PANELS_PER_TRANSPOSE * TRANSPOSED_STRIDE;
+            if (layout == GemmLayout.BACKWARD_WEIGHT && at.length < transposed) {
+                at = new float[transposed];
+            }
+            if (edge.length < t.rows() * t.width()) {
+                edge = new float[t.rows() * t.width()];
+            }
+            return forgetTransposed();
+        }
+
+        /** A new reduction block: the transposed rows belong to the last one. */
+        Panels forgetTransposed() {
+            transposedFrom = 0;
+            transposedTo = 0;
+            return this;
+        }
+    }
 
     /**
      * Row panels of the weight gradient's A = dYᵀ transposed together ({@link #transposeA}): 16,
@@ -140,7 +187,11 @@ final class VectorGemm {
         blocked(pool, layout, m, n, k, a, b, c, accumulate, t.blockingFor(layout));
     }
 
-    /** The blocked GEMM of the class comment, its work split over the pool's threads. */
+    /**
+     * The blocked GEMM of the class comment, its work split over the pool's threads: by columns
+     * (static ranges, each thread packing its own columns of B) when C has at least as many
+     * column tiles as row tiles, else by row panels claimed block by block ({@link RowClaims}).
+     */
     private static void blocked(HostPool pool, GemmLayout layout, int m, int n, int k,
                                 float[] a, float[] b, float[] c, boolean accumulate, GemmTiling t) {
         int width = t.width();
@@ -148,12 +199,20 @@ final class VectorGemm {
         int rowTiles = (m + t.rows() - 1) / t.rows();
         if (colTiles >= rowTiles) {
             int tasks = Math.min(pool.threads(), colTiles);
-            pool.parallelFor(tasks, q -> block(layout, m, n, k, a, b, c, accumulate, t,
-                    0, m, Math.min(n, colTiles * q / tasks * width), Math.min(n, colTiles * (q + 1) / tasks * width)));
+            pool.parallelFor(tasks, q -> columns(layout, m, n, k, a, b, c, accumulate, t,
+                    Math.min(n, colTiles * q / tasks * width), Math.min(n, colTiles * (q + 1) / tasks * width)));
         } else {
             int tasks = Math.min(pool.threads(), rowTiles);
-            pool.parallelFor(tasks, q -> block(layout, m, n, k, a, b, c, accumulate, t,
-                    rowTiles * q / tasks * t.rows(), Math.min(m, rowTiles * (q + 1) / tasks * t.rows()), 0, n));
+            int blocks = ((n + t.nc() - 1) / t.nc()) * ((k + t.kc() - 1) / t.kc());
+            RowClaims claims = new RowClaims(rowTiles, tasks, blocks);
+            pool.parallelFor(tasks, task -> {
+                try {
+                    claimedRows(layout, m, n, k, a, b, c, accumulate, t, claims, task);
+                } catch (RuntimeException | Error e) {
+                    claims.fail();
+                    throw e;
+                }
+            });
         }
     }
 
@@ -175,69 +234,99 @@ final class VectorGemm {
         return false;
     }
 
-    /** C[rowFrom..rowTo) × [colFrom..colTo) by the blocked loops of the class comment, on the calling thread. */
-    private static void block(GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c,
-                              boolean accumulate, GemmTiling t, int rowFrom, int rowTo, int colFrom, int colTo) {
-        if (rowFrom >= rowTo || colFrom >= colTo) {
+    /** Every row of C × [colFrom..colTo) by the blocked loops of the class comment, on the calling thread. */
+    private static void columns(GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c,
+                                boolean accumulate, GemmTiling t, int colFrom, int colTo) {
+        if (colFrom >= colTo) {
             return;
         }
         int rows = t.rows();
-        int width = t.width();
-        int kcMax = Math.min(t.kc(), k);
-        float[][] packed = PACKED.get();
-        int bpSize = Math.min(t.nc(), roundUp(colTo - colFrom, width)) * kcMax;
-        if (packed[0].length < rows * A_STRIDE) {
-            packed[0] = new float[rows * A_STRIDE];
-        }
-        if (packed[1].length < bpSize) {
-            packed[1] = new float[bpSize];
-        }
-        boolean transposing = layout == GemmLayout.BACKWARD_WEIGHT;
-        int transposeRows = rows * PANELS_PER_TRANSPOSE;
-        if (transposing && packed[2].length < transposeRows * TRANSPOSED_STRIDE) {
-            packed[2] = new float[transposeRows * TRANSPOSED_STRIDE];
-        }
-        float[] ap = packed[0];
-        float[] bp = packed[1];
-        float[] at = packed[2];
-        float[] edge = null;
+        Panels panels = PANELS.get().fit(t, layout, Math.min(t.nc(), roundUp(colTo - colFrom, t.width())) * Math.min(t.kc(), k));
         for (int jc = colFrom; jc < colTo; jc += t.nc()) {
-            int nc = Math.min(t.nc(), colTo - jc);
-            int colPanels = (nc + width - 1) / width;
+            int ncTo = Math.min(colTo, jc + t.nc());
             for (int pc = 0; pc < k; pc += t.kc()) {
                 int kc = Math.min(t.kc(), k - pc);
-                for (int q = 0; q < colPanels; q++) {
-                    int j0 = jc + q * width;
-                    packB(layout, b, n, k, pc, kc, j0, Math.min(width, colTo - j0), width, bp, q * width * kc);
+                packBlock(layout, b, n, k, pc, kc, jc, ncTo, t, panels.forgetTransposed().bp);
+                for (int i0 = 0; i0 < m; i0 += rows) {
+                    rowPanel(panels, layout, m, n, k, a, c, accumulate, t, i0, i0, m, jc, ncTo, pc, kc);
                 }
-                boolean load = accumulate || pc > 0;
-                int transposedFrom = rowFrom;
-                int transposedTo = rowFrom;
-                for (int i0 = rowFrom; i0 < rowTo; i0 += rows) {
-                    int mr = Math.min(rows, rowTo - i0);
-                    if (transposing) {
-                        if (i0 >= transposedTo) {
-                            transposedFrom = i0;
-                            transposedTo = Math.min(rowTo, i0 + transposeRows);
-                            transposeA(a, m, transposedFrom, transposedTo, pc, kc, at);
-                        }
-                        copyRows(at, (i0 - transposedFrom) * TRANSPOSED_STRIDE, mr, kc, rows, ap);
+            }
+        }
+    }
+
+    /** Task {@code task}'s share of the row panels of C, every column, claimed block by block from {@code claims}. */
+    private static void claimedRows(GemmLayout layout, int m, int n, int k, float[] a, float[] b, float[] c,
+                                    boolean accumulate, GemmTiling t, RowClaims claims, int task) {
+        Panels panels = PANELS.get().fit(t, layout, Math.min(t.nc(), roundUp(n, t.width())) * Math.min(t.kc(), k));
+        int rows = t.rows();
+        int ownedTo = Math.min(m, claims.ownedEnd(task) * rows);
+        int block = 0;
+        for (int jc = 0; jc < n; jc += t.nc()) {
+            int ncTo = Math.min(n, jc + t.nc());
+            for (int pc = 0; pc < k; pc += t.kc(), block++) {
+                int claim = claims.claim(block, task);
+                if (claim == RowClaims.NONE) {
+                    continue; // the others took this block's panels: no B to pack
+                }
+                int kc = Math.min(t.kc(), k - pc);
+                packBlock(layout, b, n, k, pc, kc, jc, ncTo, t, panels.forgetTransposed().bp);
+                for (; claim != RowClaims.NONE; claim = claims.claim(block, task)) {
+                    int panel = RowClaims.panel(claim);
+                    int i0 = panel * rows;
+                    claims.awaitEarlierBlocks(panel, block);
+                    if (RowClaims.stolen(claim)) {
+                        // taken from another's back, so the next one lies below: transpose the rows ending here
+                        int to = Math.min(m, i0 + rows);
+                        rowPanel(panels, layout, m, n, k, a, c, accumulate, t, i0, Math.max(0, to - rows * PANELS_PER_TRANSPOSE), to, jc, ncTo, pc, kc);
                     } else {
-                        packA(a, k, i0, mr, pc, kc, rows, ap);
+                        rowPanel(panels, layout, m, n, k, a, c, accumulate, t, i0, i0, ownedTo, jc, ncTo, pc, kc);
                     }
-                    for (int q = 0; q < colPanels; q++) {
-                        int j0 = jc + q * width;
-                        int nr = Math.min(width, colTo - j0);
-                        if (mr == rows && nr == width) {
-                            microKernel(t, kc, ap, bp, q * width * kc, c, i0 * n + j0, n, load);
-                        } else {
-                            if (edge == null) {
-                                edge = new float[rows * width];
-                            }
-                            edgeTile(t, kc, ap, bp, q * width * kc, c, i0 * n + j0, n, mr, nr, load, edge);
-                        }
-                    }
+                    claims.done(panel, block);
                 }
+            }
+        }
+    }
+
+    /** Packs B's block {@code [pc, pc + kc) × [jc, ncTo)} into {@code bp}, one column panel after another. */
+    private static void packBlock(GemmLayout layout, float[] b, int n, int k, int pc, int kc, int jc, int ncTo,
+                                  GemmTiling t, float[] bp) {
+        int width = t.width();
+        for (int j0 = jc; j0 < ncTo; j0 += width) {
+            packB(layout, b, n, k, pc, kc, j0, Math.min(width, ncTo - j0), width, bp, (j0 - jc) * kc);
+        }
+    }
+
+    /**
+     * C's row panel at {@code i0} × [jc, ncTo), reduction block [pc, pc + kc), against the
+     * packed B block: A's panel packed, then every column panel's micro-kernel. The weight
+     * gradient's panel is copied from the transposed block; when it is not there, rows
+     * {@code [from, to)} (the panel's among them) are transposed first, at most 16 panels' worth
+     * from the end that the thread's next panels lie on.
+     */
+    private static void rowPanel(Panels panels, GemmLayout layout, int m, int n, int k, float[] a, float[] c,
+                                 boolean accumulate, GemmTiling t, int i0, int from, int to, int jc, int ncTo,
+                                 int pc, int kc) {
+        int rows = t.rows();
+        int width = t.width();
+        int mr = Math.min(rows, m - i0);
+        if (layout == GemmLayout.BACKWARD_WEIGHT) {
+            if (i0 < panels.transposedFrom || i0 >= panels.transposedTo) {
+                panels.transposedFrom = from;
+                panels.transposedTo = Math.min(to, from + rows * PANELS_PER_TRANSPOSE);
+                transposeA(a, m, panels.transposedFrom, panels.transposedTo, pc, kc, panels.at);
+            }
+            copyRows(panels.at, (i0 - panels.transposedFrom) * TRANSPOSED_STRIDE, mr, kc, rows, panels.ap);
+        } else {
+            packA(a, k, i0, mr, pc, kc, rows, panels.ap);
+        }
+        boolean load = accumulate || pc > 0;
+        for (int j0 = jc; j0 < ncTo; j0 += width) {
+            int nr = Math.min(width, ncTo - j0);
+            int bOff = (j0 - jc) * kc;
+            if (mr == rows && nr == width) {
+                microKernel(t, kc, panels.ap, panels.bp, bOff, c, i0 * n + j0, n, load);
+            } else {
+                edgeTile(t, kc, panels.ap, panels.bp, bOff, c, i0 * n + j0, n, mr, nr, load, panels.edge);
             }
         }
     }
@@ -250,7 +339,7 @@ final class VectorGemm {
     private static void edgeTile(GemmTiling t, int kc, float[] ap, float[] bp, int bOff, float[] c, int cOff, int ldc,
                                  int mr, int nr, boolean load, float[] edge) {
         int width = t.width();
-        Arrays.fill(edge, 0f);
+        Arrays.fill(edge, 0, t.rows() * width, 0f);
         if (load) {
             for (int i = 0; i < mr; i++) {
                 System.arraycopy(c, cOff + i * ldc, edge, i * width, nr);
