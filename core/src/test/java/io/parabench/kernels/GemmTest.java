@@ -101,6 +101,31 @@ class GemmTest {
         }
     }
 
+    /**
+     * A GEMM called from a task of its own pool finds the pool busy, so its tasks run one after
+     * another on that thread: the first takes its own row panels, then every other task's from
+     * the back (downward, so the weight gradient transposes the rows ending at each such panel),
+     * block after block; the later tasks find nothing left. Deterministic, unlike the stealing
+     * between racing threads, and the same bits.
+     */
+    @Test
+    void shouldMatchScalarTwinWhenOneThreadTakesEveryTasksPanels() {
+        int m = 200;
+        int n = 70;
+        int k = 530;
+        Random rnd = new Random(5);
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, k * n);
+        for (GemmLayout layout : GemmLayout.values()) {
+            float[] expected = new float[m * n];
+            ScalarKernels.INSTANCE.gemm(HostPool.SERIAL, layout, m, n, k, a, b, expected, false);
+            float[][] c = new float[2][m * n];
+            THREE.parallelFor(2, task -> VectorGemm.gemm(THREE, layout, m, n, k, a, b, c[task], false));
+            assertArrayEquals(expected, c[0], layout + " from task 0");
+            assertArrayEquals(expected, c[1], layout + " from task 1");
+        }
+    }
+
     @Test
     void shouldTileByVectorWidthAndRegisterFile() {
         long oneMiB = 1L << 20;
