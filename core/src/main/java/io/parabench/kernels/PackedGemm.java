@@ -6,25 +6,27 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * {@code Y = X·Wᵀ} with W packed into panels of {@link #WIDTH} = two vectors of rows
- * ({@link PackedWeight}): the decode GEMV and the small micro-batch GEMM as one sequential read
- * of W. Per panel, each step p loads the panel's two vectors of weights for input feature p and
- * adds {@code x[i][p]} times them into two accumulators per row of X, one FMA each: every lane is
- * one FMA chain in increasing p from 0 (or from Y), the scalar twin's order and bits, and no
- * lane multiplies padding except in the last panel and the last group of rows.
+ * {@code Y = X·Wᵀ} with W packed into panels of {@link #WIDTH} = one vector of rows
+ * ({@link PackedWeight}): the decode GEMV and the small micro-batch GEMM as a sequential read
+ * of W. The kernels take panels in pairs, {@link #PAIR} columns of Y: each step p loads one
+ * vector of weights for input feature p from each panel of the pair and adds {@code x[i][p]}
+ * times them into two accumulators per row of X, one FMA each: every lane is one FMA chain in
+ * increasing p from 0 (or from Y), the scalar twin's order and bits, and no lane multiplies
+ * padding except in the last pair and the last group of rows (a lone last panel is read twice).
  *
  * <p><b>Kernels.</b> One row of X (decode) takes {@link #oneRow}: two accumulators, two loads
  * and one broadcast per step. More rows go in groups of {@link #ROWS} = 4 ({@link #fourRows}:
  * eight accumulators, two loads, four broadcasts per eight FMAs, eleven vector registers, so it
  * fits AVX2's sixteen as well as AVX-512's 32), the last group padded with zero rows. The groups
- * of a panel take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for
+ * of a pair take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for
  * the first group, and from L1 for the rest. X is rearranged once per call into
  * {@code ⌈m/4⌉ × k × 4} floats, the four values of a step side by side.
  *
  * <p><b>Why it reaches the memory bound.</b> One FMA per {@code 4·V} bytes of W per row of X, so
  * even eight rows issue one vector FMA per 32 bytes at 512 bits, 16 bytes a cycle on two FMA
- * ports, above what one core reads from memory (about 45 GB/s here); the reads are one stream,
- * which the hardware prefetcher follows. The unpacked kernels cannot do this: W's rows lie
+ * ports, above what one core reads from memory (about 45 GB/s here); the reads are two
+ * sequential streams, one per panel of the pair, which the hardware prefetcher follows. The
+ * unpacked kernels cannot do this: W's rows lie
  * {@code 4k} bytes apart, so {@link TransposedGemv} spends most of its instructions transposing
  * in registers, and {@link SkinnyGemm}'s rows-against-rows kernel broadcasts every weight.
  *
@@ -63,8 +65,23 @@ import java.util.Arrays;
 final class PackedGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
-    /** Rows of W per panel: two vectors. */
-    static final int WIDTH = 2 * V;
+    /** Rows of W per panel: one vector. */
+    static final int WIDTH = V;
+    /**
+     * Columns of Y per kernel call: two panels, read as two streams side by side. Panels of two
+     * vectors read as one stream, as before, issue the same instructions, but with eight rows of
+     * X the FMAs fill the core's window and the one stream's misses come late. On the Intel Xeon
+     * of {@link GemmTiling} (3 December 2026, 04:00–04:12 UTC, JDK 17, n = k = 2048, one thread):
+     * <ul>
+     *   <li>the eight-row kernel alone, single calls alternated with a plain read of the same W
+     *       (median of 15 a round): two streams 0.77, 0.75 and 0.81 of the read against 0.63,
+     *       0.69 and 0.54 for one (geomeans of 12, 30 and 20 rounds); in steady rounds 79–87%
+     *       against 70–78%;</li>
+     *   <li>the whole product, old and new jar in one JVM, calls alternated, in a slow window (W
+     *       read at 6–12 GB/s): m = 8 1.29×, m = 1 1.46×; on two threads 1.06× and 1.12×.</li>
+     * </ul>
+     */
+    static final int PAIR = 2 * WIDTH;
     /**
      * Rows of X per group on this JVM: eight with 32 vector registers (16 accumulators, two
      * weights and a broadcast: 19), four with AVX2's sixteen (eleven).
@@ -106,12 +123,12 @@ final class PackedGemm {
         }
         int groups = m == 1 ? 1 : (m + rows - 1) / rows;
         float[] xg = m == 1 ? x : stepMajor(m, k, x, groups, rows);
-        int panels = w.panelCount();
-        int tasks = pool.threads() == 1 ? 1 : Math.min(panels, pool.threads() * RANGES_PER_THREAD);
+        int pairs = (w.panelCount() + 1) / 2;
+        int tasks = pool.threads() == 1 ? 1 : Math.min(pairs, pool.threads() * RANGES_PER_THREAD);
         pool.parallelFor(tasks, t -> {
-            float[] tile = new float[groups * rows * WIDTH];
-            for (int q = panels * t / tasks; q < panels * (t + 1) / tasks; q++) {
-                panel(m, n, k, xg, groups, rows, w.panels(), q, y, accumulate, tile);
+            float[] tile = new float[groups * rows * PAIR];
+            for (int q = pairs * t / tasks; q < pairs * (t + 1) / tasks; q++) {
+                pair(m, n, k, xg, groups, rows, w.panels(), q, y, accumulate, tile);
             }
         });
     }
@@ -128,71 +145,78 @@ final class PackedGemm {
         return xg;
     }
 
-    /** Columns {@code q·WIDTH …} of Y: the tile gathers them (or zeros), the kernels run, the valid part goes back. */
-    private static void panel(int m, int n, int k, float[] xg, int groups, int rows, float[] wp, int q, float[] y,
-                              boolean accumulate, float[] tile) {
-        int j0 = q * WIDTH;
-        int nj = Math.min(WIDTH, n - j0);
+    /**
+     * Columns {@code q·PAIR …} of Y, panels 2q and 2q + 1: the tile gathers them (or zeros), the
+     * kernels run, the valid part goes back. A lone last panel is its own pair's second stream.
+     */
+    private static void pair(int m, int n, int k, float[] xg, int groups, int rows, float[] wp, int q, float[] y,
+                             boolean accumulate, float[] tile) {
+        int j0 = q * PAIR;
+        int nj = Math.min(PAIR, n - j0);
         Arrays.fill(tile, 0f);
         if (accumulate) {
             for (int i = 0; i < m; i++) {
-                System.arraycopy(y, i * n + j0, tile, i * WIDTH, nj);
+                System.arraycopy(y, i * n + j0, tile, i * PAIR, nj);
             }
         }
-        int wOff = q * WIDTH * k;
+        int wOff = 2 * q * WIDTH * k;
+        int second = nj > WIDTH ? WIDTH * k : 0;
         if (m == 1) {
-            oneRow(k, xg, wp, wOff, tile);
+            oneRow(k, xg, wp, wOff, second, tile);
         } else {
             int chunk = groups == 1 ? k : CHUNK;
             for (int p0 = 0; p0 < k; p0 += chunk) {
                 int to = Math.min(k, p0 + chunk);
                 for (int g = 0; g < groups; g++) {
                     if (rows == 8) {
-                        eightRows(p0, to, xg, g * k * rows, wp, wOff, tile, g * rows * WIDTH);
+                        eightRows(p0, to, xg, g * k * rows, wp, wOff, second, tile, g * rows * PAIR);
                     } else {
-                        fourRows(p0, to, xg, g * k * rows, wp, wOff, tile, g * rows * WIDTH);
+                        fourRows(p0, to, xg, g * k * rows, wp, wOff, second, tile, g * rows * PAIR);
                     }
                 }
             }
         }
         for (int i = 0; i < m; i++) {
-            System.arraycopy(tile, i * WIDTH, y, i * n + j0, nj);
+            System.arraycopy(tile, i * PAIR, y, i * n + j0, nj);
         }
     }
 
-    /** One row of X against one panel, all k steps; sums in and out of {@code tile[0 … WIDTH)}. */
-    private static void oneRow(int k, float[] x, float[] wp, int wOff, float[] tile) {
+    /**
+     * One row of X against a pair of panels (the second {@code second} floats after the first),
+     * all k steps; sums in and out of {@code tile[0 … PAIR)}.
+     */
+    private static void oneRow(int k, float[] x, float[] wp, int wOff, int second, float[] tile) {
         FloatVector c0 = FloatVector.fromArray(S, tile, 0);
         FloatVector c1 = FloatVector.fromArray(S, tile, V);
         for (int p = 0; p < k; p++) {
             int at = wOff + p * WIDTH;
             FloatVector a = FloatVector.broadcast(S, x[p]);
             c0 = FloatVector.fromArray(S, wp, at).fma(a, c0);
-            c1 = FloatVector.fromArray(S, wp, at + V).fma(a, c1);
+            c1 = FloatVector.fromArray(S, wp, at + second).fma(a, c1);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, V);
     }
 
     /**
-     * Four rows of X (step-major from {@code xg[xOff]}) against one panel, steps {@code from … to−1};
-     * sums in and out of the four tile rows from {@code tile[tOff]}.
+     * Four rows of X (step-major from {@code xg[xOff]}) against a pair of panels, steps
+     * {@code from … to−1}; sums in and out of the four tile rows from {@code tile[tOff]}.
      */
-    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff,
+    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int second,
                                  float[] tile, int tOff) {
         FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff);
         FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + V);
-        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + WIDTH);
-        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + WIDTH + V);
-        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH);
-        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH + V);
-        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH);
-        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH + V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + PAIR);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + PAIR + V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR + V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR + V);
         for (int p = from; p < to; p++) {
             int at = wOff + p * WIDTH;
             int xa = xOff + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + V);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + second);
             FloatVector a;
             a = FloatVector.broadcast(S, xg[xa]);
             c0_0 = b0.fma(a, c0_0);
@@ -209,41 +233,41 @@ final class PackedGemm {
         }
         c0_0.intoArray(tile, tOff);
         c0_1.intoArray(tile, tOff + V);
-        c1_0.intoArray(tile, tOff + WIDTH);
-        c1_1.intoArray(tile, tOff + WIDTH + V);
-        c2_0.intoArray(tile, tOff + 2 * WIDTH);
-        c2_1.intoArray(tile, tOff + 2 * WIDTH + V);
-        c3_0.intoArray(tile, tOff + 3 * WIDTH);
-        c3_1.intoArray(tile, tOff + 3 * WIDTH + V);
+        c1_0.intoArray(tile, tOff + PAIR);
+        c1_1.intoArray(tile, tOff + PAIR + V);
+        c2_0.intoArray(tile, tOff + 2 * PAIR);
+        c2_1.intoArray(tile, tOff + 2 * PAIR + V);
+        c3_0.intoArray(tile, tOff + 3 * PAIR);
+        c3_1.intoArray(tile, tOff + 3 * PAIR + V);
     }
 
     /**
-     * Eight rows of X (step-major from {@code xg[xOff]}) against one panel, steps {@code from … to−1};
-     * sums in and out of the eight tile rows from {@code tile[tOff]}.
+     * Eight rows of X (step-major from {@code xg[xOff]}) against a pair of panels, steps
+     * {@code from … to−1}; sums in and out of the eight tile rows from {@code tile[tOff]}.
      */
-    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff,
+    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int second,
                                   float[] tile, int tOff) {
-        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * WIDTH);
-        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * WIDTH + V);
-        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * WIDTH);
-        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * WIDTH + V);
-        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH);
-        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * WIDTH + V);
-        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH);
-        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * WIDTH + V);
-        FloatVector c4_0 = FloatVector.fromArray(S, tile, tOff + 4 * WIDTH);
-        FloatVector c4_1 = FloatVector.fromArray(S, tile, tOff + 4 * WIDTH + V);
-        FloatVector c5_0 = FloatVector.fromArray(S, tile, tOff + 5 * WIDTH);
-        FloatVector c5_1 = FloatVector.fromArray(S, tile, tOff + 5 * WIDTH + V);
-        FloatVector c6_0 = FloatVector.fromArray(S, tile, tOff + 6 * WIDTH);
-        FloatVector c6_1 = FloatVector.fromArray(S, tile, tOff + 6 * WIDTH + V);
-        FloatVector c7_0 = FloatVector.fromArray(S, tile, tOff + 7 * WIDTH);
-        FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * WIDTH + V);
+        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * PAIR);
+        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * PAIR + V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * PAIR);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * PAIR + V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR + V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR + V);
+        FloatVector c4_0 = FloatVector.fromArray(S, tile, tOff + 4 * PAIR);
+        FloatVector c4_1 = FloatVector.fromArray(S, tile, tOff + 4 * PAIR + V);
+        FloatVector c5_0 = FloatVector.fromArray(S, tile, tOff + 5 * PAIR);
+        FloatVector c5_1 = FloatVector.fromArray(S, tile, tOff + 5 * PAIR + V);
+        FloatVector c6_0 = FloatVector.fromArray(S, tile, tOff + 6 * PAIR);
+        FloatVector c6_1 = FloatVector.fromArray(S, tile, tOff + 6 * PAIR + V);
+        FloatVector c7_0 = FloatVector.fromArray(S, tile, tOff + 7 * PAIR);
+        FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * PAIR + V);
         for (int p = from; p < to; p++) {
             int at = wOff + p * WIDTH;
             int xa = xOff + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + V);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + second);
             FloatVector a;
             a = FloatVector.broadcast(S, xg[xa + 0]);
             c0_0 = b0.fma(a, c0_0);
@@ -270,21 +294,21 @@ final class PackedGemm {
             c7_0 = b0.fma(a, c7_0);
             c7_1 = b1.fma(a, c7_1);
         }
-        c0_0.intoArray(tile, tOff + 0 * WIDTH);
-        c0_1.intoArray(tile, tOff + 0 * WIDTH + V);
-        c1_0.intoArray(tile, tOff + 1 * WIDTH);
-        c1_1.intoArray(tile, tOff + 1 * WIDTH + V);
-        c2_0.intoArray(tile, tOff + 2 * WIDTH);
-        c2_1.intoArray(tile, tOff + 2 * WIDTH + V);
-        c3_0.intoArray(tile, tOff + 3 * WIDTH);
-        c3_1.intoArray(tile, tOff + 3 * WIDTH + V);
-        c4_0.intoArray(tile, tOff + 4 * WIDTH);
-        c4_1.intoArray(tile, tOff + 4 * WIDTH + V);
-        c5_0.intoArray(tile, tOff + 5 * WIDTH);
-        c5_1.intoArray(tile, tOff + 5 * WIDTH + V);
-        c6_0.intoArray(tile, tOff + 6 * WIDTH);
-        c6_1.intoArray(tile, tOff + 6 * WIDTH + V);
-        c7_0.intoArray(tile, tOff + 7 * WIDTH);
-        c7_1.intoArray(tile, tOff + 7 * WIDTH + V);
+        c0_0.intoArray(tile, tOff + 0 * PAIR);
+        c0_1.intoArray(tile, tOff + 0 * PAIR + V);
+        c1_0.intoArray(tile, tOff + 1 * PAIR);
+        c1_1.intoArray(tile, tOff + 1 * PAIR + V);
+        c2_0.intoArray(tile, tOff + 2 * PAIR);
+        c2_1.intoArray(tile, tOff + 2 * PAIR + V);
+        c3_0.intoArray(tile, tOff + 3 * PAIR);
+        c3_1.intoArray(tile, tOff + 3 * PAIR + V);
+        c4_0.intoArray(tile, tOff + 4 * PAIR);
+        c4_1.intoArray(tile, tOff + 4 * PAIR + V);
+        c5_0.intoArray(tile, tOff + 5 * PAIR);
+        c5_1.intoArray(tile, tOff + 5 * PAIR + V);
+        c6_0.intoArray(tile, tOff + 6 * PAIR);
+        c6_1.intoArray(tile, tOff + 6 * PAIR + V);
+        c7_0.intoArray(tile, tOff + 7 * PAIR);
+        c7_1.intoArray(tile, tOff + 7 * PAIR + V);
     }
 }
