@@ -8,26 +8,25 @@ import java.util.Arrays;
 /**
  * {@code Y = X·Wᵀ} with W packed into panels of {@link #WIDTH} = one vector of rows
  * ({@link PackedWeight}): the decode GEMV and the small micro-batch GEMM as a sequential read
- * of W. The kernels take panels in pairs, {@link #PAIR} columns of Y: each step p loads one
- * vector of weights for input feature p from each panel of the pair and adds {@code x[i][p]}
- * times them into two accumulators per row of X, one FMA each: every lane is one FMA chain in
- * increasing p from 0 (or from Y), the scalar twin's order and bits, and no lane multiplies
- * padding except in the last pair and the last group of rows (a lone last panel is read twice).
+ * of W. The kernels take {@link #STREAMS} panels at a time, {@link #STRIPE} columns of Y: each
+ * step p loads one vector of weights for input feature p from each panel of the stripe and adds
+ * {@code x[i][p]} times them into one accumulator per panel and row of X, one FMA each: every
+ * lane is one FMA chain in increasing p from 0 (or from Y), the scalar twin's order and bits,
+ * and no lane multiplies padding except in the last stripe and the last group of rows.
  *
- * <p><b>Kernels.</b> One row of X (decode) takes {@link #oneRow}: two accumulators, two loads
+ * <p><b>Kernels.</b> One row of X (decode) takes {@link #oneRow}: three accumulators, three loads
  * and one broadcast per step. More rows go in groups of {@link #ROWS} = 4 ({@link #fourRows}:
- * eight accumulators, two loads, four broadcasts per eight FMAs, eleven vector registers, so it
- * fits AVX2's sixteen as well as AVX-512's 32), the last group padded with zero rows. The groups
- * of a pair take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for
- * the first group, and from L1 for the rest. X is rearranged once per call into
- * {@code ⌈m/4⌉ × k × 4} floats, the four values of a step side by side.
+ * twelve accumulators, three loads, four broadcasts per twelve FMAs, sixteen vector registers,
+ * so it fits AVX2's sixteen) or 8 ({@link #eightRows}, AVX-512's 32), the last group padded with
+ * zero rows. The groups of a stripe take turns over chunks of {@link #CHUNK} steps, so W comes
+ * from memory once, for the first group, and from L1 for the rest. X is rearranged once per call
+ * into {@code ⌈m/rows⌉ × k × rows} floats, the values of a step side by side.
  *
  * <p><b>Why it reaches the memory bound.</b> One FMA per {@code 4·V} bytes of W per row of X, so
  * even eight rows issue one vector FMA per 32 bytes at 512 bits, 16 bytes a cycle on two FMA
- * ports, above what one core reads from memory (about 45 GB/s here); the reads are two
- * sequential streams, one per panel of the pair, which the hardware prefetcher follows. The
- * unpacked kernels cannot do this: W's rows lie
- * {@code 4k} bytes apart, so {@link TransposedGemv} spends most of its instructions transposing
+ * ports, above what one core reads from memory (about 45 GB/s here); the reads are three
+ * sequential streams, one per panel of the stripe, which the hardware prefetcher follows. The
+ * unpacked kernels cannot do this: W's rows lie {@code 4k} bytes apart, so {@link TransposedGemv} spends most of its instructions transposing
  * in registers, and {@link SkinnyGemm}'s rows-against-rows kernel broadcasts every weight.
  *
  * <p><b>Measured</b> (2 December 2026, JDK 17 unless said, an Intel Xeon of the Sapphire Rapids
@@ -68,26 +67,35 @@ final class PackedGemm {
     /** Rows of W per panel: one vector. */
     static final int WIDTH = V;
     /**
-     * Columns of Y per kernel call: two panels, read as two streams side by side. Panels of two
-     * vectors read as one stream, as before, issue the same instructions, but with eight rows of
-     * X the FMAs fill the core's window and the one stream's misses come late. On the Intel Xeon
-     * of {@link GemmTiling} (3 December 2026, 04:00–04:12 UTC, JDK 17, n = k = 2048, one thread):
+     * Panels per kernel call, read as that many streams side by side: three, {@link #STRIPE}
+     * columns of Y. Panels of two vectors read as one stream issue the same instructions, but
+     * with eight rows of X the FMAs fill the core's window and the one stream's misses come late;
+     * each further stream is one more the hardware prefetcher runs ahead on. On the Intel Xeon of
+     * {@link GemmTiling} (3 December 2026, 04:00–04:30 UTC, JDK 17, n = k = 2048, one thread):
      * <ul>
      *   <li>the eight-row kernel alone, single calls alternated with a plain read of the same W
      *       (median of 15 a round): two streams 0.77, 0.75 and 0.81 of the read against 0.63,
-     *       0.69 and 0.54 for one (geomeans of 12, 30 and 20 rounds); in steady rounds 79–87%
-     *       against 70–78%;</li>
-     *   <li>the whole product, old and new jar in one JVM, calls alternated, in a slow window (W
-     *       read at 6–12 GB/s): m = 8 1.29×, m = 1 1.46×; on two threads 1.06× and 1.12×.</li>
+     *       0.69 and 0.54 for one (geomeans of 12, 30 and 20 rounds); in a run of 24 rounds one,
+     *       two and three streams 0.76, 0.82 and 0.86;</li>
+     *   <li>the whole product with pairs of panels, old and new jar in one JVM, calls alternated,
+     *       in a slow window (W read at 6–12 GB/s): m = 8 1.29×, m = 1 1.46× the one stream; on
+     *       two threads 1.06× and 1.12×; three streams against two the same way (04:35): m = 8
+     *       1.16×, m = 1 1.09×, m = 8 on two threads 1.08×; with {@code -XX:UseAVX=2} (sixteen
+     *       registers, groups of four rows) m = 8 1.06×, m = 1 1.10× (geomeans of the last three
+     *       quarters of 16 and 12 rounds).</li>
      * </ul>
+     * Three streams of eight rows hold 24 accumulators, three weights and a broadcast (28 of
+     * AVX-512's 32 registers); four rows hold 12 + 3 + 1, AVX2's sixteen.
      */
-    static final int PAIR = 2 * WIDTH;
+    static final int STREAMS = 3;
+    /** Columns of Y per kernel call: {@link #STREAMS} panels. */
+    static final int STRIPE = STREAMS * WIDTH;
     /**
-     * Rows of X per group on this JVM: eight with 32 vector registers (16 accumulators, two
-     * weights and a broadcast: 19), four with AVX2's sixteen (eleven).
+     * Rows of X per group on this JVM: eight with 32 vector registers (24 accumulators, three
+     * weights and a broadcast: 28), four with AVX2's sixteen (16).
      */
     static final int ROWS = GemmTiling.vectorRegisters() >= 32 ? 8 : 4;
-    /** Steps of a panel the groups of rows take turns over: 16 KiB of W at 512 bits, in L1 for the second group. */
+    /** Steps of a stripe the groups of rows take turns over: 24 KiB of W at 512 bits, in L1 for the second group. */
     static final int CHUNK = 128;
     /**
      * Contiguous ranges of panels per host thread, claimed one at a time by whichever thread is
@@ -123,12 +131,12 @@ final class PackedGemm {
         }
         int groups = m == 1 ? 1 : (m + rows - 1) / rows;
         float[] xg = m == 1 ? x : stepMajor(m, k, x, groups, rows);
-        int pairs = (w.panelCount() + 1) / 2;
-        int tasks = pool.threads() == 1 ? 1 : Math.min(pairs, pool.threads() * RANGES_PER_THREAD);
+        int stripes = (w.panelCount() + STREAMS - 1) / STREAMS;
+        int tasks = pool.threads() == 1 ? 1 : Math.min(stripes, pool.threads() * RANGES_PER_THREAD);
         pool.parallelFor(tasks, t -> {
-            float[] tile = new float[groups * rows * PAIR];
-            for (int q = pairs * t / tasks; q < pairs * (t + 1) / tasks; q++) {
-                pair(m, n, k, xg, groups, rows, w.panels(), q, y, accumulate, tile);
+            float[] tile = new float[groups * rows * STRIPE];
+            for (int q = stripes * t / tasks; q < stripes * (t + 1) / tasks; q++) {
+                stripe(m, n, k, xg, groups, rows, w.panels(), q, y, accumulate, tile);
             }
         });
     }
@@ -146,169 +154,212 @@ final class PackedGemm {
     }
 
     /**
-     * Columns {@code q·PAIR …} of Y, panels 2q and 2q + 1: the tile gathers them (or zeros), the
-     * kernels run, the valid part goes back. A lone last panel is its own pair's second stream.
+     * Columns {@code q·STRIPE …} of Y, panels {@code STREAMS·q} on: the tile gathers them (or
+     * zeros), the kernels run, the valid part goes back. A last stripe short of panels reads its
+     * first panel again in their place (its lanes are not copied out).
      */
-    private static void pair(int m, int n, int k, float[] xg, int groups, int rows, float[] wp, int q, float[] y,
-                             boolean accumulate, float[] tile) {
-        int j0 = q * PAIR;
-        int nj = Math.min(PAIR, n - j0);
+    private static void stripe(int m, int n, int k, float[] xg, int groups, int rows, float[] wp, int q, float[] y,
+                               boolean accumulate, float[] tile) {
+        int j0 = q * STRIPE;
+        int nj = Math.min(STRIPE, n - j0);
         Arrays.fill(tile, 0f);
         if (accumulate) {
             for (int i = 0; i < m; i++) {
-                System.arraycopy(y, i * n + j0, tile, i * PAIR, nj);
+                System.arraycopy(y, i * n + j0, tile, i * STRIPE, nj);
             }
         }
-        int wOff = 2 * q * WIDTH * k;
-        int second = nj > WIDTH ? WIDTH * k : 0;
+        int wOff = STREAMS * q * WIDTH * k;
+        int s1 = nj > WIDTH ? WIDTH * k : 0;
+        int s2 = nj > 2 * WIDTH ? 2 * WIDTH * k : 0;
         if (m == 1) {
-            oneRow(k, xg, wp, wOff, second, tile);
+            oneRow(k, xg, wp, wOff, s1, s2, tile);
         } else {
             int chunk = groups == 1 ? k : CHUNK;
             for (int p0 = 0; p0 < k; p0 += chunk) {
                 int to = Math.min(k, p0 + chunk);
                 for (int g = 0; g < groups; g++) {
                     if (rows == 8) {
-                        eightRows(p0, to, xg, g * k * rows, wp, wOff, second, tile, g * rows * PAIR);
+                        eightRows(p0, to, xg, g * k * rows, wp, wOff, s1, s2, tile, g * rows * STRIPE);
                     } else {
-                        fourRows(p0, to, xg, g * k * rows, wp, wOff, second, tile, g * rows * PAIR);
+                        fourRows(p0, to, xg, g * k * rows, wp, wOff, s1, s2, tile, g * rows * STRIPE);
                     }
                 }
             }
         }
         for (int i = 0; i < m; i++) {
-            System.arraycopy(tile, i * PAIR, y, i * n + j0, nj);
+            System.arraycopy(tile, i * STRIPE, y, i * n + j0, nj);
         }
     }
 
     /**
-     * One row of X against a pair of panels (the second {@code second} floats after the first),
-     * all k steps; sums in and out of {@code tile[0 … PAIR)}.
+     * One row of X against a stripe of panels (the second and third {@code s1} and {@code s2}
+     * floats after the first), all k steps; sums in and out of {@code tile[0 … STRIPE)}.
      */
-    private static void oneRow(int k, float[] x, float[] wp, int wOff, int second, float[] tile) {
-        FloatVector c0 = FloatVector.fromArray(S, tile, 0);
-        FloatVector c1 = FloatVector.fromArray(S, tile, V);
+    private static void oneRow(int k, float[] x, float[] wp, int wOff, int s1, int s2, float[] tile) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, 0 * V);
+        FloatVector c1 = FloatVector.fromArray(S, tile, 1 * V);
+        FloatVector c2 = FloatVector.fromArray(S, tile, 2 * V);
         for (int p = 0; p < k; p++) {
             int at = wOff + p * WIDTH;
             FloatVector a = FloatVector.broadcast(S, x[p]);
             c0 = FloatVector.fromArray(S, wp, at).fma(a, c0);
-            c1 = FloatVector.fromArray(S, wp, at + second).fma(a, c1);
+            c1 = FloatVector.fromArray(S, wp, at + s1).fma(a, c1);
+            c2 = FloatVector.fromArray(S, wp, at + s2).fma(a, c2);
         }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, V);
+        c0.intoArray(tile, 0 * V);
+        c1.intoArray(tile, 1 * V);
+        c2.intoArray(tile, 2 * V);
     }
 
     /**
-     * Four rows of X (step-major from {@code xg[xOff]}) against a pair of panels, steps
+     * Four rows of X (step-major from {@code xg[xOff]}) against a stripe of panels, steps
      * {@code from … to−1}; sums in and out of the four tile rows from {@code tile[tOff]}.
      */
-    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int second,
+    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int s1, int s2,
                                  float[] tile, int tOff) {
-        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff);
-        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + V);
-        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + PAIR);
-        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + PAIR + V);
-        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR);
-        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR + V);
-        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR);
-        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR + V);
+        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 0 * V);
+        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 1 * V);
+        FloatVector c0_2 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 2 * V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 0 * V);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 1 * V);
+        FloatVector c1_2 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 2 * V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 0 * V);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 1 * V);
+        FloatVector c2_2 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 2 * V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 0 * V);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 1 * V);
+        FloatVector c3_2 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 2 * V);
         for (int p = from; p < to; p++) {
             int at = wOff + p * WIDTH;
             int xa = xOff + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + second);
-            FloatVector a;
-            a = FloatVector.broadcast(S, xg[xa]);
-            c0_0 = b0.fma(a, c0_0);
-            c0_1 = b1.fma(a, c0_1);
-            a = FloatVector.broadcast(S, xg[xa + 1]);
-            c1_0 = b0.fma(a, c1_0);
-            c1_1 = b1.fma(a, c1_1);
-            a = FloatVector.broadcast(S, xg[xa + 2]);
-            c2_0 = b0.fma(a, c2_0);
-            c2_1 = b1.fma(a, c2_1);
-            a = FloatVector.broadcast(S, xg[xa + 3]);
-            c3_0 = b0.fma(a, c3_0);
-            c3_1 = b1.fma(a, c3_1);
-        }
-        c0_0.intoArray(tile, tOff);
-        c0_1.intoArray(tile, tOff + V);
-        c1_0.intoArray(tile, tOff + PAIR);
-        c1_1.intoArray(tile, tOff + PAIR + V);
-        c2_0.intoArray(tile, tOff + 2 * PAIR);
-        c2_1.intoArray(tile, tOff + 2 * PAIR + V);
-        c3_0.intoArray(tile, tOff + 3 * PAIR);
-        c3_1.intoArray(tile, tOff + 3 * PAIR + V);
-    }
-
-    /**
-     * Eight rows of X (step-major from {@code xg[xOff]}) against a pair of panels, steps
-     * {@code from … to−1}; sums in and out of the eight tile rows from {@code tile[tOff]}.
-     */
-    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int second,
-                                  float[] tile, int tOff) {
-        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * PAIR);
-        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * PAIR + V);
-        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * PAIR);
-        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * PAIR + V);
-        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR);
-        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * PAIR + V);
-        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR);
-        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * PAIR + V);
-        FloatVector c4_0 = FloatVector.fromArray(S, tile, tOff + 4 * PAIR);
-        FloatVector c4_1 = FloatVector.fromArray(S, tile, tOff + 4 * PAIR + V);
-        FloatVector c5_0 = FloatVector.fromArray(S, tile, tOff + 5 * PAIR);
-        FloatVector c5_1 = FloatVector.fromArray(S, tile, tOff + 5 * PAIR + V);
-        FloatVector c6_0 = FloatVector.fromArray(S, tile, tOff + 6 * PAIR);
-        FloatVector c6_1 = FloatVector.fromArray(S, tile, tOff + 6 * PAIR + V);
-        FloatVector c7_0 = FloatVector.fromArray(S, tile, tOff + 7 * PAIR);
-        FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * PAIR + V);
-        for (int p = from; p < to; p++) {
-            int at = wOff + p * WIDTH;
-            int xa = xOff + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + second);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + s1);
+            FloatVector b2 = FloatVector.fromArray(S, wp, at + s2);
             FloatVector a;
             a = FloatVector.broadcast(S, xg[xa + 0]);
             c0_0 = b0.fma(a, c0_0);
             c0_1 = b1.fma(a, c0_1);
+            c0_2 = b2.fma(a, c0_2);
             a = FloatVector.broadcast(S, xg[xa + 1]);
             c1_0 = b0.fma(a, c1_0);
             c1_1 = b1.fma(a, c1_1);
+            c1_2 = b2.fma(a, c1_2);
             a = FloatVector.broadcast(S, xg[xa + 2]);
             c2_0 = b0.fma(a, c2_0);
             c2_1 = b1.fma(a, c2_1);
+            c2_2 = b2.fma(a, c2_2);
             a = FloatVector.broadcast(S, xg[xa + 3]);
             c3_0 = b0.fma(a, c3_0);
             c3_1 = b1.fma(a, c3_1);
+            c3_2 = b2.fma(a, c3_2);
+        }
+        c0_0.intoArray(tile, tOff + 0 * STRIPE + 0 * V);
+        c0_1.intoArray(tile, tOff + 0 * STRIPE + 1 * V);
+        c0_2.intoArray(tile, tOff + 0 * STRIPE + 2 * V);
+        c1_0.intoArray(tile, tOff + 1 * STRIPE + 0 * V);
+        c1_1.intoArray(tile, tOff + 1 * STRIPE + 1 * V);
+        c1_2.intoArray(tile, tOff + 1 * STRIPE + 2 * V);
+        c2_0.intoArray(tile, tOff + 2 * STRIPE + 0 * V);
+        c2_1.intoArray(tile, tOff + 2 * STRIPE + 1 * V);
+        c2_2.intoArray(tile, tOff + 2 * STRIPE + 2 * V);
+        c3_0.intoArray(tile, tOff + 3 * STRIPE + 0 * V);
+        c3_1.intoArray(tile, tOff + 3 * STRIPE + 1 * V);
+        c3_2.intoArray(tile, tOff + 3 * STRIPE + 2 * V);
+    }
+
+    /**
+     * Eight rows of X (step-major from {@code xg[xOff]}) against a stripe of panels, steps
+     * {@code from … to−1}; sums in and out of the eight tile rows from {@code tile[tOff]}.
+     */
+    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int s1, int s2,
+                                  float[] tile, int tOff) {
+        FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 0 * V);
+        FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 1 * V);
+        FloatVector c0_2 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 2 * V);
+        FloatVector c1_0 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 0 * V);
+        FloatVector c1_1 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 1 * V);
+        FloatVector c1_2 = FloatVector.fromArray(S, tile, tOff + 1 * STRIPE + 2 * V);
+        FloatVector c2_0 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 0 * V);
+        FloatVector c2_1 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 1 * V);
+        FloatVector c2_2 = FloatVector.fromArray(S, tile, tOff + 2 * STRIPE + 2 * V);
+        FloatVector c3_0 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 0 * V);
+        FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 1 * V);
+        FloatVector c3_2 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 2 * V);
+        FloatVector c4_0 = FloatVector.fromArray(S, tile, tOff + 4 * STRIPE + 0 * V);
+        FloatVector c4_1 = FloatVector.fromArray(S, tile, tOff + 4 * STRIPE + 1 * V);
+        FloatVector c4_2 = FloatVector.fromArray(S, tile, tOff + 4 * STRIPE + 2 * V);
+        FloatVector c5_0 = FloatVector.fromArray(S, tile, tOff + 5 * STRIPE + 0 * V);
+        FloatVector c5_1 = FloatVector.fromArray(S, tile, tOff + 5 * STRIPE + 1 * V);
+        FloatVector c5_2 = FloatVector.fromArray(S, tile, tOff + 5 * STRIPE + 2 * V);
+        FloatVector c6_0 = FloatVector.fromArray(S, tile, tOff + 6 * STRIPE + 0 * V);
+        FloatVector c6_1 = FloatVector.fromArray(S, tile, tOff + 6 * STRIPE + 1 * V);
+        FloatVector c6_2 = FloatVector.fromArray(S, tile, tOff + 6 * STRIPE + 2 * V);
+        FloatVector c7_0 = FloatVector.fromArray(S, tile, tOff + 7 * STRIPE + 0 * V);
+        FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * STRIPE + 1 * V);
+        FloatVector c7_2 = FloatVector.fromArray(S, tile, tOff + 7 * STRIPE + 2 * V);
+        for (int p = from; p < to; p++) {
+            int at = wOff + p * WIDTH;
+            int xa = xOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, wp, at);
+            FloatVector b1 = FloatVector.fromArray(S, wp, at + s1);
+            FloatVector b2 = FloatVector.fromArray(S, wp, at + s2);
+            FloatVector a;
+            a = FloatVector.broadcast(S, xg[xa + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            c0_2 = b2.fma(a, c0_2);
+            a = FloatVector.broadcast(S, xg[xa + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            c1_2 = b2.fma(a, c1_2);
+            a = FloatVector.broadcast(S, xg[xa + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            c2_2 = b2.fma(a, c2_2);
+            a = FloatVector.broadcast(S, xg[xa + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            c3_2 = b2.fma(a, c3_2);
             a = FloatVector.broadcast(S, xg[xa + 4]);
             c4_0 = b0.fma(a, c4_0);
             c4_1 = b1.fma(a, c4_1);
+            c4_2 = b2.fma(a, c4_2);
             a = FloatVector.broadcast(S, xg[xa + 5]);
             c5_0 = b0.fma(a, c5_0);
             c5_1 = b1.fma(a, c5_1);
+            c5_2 = b2.fma(a, c5_2);
             a = FloatVector.broadcast(S, xg[xa + 6]);
             c6_0 = b0.fma(a, c6_0);
             c6_1 = b1.fma(a, c6_1);
+            c6_2 = b2.fma(a, c6_2);
             a = FloatVector.broadcast(S, xg[xa + 7]);
             c7_0 = b0.fma(a, c7_0);
             c7_1 = b1.fma(a, c7_1);
+            c7_2 = b2.fma(a, c7_2);
         }
-        c0_0.intoArray(tile, tOff + 0 * PAIR);
-        c0_1.intoArray(tile, tOff + 0 * PAIR + V);
-        c1_0.intoArray(tile, tOff + 1 * PAIR);
-        c1_1.intoArray(tile, tOff + 1 * PAIR + V);
-        c2_0.intoArray(tile, tOff + 2 * PAIR);
-        c2_1.intoArray(tile, tOff + 2 * PAIR + V);
-        c3_0.intoArray(tile, tOff + 3 * PAIR);
-        c3_1.intoArray(tile, tOff + 3 * PAIR + V);
-        c4_0.intoArray(tile, tOff + 4 * PAIR);
-        c4_1.intoArray(tile, tOff + 4 * PAIR + V);
-        c5_0.intoArray(tile, tOff + 5 * PAIR);
-        c5_1.intoArray(tile, tOff + 5 * PAIR + V);
-        c6_0.intoArray(tile, tOff + 6 * PAIR);
-        c6_1.intoArray(tile, tOff + 6 * PAIR + V);
-        c7_0.intoArray(tile, tOff + 7 * PAIR);
-        c7_1.intoArray(tile, tOff + 7 * PAIR + V);
+        c0_0.intoArray(tile, tOff + 0 * STRIPE + 0 * V);
+        c0_1.intoArray(tile, tOff + 0 * STRIPE + 1 * V);
+        c0_2.intoArray(tile, tOff + 0 * STRIPE + 2 * V);
+        c1_0.intoArray(tile, tOff + 1 * STRIPE + 0 * V);
+        c1_1.intoArray(tile, tOff + 1 * STRIPE + 1 * V);
+        c1_2.intoArray(tile, tOff + 1 * STRIPE + 2 * V);
+        c2_0.intoArray(tile, tOff + 2 * STRIPE + 0 * V);
+        c2_1.intoArray(tile, tOff + 2 * STRIPE + 1 * V);
+        c2_2.intoArray(tile, tOff + 2 * STRIPE + 2 * V);
+        c3_0.intoArray(tile, tOff + 3 * STRIPE + 0 * V);
+        c3_1.intoArray(tile, tOff + 3 * STRIPE + 1 * V);
+        c3_2.intoArray(tile, tOff + 3 * STRIPE + 2 * V);
+        c4_0.intoArray(tile, tOff + 4 * STRIPE + 0 * V);
+        c4_1.intoArray(tile, tOff + 4 * STRIPE + 1 * V);
+        c4_2.intoArray(tile, tOff + 4 * STRIPE + 2 * V);
+        c5_0.intoArray(tile, tOff + 5 * STRIPE + 0 * V);
+        c5_1.intoArray(tile, tOff + 5 * STRIPE + 1 * V);
+        c5_2.intoArray(tile, tOff + 5 * STRIPE + 2 * V);
+        c6_0.intoArray(tile, tOff + 6 * STRIPE + 0 * V);
+        c6_1.intoArray(tile, tOff + 6 * STRIPE + 1 * V);
+        c6_2.intoArray(tile, tOff + 6 * STRIPE + 2 * V);
+        c7_0.intoArray(tile, tOff + 7 * STRIPE + 0 * V);
+        c7_1.intoArray(tile, tOff + 7 * STRIPE + 1 * V);
+        c7_2.intoArray(tile, tOff + 7 * STRIPE + 2 * V);
     }
 }

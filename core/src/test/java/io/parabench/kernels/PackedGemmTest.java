@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * twin's unpacked forward GEMM, bit for bit: every element one {@link Math#fma} chain in
  * increasing k from 0 (or from Y). Both group sizes (4 and 8 rows of X) run on every JVM; m
  * from 1 to 17 and 33 covers the one-row kernel, a padded last group and several groups; n
- * leaves every kind of last panel and pair of panels (one row, one short of a vector, one
- * vector, one over, one short of a pair, a pair, a lone last panel of several rows or of one);
+ * leaves every kind of last panel and stripe of three panels (one row, one short of a vector,
+ * one vector, one over, one short of two, two, two and one row, a whole stripe, a stripe and
+ * a panel and some rows, a stripe and two panels and a row);
  * k from 0 up past two chunks ({@link PackedGemm#CHUNK}), where several groups take turns. The
  * values are {@link SkinnyRowsTest}'s: signed zeros, ∞ and NaN in single rows and columns, and
  * magnitudes 2⁻²⁰…2²⁰ apart, so a reordered, padded or mis-laned sum shows. The build runs this
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PackedGemmTest {
     private static final HostPool TWO = HostPool.of(2);
     private static final int W = PackedGemm.WIDTH;
-    private static final int[] OUT_FEATURES = {1, 5, W - 1, W, W + 1, 2 * W - 1, 2 * W, 3 * W + 7, 4 * W + 1};
+    private static final int[] OUT_FEATURES = {1, 5, W - 1, W, W + 1, 2 * W - 1, 2 * W, 2 * W + 1, 3 * W, 4 * W + 7, 5 * W + 1};
     private static final int[] IN_FEATURES = {0, 1, 2, 17, 70, PackedGemm.CHUNK, 2 * PackedGemm.CHUNK + 3};
 
     @AfterAll
