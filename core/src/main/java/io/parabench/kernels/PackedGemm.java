@@ -71,7 +71,7 @@ final class PackedGemm {
      * columns of Y. Panels of two vectors read as one stream issue the same instructions, but
      * with eight rows of X the FMAs fill the core's window and the one stream's misses come late;
      * each further stream is one more the hardware prefetcher runs ahead on. On the Intel Xeon of
-     * {@link GemmTiling} (3 December 2026, 04:00–04:30 UTC, JDK 17, n = k = 2048, one thread):
+     * {@link GemmTiling} (3 December 2026, 04:00–04:15 UTC, JDK 17, n = k = 2048, one thread):
      * <ul>
      *   <li>the eight-row kernel alone, single calls alternated with a plain read of the same W
      *       (median of 15 a round): two streams 0.77, 0.75 and 0.81 of the read against 0.63,
@@ -79,7 +79,7 @@ final class PackedGemm {
      *       two and three streams 0.76, 0.82 and 0.86;</li>
      *   <li>the whole product with pairs of panels, old and new jar in one JVM, calls alternated,
      *       in a slow window (W read at 6–12 GB/s): m = 8 1.29×, m = 1 1.46× the one stream; on
-     *       two threads 1.06× and 1.12×; three streams against two the same way (04:35): m = 8
+     *       two threads 1.06× and 1.12×; three streams against two the same way (04:14): m = 8
      *       1.16×, m = 1 1.09×, m = 8 on two threads 1.08×; with {@code -XX:UseAVX=2} (sixteen
      *       registers, groups of four rows) m = 8 1.06×, m = 1 1.10× (geomeans of the last three
      *       quarters of 16 and 12 rounds).</li>
