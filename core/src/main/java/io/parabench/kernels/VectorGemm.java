@@ -163,6 +163,15 @@ final class VectorGemm {
      */
     private static final int TRANSPOSED_STRIDE = A_STRIDE + 16;
 
+    /**
+     * Column ranges per host thread in the column split, taken one at a time by whichever thread
+     * is free, so a thread the host runs slowly takes fewer (as {@link RowClaims} does for the
+     * row split and {@link PackedGemm} for the decode product). Each range packs only its own
+     * columns of B, so B is packed once as before; A's panels are copied once per range, about
+     * 1/(range width) of the range's FMAs.
+     */
+    static final int COLUMN_RANGES_PER_THREAD = 4;
+
     private VectorGemm() {
     }
 
@@ -189,8 +198,9 @@ final class VectorGemm {
 
     /**
      * The blocked GEMM of the class comment, its work split over the pool's threads: by columns
-     * (static ranges, each thread packing its own columns of B) when C has at least as many
-     * column tiles as row tiles, else by row panels claimed block by block ({@link RowClaims}).
+     * (contiguous ranges of column tiles, {@link #COLUMN_RANGES_PER_THREAD} per thread, each
+     * packing its own columns of B) when C has at least as many column tiles as row tiles, else
+     * by row panels claimed block by block ({@link RowClaims}).
      */
     private static void blocked(HostPool pool, GemmLayout layout, int m, int n, int k,
                                 float[] a, float[] b, float[] c, boolean accumulate, GemmTiling t) {
@@ -198,7 +208,7 @@ final class VectorGemm {
         int colTiles = (n + width - 1) / width;
         int rowTiles = (m + t.rows() - 1) / t.rows();
         if (colTiles >= rowTiles) {
-            int tasks = Math.min(pool.threads(), colTiles);
+            int tasks = Math.min(colTiles, pool.threads() == 1 ? 1 : pool.threads() * COLUMN_RANGES_PER_THREAD);
             pool.parallelFor(tasks, q -> columns(layout, m, n, k, a, b, c, accumulate, t,
                     Math.min(n, colTiles * q / tasks * width), Math.min(n, colTiles * (q + 1) / tasks * width)));
         } else {
