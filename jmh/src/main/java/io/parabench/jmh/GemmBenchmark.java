@@ -224,8 +224,9 @@ public class GemmBenchmark {
     }
 
     /**
-     * {@link #skinny} with W packed once, in setup ({@link Kernels#packWeight}: panels of two
-     * vectors of rows stored column by column, so the product reads W as one stream), as a decode
+     * {@link #skinny} with W packed once, in setup ({@link Kernels#packWeight}: panels of one
+     * vector of rows stored column by column, so the product reads W sequentially, three panels
+     * side by side), as a decode
      * loop or a pipeline stage's micro-batches reuse one weight; the bits are those of
      * {@link #skinny}. Packing is not in the score: {@link #packWeight} measures it.
      */
