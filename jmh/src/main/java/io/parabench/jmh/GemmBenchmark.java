@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.reflect.Method;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * product with W packed once beforehand ({@code packWeight} times the packing). Targets (issue 14): fp32 1024³ one
  * thread at least 90% of single-thread OpenBLAS at the same vector width measured beside it
  * ({@code jmh/src/test/scripts/openblas_gemm.py}), two threads at least 1.8× one; m = 1 and 8 at
- * least 70% of {@code skinnyReadBound}'s {@code wGbytes}.
+ * least 70% of {@code skinnyReadBound}'s {@code wGbytes}, a share {@code skinnyPackedPaired}
+ * measures with the product and the read alternated call by call ({@code readTime ÷ productTime}).
  *
  * <p>Pitfalls handled: the product lands in {@code c}, which the state keeps, and the kernel
  * writes every element of it, so nothing is dead code; the first calls run tens of times slower
@@ -61,6 +63,18 @@ public class GemmBenchmark {
     @State(Scope.Thread)
     public static class Flops {
         public double gflop;
+    }
+
+    /**
+     * Seconds spent in each half of {@link #skinnyPackedPaired}: JMH divides them by the
+     * iteration's time, so each reads as the share of the time spent there, and their ratio is
+     * the product's share of the W-read limit.
+     */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class PairedTime {
+        public double productTime;
+        public double readTime;
     }
 
     /** Bytes of W read, in units of 10⁹: reported as a rate, GB/s (skinny shapes). */
@@ -139,6 +153,22 @@ public class GemmBenchmark {
         public void setUp() {
             allocate(threads, m, N, K);
             packed = kernels.packWeight(N, K, b);
+        }
+    }
+
+    /** {@link Skinny}'s packed panels in hand, for {@link #skinnyPackedPaired}'s read (JMH sets up Skinny first). */
+    @State(Scope.Benchmark)
+    public static class PackedPanels {
+        float[] panels;
+        float[] partSums;
+        long invocations;
+
+        @Setup(Level.Trial)
+        public void takePanels(Skinny s) throws ReflectiveOperationException {
+            Method panelsOf = PackedWeight.class.getDeclaredMethod("panels");
+            panelsOf.setAccessible(true);
+            panels = (float[]) panelsOf.invoke(s.packed);
+            partSums = new float[s.threads];
         }
     }
 
@@ -258,16 +288,54 @@ public class GemmBenchmark {
      */
     @Benchmark
     public float skinnyReadBound(WeightOnly s, WeightTraffic w) {
+        w.wGbytes += 4.0 * s.w.length / 1e9;
+        return readInParts(s.pool, s.w, s.partSums);
+    }
+
+    /**
+     * The decode product with W packed ({@link #skinnyPacked}) and the plain read of that same
+     * packed W ({@link #skinnyReadBound}'s loop, on as many threads), back to back in every
+     * invocation, the order alternating, each timed alone. {@code productTime} and
+     * {@code readTime} are the shares of the iteration's time spent in each, so
+     * {@code readTime ÷ productTime} is the product's share of the W-read limit measured in the
+     * same milliseconds: on a host whose memory speed moves between minutes (the Intel Xeon of
+     * the kernels' notes: 9 to 36 GB/s), the two separate benchmarks, seconds apart, put that
+     * share anywhere from 40% to 140%. The read goes over the packed panels themselves (taken by
+     * reflection in setup), so both halves touch the same 16 MiB; two 16 MiB arrays side by side
+     * would push both out of the L3 and measure another regime. A cold command line meets the
+     * product as {@link #skinnyPacked} does; the read has no command-line counterpart.
+     */
+    @Benchmark
+    public float skinnyPackedPaired(Skinny s, PackedPanels w, PairedTime time) {
+        long t0 = System.nanoTime();
+        float sum;
+        long t1;
+        if ((w.invocations++ & 1) == 0) {
+            s.kernels.gemm(s.pool, s.m, s.a, s.packed, s.c, false);
+            t1 = System.nanoTime();
+            sum = readInParts(s.pool, w.panels, w.partSums);
+            time.productTime += (t1 - t0) / 1e9;
+            time.readTime += (System.nanoTime() - t1) / 1e9;
+        } else {
+            sum = readInParts(s.pool, w.panels, w.partSums);
+            t1 = System.nanoTime();
+            s.kernels.gemm(s.pool, s.m, s.a, s.packed, s.c, false);
+            time.readTime += (t1 - t0) / 1e9;
+            time.productTime += (System.nanoTime() - t1) / 1e9;
+        }
+        return sum + s.c[0];
+    }
+
+    /** Sum of {@code b}, read once in {@code partSums.length} contiguous parts on {@code pool}. */
+    private static float readInParts(HostPool pool, float[] b, float[] partSums) {
         int v = FloatVector.SPECIES_PREFERRED.length();
-        float[] b = s.w;
-        int parts = s.threads;
+        int parts = partSums.length;
         int part = b.length / parts / (4 * v) * (4 * v);
-        s.pool.parallelFor(parts, q -> s.partSums[q] = readOnce(b, q * part, q == parts - 1 ? b.length : (q + 1) * part));
+        pool.parallelFor(parts, q -> partSums[q] = readOnce(b, q * part, q == parts - 1 ? b.length : (q + 1) * part));
         float sum = 0f;
-        for (float partSum : s.partSums) {
+        for (float partSum : partSums) {
             sum += partSum;
         }
-        w.wGbytes += 4.0 * b.length / 1e9;
         return sum;
     }
 

@@ -7,6 +7,7 @@ import io.parabench.analysis.read.MetricResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,6 +46,32 @@ class GemmHeadlineTest {
         List<String> bars = decode.bars().stream().map(b -> b.series() + " " + b.category() + " " + b.value()).toList();
         assertEquals(List.of("W as stored m=1, 1 thread 13.7", "W packed once m=1, 1 thread 21.2",
                 "W packed once m=8, 2 threads 27.2"), bars);
+    }
+
+    private static BenchmarkResult paired(Map<String, String> params, double productTime, double readTime) {
+        MetricResult primary = new MetricResult("primary", 1, 0.01, 0.99, 1.01, "ops/s", new double[]{1, 1});
+        MetricResult product = new MetricResult("productTime", productTime, productTime / 50, productTime * 0.98,
+                productTime * 1.02, "ops/s", new double[]{productTime, productTime});
+        MetricResult read = new MetricResult("readTime", readTime, readTime / 50, readTime * 0.98, readTime * 1.02,
+                "ops/s", new double[]{readTime, readTime});
+        return new BenchmarkResult(CLASS + "skinnyPackedPaired", "thrpt", 1, new TreeMap<>(params), primary,
+                Map.of("productTime", product, "readTime", read));
+    }
+
+    /** The paired share: read time over product time per decode shape, against the 70% line, with the errors combined. */
+    @Test
+    void shouldShowThePairedDecodeShareAsReadTimeOverProductTime() {
+        BenchmarkRun run = new BenchmarkRun("2026-12-03T04:55:00Z", "quick", Map.of("vector_bits", "512"),
+                List.of(paired(Map.of("m", "1", "threads", "1"), 0.40, 0.60),
+                        paired(Map.of("m", "8", "threads", "2"), 0.55, 0.44)));
+        BenchmarkHeadlines.Headline share = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
+                .filter(h -> h.title().startsWith("Decode GEMM: share")).findFirst().orElseThrow();
+        assertEquals(Map.of("issue 14 target", 70.0), share.references());
+        List<String> bars = share.bars().stream()
+                .map(b -> b.category() + String.format(Locale.ROOT, " %.1f ± %.2f", b.value(), b.error())).toList();
+        // 2% relative error on each time: 2.83% of the share.
+        assertEquals(List.of("m=1, 1 thread 150.0 ± 4.24", "m=8, 2 threads 80.0 ± 2.26"), bars);
+        assertEquals(80.0, share.trend().get("m=8, 2 threads")[0], 1e-9);
     }
 
     @Test
