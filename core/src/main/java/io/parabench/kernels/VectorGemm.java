@@ -472,22 +472,21 @@ final class VectorGemm {
         if (t.vectors() == 4) {
             microKernel6x4(kc, ap, bp, bOff, c, cOff, ldc, load);
         } else {
-            microKernel6x2(kc, ap, bp, bOff, c, cOff, ldc, load);
+            microKernel4x2(kc, ap, bp, bOff, c, cOff, ldc, load);
         }
     }
 
     /**
-     * The 6×2-vector micro-kernel: 12 accumulators, 2 B vectors and one broadcast live per step;
-     * A is 6 packed rows of kc values, B kc packed rows of 2 vectors.
+     * The 4×2-vector micro-kernel, for 16 vector registers: 8 accumulators, 2 B vectors and the
+     * step's 4 broadcasts, which C2 loads together at the top of the step (14 of 16); A is 4
+     * packed rows of kc values, B kc packed rows of 2 vectors.
      */
-    private static void microKernel6x2(int kc, float[] ap, float[] bp, int bOff,
+    private static void microKernel4x2(int kc, float[] ap, float[] bp, int bOff,
                                    float[] c, int cOff, int ldc, boolean load) {
         FloatVector c0_0, c0_1;
         FloatVector c1_0, c1_1;
         FloatVector c2_0, c2_1;
         FloatVector c3_0, c3_1;
-        FloatVector c4_0, c4_1;
-        FloatVector c5_0, c5_1;
         if (load) {
             c0_0 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
             c0_1 = FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * V);
@@ -497,24 +496,16 @@ final class VectorGemm {
             c2_1 = FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * V);
             c3_0 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
             c3_1 = FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * V);
-            c4_0 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-            c4_1 = FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * V);
-            c5_0 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-            c5_1 = FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * V);
         } else {
             FloatVector z = FloatVector.zero(S);
             c0_0 = z; c0_1 = z;
             c1_0 = z; c1_1 = z;
             c2_0 = z; c2_1 = z;
             c3_0 = z; c3_1 = z;
-            c4_0 = z; c4_1 = z;
-            c5_0 = z; c5_1 = z;
         }
         int a1 = 1 * A_STRIDE;
         int a2 = 2 * A_STRIDE;
         int a3 = 3 * A_STRIDE;
-        int a4 = 4 * A_STRIDE;
-        int a5 = 5 * A_STRIDE;
         for (int p = 0; p < kc; p++) {
             int bAt = bOff + p * (2 * V); // one constant scale of p: C2 then hoists the range checks
             FloatVector b0 = FloatVector.fromArray(S, bp, bAt);
@@ -532,12 +523,6 @@ final class VectorGemm {
             a = FloatVector.broadcast(S, ap[a3 + p]);
             c3_0 = b0.fma(a, c3_0);
             c3_1 = b1.fma(a, c3_1);
-            a = FloatVector.broadcast(S, ap[a4 + p]);
-            c4_0 = b0.fma(a, c4_0);
-            c4_1 = b1.fma(a, c4_1);
-            a = FloatVector.broadcast(S, ap[a5 + p]);
-            c5_0 = b0.fma(a, c5_0);
-            c5_1 = b1.fma(a, c5_1);
         }
         c0_0.intoArray(c, cOff + 0 * ldc);
         c0_1.intoArray(c, cOff + 0 * ldc + 1 * V);
@@ -547,10 +532,6 @@ final class VectorGemm {
         c2_1.intoArray(c, cOff + 2 * ldc + 1 * V);
         c3_0.intoArray(c, cOff + 3 * ldc);
         c3_1.intoArray(c, cOff + 3 * ldc + 1 * V);
-        c4_0.intoArray(c, cOff + 4 * ldc);
-        c4_1.intoArray(c, cOff + 4 * ldc + 1 * V);
-        c5_0.intoArray(c, cOff + 5 * ldc);
-        c5_1.intoArray(c, cOff + 5 * ldc + 1 * V);
     }
 
     /**
