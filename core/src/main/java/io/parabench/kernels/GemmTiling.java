@@ -76,7 +76,7 @@ import java.util.List;
  * in a core's L2 (1 MiB on Zen 5). kc 384 or 512 and nc 256 measured no better there at 512-bit
  * (0.73–0.86 in the same windows).
  *
- * <p><b>kc = 512 where a core has 2 MiB of L2 or more</b> ({@link #l2Bytes}, read once from
+ * <p><b>kc = 512 where a core has 2 MiB of L2 or more</b> ({@link HostCaches#l2Bytes}, read once from
  * sysfs): the B slice doubles to 1 MiB, half the L2, and each C tile is loaded and stored half
  * as often. Measured on an Intel Xeon of the Sapphire Rapids class (KVM, 2 vCPUs, 2 MiB L2 per
  * core, AVX-512; 2 December 2026, 21:12–21:14 UTC): fp32 1024³ on one thread, five processes on
@@ -110,7 +110,6 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     static final int KC_MAX = KC_LARGE_L2;
     /** L2 bytes per core from which {@link #KC_LARGE_L2} is used. */
     static final long LARGE_L2 = 2L << 20;
-    private static final String L2_SIZE = "/sys/devices/system/cpu/cpu0/cache/index2/size";
 
     GemmTiling {
         boolean known = SHAPES.stream().anyMatch(s -> s[0] == rows && s[1] == vectors);
@@ -158,22 +157,6 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
             return new GemmTiling(4, 2, lanes, kc, NC);
         }
         return new GemmTiling(6, 4, lanes, kc, NC);
-    }
-
-    /**
-     * Bytes of L2 of the first core, from Linux's sysfs ({@code index2/size}, e.g. {@code 2048K});
-     * 1 MiB where that cannot be read (another OS, a container without sysfs), which keeps the
-     * blocking that fits every current server core.
-     */
-    static long l2Bytes() {
-        try {
-            String size = java.nio.file.Files.readString(java.nio.file.Path.of(L2_SIZE)).trim();
-            long unit = size.endsWith("K") ? 1L << 10 : size.endsWith("M") ? 1L << 20 : 1;
-            String digits = unit == 1 ? size : size.substring(0, size.length() - 1);
-            return Long.parseLong(digits) * unit;
-        } catch (java.io.IOException | RuntimeException e) {
-            return 1L << 20;
-        }
     }
 
     /**

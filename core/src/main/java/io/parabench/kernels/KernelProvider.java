@@ -37,6 +37,14 @@ public final class KernelProvider {
     }
 
     /**
+     * Vector registers the GEMM tile of this process was chosen for (16 with AVX2, 32 with
+     * AVX-512 or on AArch64); 0 when the scalar twin serves.
+     */
+    public static int vectorRegisters() {
+        return isVectorized() ? GemmTiling.vectorRegisters() : 0;
+    }
+
+    /**
      * One line on the kernels of this process: the vector width, lanes, register file and GEMM
      * tile (what the vector twin logs once when it loads), or why the scalar twin serves.
      */

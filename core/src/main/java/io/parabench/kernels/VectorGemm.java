@@ -94,7 +94,7 @@ final class VectorGemm {
     private static final int V = S.length();
 
     /** The tiling of this process, chosen once from the vector species and the register file. */
-    static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters(), GemmTiling.l2Bytes());
+    static final GemmTiling HOST = GemmTiling.choose(V, GemmTiling.vectorRegisters(), HostCaches.l2Bytes());
 
     /**
      * Row stride of a packed A panel, whatever the block's kc: a constant, so the micro-kernel

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -70,6 +71,9 @@ import java.util.concurrent.Callable;
 public final class BenchmarkSuite implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final String ALL = "io\\.parabench\\.jmh\\..*";
+    /** Benchmarks whose forks take x86 flags ({@code GemmBenchmark.gemmAvx2}'s {@code -XX:UseAVX=2}). */
+    private static final String X86_ONLY = "GemmBenchmark\\.gemmAvx2$";
+    private static final Set<String> X86 = Set.of("amd64", "x86_64");
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "repository root (default: .)")
     Path root;
@@ -250,6 +254,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
                 .shouldFailOnError(true);
         if (user.getIncludes().isEmpty()) {
             options.include(include.isBlank() ? ALL : include);
+        }
+        if (!X86.contains(System.getProperty("os.arch", ""))) {
+            options.exclude(X86_ONLY); // HotSpot elsewhere refuses -XX:UseAVX, and the fork would fail
         }
         if (!user.getForkCount().hasValue()) {
             options.forks(profile.forks);

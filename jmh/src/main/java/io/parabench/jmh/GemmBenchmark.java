@@ -1,6 +1,7 @@
 package io.parabench.jmh;
 
 import io.parabench.kernels.GemmLayout;
+import io.parabench.kernels.HostCaches;
 import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
@@ -40,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * product with W packed once beforehand ({@code packWeight} times the packing). Targets (issue 14): fp32 1024³ one
  * thread at least 90% of single-thread OpenBLAS at the same vector width measured beside it
  * ({@code jmh/src/test/scripts/openblas_gemm.py}), two threads at least 1.8× one; m = 1 and 8 at
- * least 70% of {@code skinnyReadBound}'s {@code wGbytes}, a share {@code skinnyPackedPaired}
- * measures with the product and the read alternated call by call ({@code readTime ÷ productTime}).
+ * least 70% of the host's memory-bound limit for reading W, a share {@code skinnyPackedFromMemory}
+ * measures with the product and the read alternated call by call, each on a W that comes from
+ * memory ({@code readTime ÷ productTime}).
  *
  * <p>Pitfalls handled: the product lands in {@code c}, which the state keeps, and the kernel
  * writes every element of it, so nothing is dead code; the first calls run tens of times slower
@@ -66,7 +68,7 @@ public class GemmBenchmark {
     }
 
     /**
-     * Seconds spent in each half of {@link #skinnyPackedPaired}: JMH divides them by the
+     * Seconds spent in each half of {@link #skinnyPackedFromMemory}: JMH divides them by the
      * iteration's time, so each reads as the share of the time spent there, and their ratio is
      * the product's share of the W-read limit.
      */
@@ -156,19 +158,42 @@ public class GemmBenchmark {
         }
     }
 
-    /** {@link Skinny}'s packed panels in hand, for {@link #skinnyPackedPaired}'s read (JMH sets up Skinny first). */
+    /**
+     * Copies of {@link Skinny}'s packed W, together at least twice the host's last-level cache
+     * ({@link HostCaches#lastLevelBytes}), and their panels in hand, for
+     * {@link #skinnyPackedFromMemory}: each call takes the next copy, so every W it reads has been
+     * pushed out of the caches by the others since its last use and comes from memory, as a
+     * decode step's weights do (a model's weights are many times any L3). JMH sets up
+     * {@link Skinny} first; its own packed W is copy 0.
+     */
     @State(Scope.Benchmark)
-    public static class PackedPanels {
-        float[] panels;
+    public static class WeightsFromMemory {
+        PackedWeight[] weights;
+        float[][] panels;
         float[] partSums;
-        long invocations;
+        long calls;
 
         @Setup(Level.Trial)
-        public void takePanels(Skinny s) throws ReflectiveOperationException {
+        public void packCopies(Skinny s) throws ReflectiveOperationException {
+            long wBytes = 4L * Skinny.N * Skinny.K;
+            int copies = (int) Math.max(2, (2 * HostCaches.lastLevelBytes() + wBytes - 1) / wBytes + 1);
+            weights = new PackedWeight[copies];
+            panels = new float[copies][];
+            weights[0] = s.packed;
             Method panelsOf = PackedWeight.class.getDeclaredMethod("panels");
             panelsOf.setAccessible(true);
-            panels = (float[]) panelsOf.invoke(s.packed);
+            for (int i = 0; i < copies; i++) {
+                if (i > 0) {
+                    weights[i] = s.kernels.packWeight(Skinny.N, Skinny.K, s.b);
+                }
+                panels[i] = (float[]) panelsOf.invoke(weights[i]);
+            }
             partSums = new float[s.threads];
+        }
+
+        /** The copy the next call reads: one after another, round the ring. */
+        int next() {
+            return (int) (calls++ % weights.length);
         }
     }
 
@@ -236,6 +261,13 @@ public class GemmBenchmark {
                 throw new IllegalStateException("fork meant for " + bits + "-bit vectors runs " + actual + "-bit ones");
             }
         }
+
+        void expectRegisters(int registers) {
+            int actual = KernelProvider.vectorRegisters();
+            if (actual != registers) {
+                throw new IllegalStateException("fork meant for " + registers + " vector registers has " + actual);
+            }
+        }
     }
 
     @Benchmark
@@ -293,35 +325,37 @@ public class GemmBenchmark {
     }
 
     /**
-     * The decode product with W packed ({@link #skinnyPacked}) and the plain read of that same
-     * packed W ({@link #skinnyReadBound}'s loop, on as many threads), back to back in every
-     * invocation, the order alternating, each timed alone. {@code productTime} and
-     * {@code readTime} are the shares of the iteration's time spent in each, so
-     * {@code readTime ÷ productTime} is the product's share of the W-read limit measured in the
-     * same milliseconds: on a host whose memory speed moves between minutes (the Intel Xeon of
-     * the kernels' notes: 9 to 36 GB/s), the two separate benchmarks, seconds apart, put that
-     * share anywhere from 40% to 140%. The read goes over the packed panels themselves (taken by
-     * reflection in setup), so both halves touch the same 16 MiB; two 16 MiB arrays side by side
-     * would push both out of the L3 and measure another regime. A cold command line meets the
-     * product as {@link #skinnyPacked} does; the read has no command-line counterpart.
+     * The decode product with W packed ({@link #skinnyPacked}) and the plain read of a packed W
+     * ({@link #skinnyReadBound}'s loop, on as many threads), back to back in every invocation,
+     * the order alternating, each timed alone, each on the next of {@link WeightsFromMemory}'s
+     * copies, so both read W from memory. {@code productTime} and {@code readTime} are the shares
+     * of the iteration's time spent in each, so {@code readTime ÷ productTime} is the product's
+     * share of the memory-bound limit for reading W, measured in the same milliseconds: on a host
+     * whose memory speed moves between minutes (the Intel Xeon of the kernels' notes: 9 to 36
+     * GB/s), two separate benchmarks seconds apart put that share anywhere from 40% to 140%.
+     *
+     * <p>Why from memory: with one 16 MiB W, an L3 of 32 MiB or more serves both halves, and
+     * the limit measured is the L3's. On an AMD EPYC (Zen 4, 32 MiB L3; 3 December 2026) that
+     * read ran 58–67 GB/s, while m = 8's FMAs (16 FLOPs per float of W) cap the product near 29
+     * GB/s at the core's 116 GFLOP/s: 42% of that read, where no kernel could pass 50%. From
+     * memory the same product ran 84% of the read. A cold command line meets the product as
+     * {@link #skinnyPacked} does on a weight too large for the caches; the read has no
+     * command-line counterpart.
      */
     @Benchmark
-    public float skinnyPackedPaired(Skinny s, PackedPanels w, PairedTime time) {
-        long t0 = System.nanoTime();
-        float sum;
-        long t1;
-        if ((w.invocations++ & 1) == 0) {
-            s.kernels.gemm(s.pool, s.m, s.a, s.packed, s.c, false);
-            t1 = System.nanoTime();
-            sum = readInParts(s.pool, w.panels, w.partSums);
-            time.productTime += (t1 - t0) / 1e9;
-            time.readTime += (System.nanoTime() - t1) / 1e9;
-        } else {
-            sum = readInParts(s.pool, w.panels, w.partSums);
-            t1 = System.nanoTime();
-            s.kernels.gemm(s.pool, s.m, s.a, s.packed, s.c, false);
-            time.readTime += (t1 - t0) / 1e9;
-            time.productTime += (System.nanoTime() - t1) / 1e9;
+    public float skinnyPackedFromMemory(Skinny s, WeightsFromMemory w, PairedTime time) {
+        boolean productFirst = (w.calls & 2) == 0;
+        float sum = 0f;
+        for (int half = 0; half < 2; half++) {
+            int copy = w.next();
+            long t0 = System.nanoTime();
+            if ((half == 0) == productFirst) {
+                s.kernels.gemm(s.pool, s.m, s.a, w.weights[copy], s.c, false);
+                time.productTime += (System.nanoTime() - t0) / 1e9;
+            } else {
+                sum += readInParts(s.pool, w.panels[copy], w.partSums);
+                time.readTime += (System.nanoTime() - t0) / 1e9;
+            }
         }
         return sum + s.c[0];
     }
@@ -373,6 +407,21 @@ public class GemmBenchmark {
     @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=16", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemm128Bit(Narrowed s, Flops flops) {
         s.expectBits(128);
+        return narrowed(s, flops);
+    }
+
+    /**
+     * 1024³ forward on one thread as an AVX2 host runs it: 256-bit vectors and x86's 16 vector
+     * registers ({@code -XX:UseAVX=2}), where the tile is another ({@code GemmTiling}: 4×2
+     * vectors, not 6×4). {@code gemm256Bit} keeps AVX-512's 32 registers, so only this fork
+     * measures the tile most AVX2 laptops and servers get; it ran 0.44 of OpenBLAS for two
+     * sessions unseen before it was added. x86 only: the suite leaves it out on other hosts.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    public float[] gemmAvx2(Narrowed s, Flops flops) {
+        s.expectBits(256);
+        s.expectRegisters(16);
         return narrowed(s, flops);
     }
 

@@ -1,5 +1,6 @@
 package io.parabench.jmh;
 
+import io.parabench.kernels.HostCaches;
 import io.parabench.kernels.KernelProvider;
 
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The machine and JVM a run measured, for the report and the run files. {@code vector_bits} is
  * the Vector API width the kernels use in this JVM (0 for the scalar twin) and {@code vector} the
- * kernels' own account of it: lanes, register file, GEMM tile. Forks that narrow the width
+ * kernels' own account of it: lanes, register file, GEMM tile; {@code caches} the L2 and the
+ * last-level cache, which a weight must outgrow to be read from memory. Forks that narrow the width
  * themselves ({@code GemmBenchmark.gemm256Bit}, {@code gemm128Bit}) say so in their names.
  */
 final class MachineFacts {
@@ -26,6 +28,8 @@ final class MachineFacts {
         facts.put("cpu", cpuModel());
         facts.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         facts.put("memory", memory());
+        facts.put("caches", "L2 " + (HostCaches.l2Bytes() >> 10) + " KiB per core, last level "
+                + (HostCaches.lastLevelBytes() >> 20) + " MiB");
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         facts.put("java", System.getProperty("java.runtime.version", System.getProperty("java.version")));

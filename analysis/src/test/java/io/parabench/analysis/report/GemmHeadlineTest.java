@@ -54,7 +54,7 @@ class GemmHeadlineTest {
                 productTime * 1.02, "ops/s", new double[]{productTime, productTime});
         MetricResult read = new MetricResult("readTime", readTime, readTime / 50, readTime * 0.98, readTime * 1.02,
                 "ops/s", new double[]{readTime, readTime});
-        return new BenchmarkResult(CLASS + "skinnyPackedPaired", "thrpt", 1, new TreeMap<>(params), primary,
+        return new BenchmarkResult(CLASS + "skinnyPackedFromMemory", "thrpt", 1, new TreeMap<>(params), primary,
                 Map.of("productTime", product, "readTime", read));
     }
 
@@ -82,6 +82,7 @@ class GemmHeadlineTest {
                 List.of(result("gemm", Map.of("threads", "1", "size", "1024", "layout", "FORWARD"), 140),
                         result("gemm256Bit", Map.of(), 80),
                         result("gemm128Bit", Map.of(), 45),
+                        result("gemmAvx2", Map.of(), 75),
                         result("skinny", Map.of("m", "8", "threads", "1"), 70)));
         BenchmarkHeadlines.Headline gemm = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
                 .filter(h -> h.title().startsWith("GEMM")).findFirst().orElseThrow();
@@ -91,6 +92,8 @@ class GemmHeadlineTest {
         assertTrue(categories.contains("1024³ FORWARD at 256-bit vectors"), categories.toString());
         assertTrue(categories.contains("1024³ FORWARD at 128-bit vectors"), categories.toString());
         assertTrue(categories.contains("m=8 ×2048×2048 FORWARD (skinny)"), categories.toString());
-        assertEquals(80, gemm.bars().stream().filter(b -> b.category().contains("256-bit")).findFirst().orElseThrow().value());
+        assertEquals(80, gemm.bars().stream().filter(b -> b.category().contains("256-bit vectors")).findFirst().orElseThrow().value());
+        assertEquals(75, gemm.bars().stream().filter(b -> b.category().equals("1024³ FORWARD with AVX2 (256-bit, 16 registers)"))
+                .findFirst().orElseThrow().value());
     }
 }
