@@ -28,7 +28,15 @@ import java.util.List;
  *       kernel at 98–105 (0.44 in one process, {@code OpenBlasDuel}); 4×2, which fits with all
  *       four broadcasts live, ran 2.05× as fast on JDK 17 and 2.07× on JDK 25 (8 and 5 rounds, one
  *       JVM, calls alternated; 80–97 GFLOP/s), 1.81× with 128-bit vectors on 16 registers. kc 128
- *       or 512 (0.96×) and nc 256 or 1024 (0.98–0.99×) were no better for it. (The constant A
+ *       or 512 (0.96×) and nc 256 or 1024 (0.98–0.99×) were no better for it. The whole GEMM
+ *       then ran 0.82–0.86 of OpenBLAS's Haswell kernel in one process ({@code OpenBlasDuel},
+ *       JDK 25, five runs), the 4×2 kernel alone, panels in L1 or L2, 85–90% of the register-only
+ *       FMA loop: its eight accumulators are exactly the FMA latency times the FMA ports, so
+ *       nothing hides a late operand, and the tiles that would hold more do worse under C2: 5×2
+ *       (38 against 92 GFLOP/s: spills), 3×3 (0.94×: a step of 24 floats is a multiply, so two
+ *       range checks stay in the loop), 2×4 (0.55×: C2 unrolls it and spills), 1×12 with B as
+ *       the FMAs' memory operand (0.57–0.62×), 4×2 two steps a turn (0.94×: spills), A packed
+ *       a vector apart per step so that one index serves A and B (0.92–0.98×). (The constant A
  *       stride of {@link VectorGemm}'s addressing note, which makes every broadcast a fixed
  *       displacement from one register, is likely what freed C2 to hoist them all: 6×2 had run
  *       0.81 of OpenBLAS before it, in the table below.)</li>

@@ -16,8 +16,9 @@ import java.util.Arrays;
  *
  * <p><b>Kernels.</b> One row of X (decode) takes {@link #oneRow}: three accumulators, three loads
  * and one broadcast per step. More rows go in groups of {@link #ROWS} = 4 ({@link #fourRows}:
- * twelve accumulators, three loads, four broadcasts per twelve FMAs, sixteen vector registers,
- * so it fits AVX2's sixteen) or 8 ({@link #eightRows}, AVX-512's 32), the last group padded with
+ * twelve accumulators, three loads, four broadcasts per twelve FMAs: sixteen vector registers
+ * on paper, AVX2's sixteen, though C2 loads a step's broadcasts together and keeps two
+ * accumulators on the stack, see below) or 8 ({@link #eightRows}, AVX-512's 32), the last group padded with
  * zero rows. The groups of a stripe take turns over chunks of {@link #CHUNK} steps, so W comes
  * from memory once, for the first group, and from L1 for the rest. X is rearranged once per call
  * into {@code ⌈m/rows⌉ × k × rows} floats, the values of a step side by side.
@@ -51,6 +52,22 @@ import java.util.Arrays;
  *       unrolling two steps or three vectors of columns were within 5% of this kernel.</li>
  *   <li>Packing ({@code GemmBenchmark.packWeight}): about 11 ms for the 16 MiB W, 1.5 GB/s,
  *       the time of 10–20 products; it pays in a decode loop, not for one product.</li>
+ *   <li>On an AMD EPYC (Zen 4, family 25 model 17, KVM, 2 vCPUs, AVX-512 on 256-bit units, 1 MiB
+ *       L2 per core, 32 MiB L3; 3 December 2026, JDK 17), which holds the 16 MiB W in its L3 and
+ *       reads it there at 58–67 GB/s, m = 8 ran 97 GFLOP/s, near the core's FMA limit (about 116),
+ *       and so only 42% of that read: which is why {@code GemmBenchmark.skinnyPackedFromMemory}
+ *       now takes W from memory (W rotated over copies that outgrow the L3), where one thread
+ *       reads it at about 30 GB/s and m = 8 ran 73% (one thread) and 89% (two), m = 1 103% and
+ *       101% (JMH, one fork each). With {@code -XX:UseAVX=2} m = 1 held (87%) but m = 8 fell to
+ *       33–35%, about 34–42 GFLOP/s with W in L3: the four-row kernel's compiled loop keeps two
+ *       accumulators and its loop counter on the stack and checks two of its three W loads every
+ *       step (C2 loads the four broadcasts first, 12 + 3 + 4 = 19 vectors). Tried and dropped
+ *       there: groups of three rows (no spill, 1.25× in L3 but 1.06× from memory: then every
+ *       decode loop here is bound by how far ahead the core's window reaches into W, about
+ *       20–22 GB/s for a loop of 40–60 instructions a step; Java has no prefetch instruction),
+ *       W offsets written so that C2 hoists all range checks (0.82–0.97× at 512 bits), and eight rows
+ *       in the lanes of one vector with W broadcast (38 against 33 GFLOP/s, the same window
+ *       bound).</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
