@@ -36,7 +36,11 @@ import java.util.List;
  *       (38 against 92 GFLOP/s: spills), 3×3 (0.94×: a step of 24 floats is a multiply, so two
  *       range checks stay in the loop), 2×4 (0.55×: C2 unrolls it and spills), 1×12 with B as
  *       the FMAs' memory operand (0.57–0.62×), 4×2 two steps a turn (0.94×: spills), A packed
- *       a vector apart per step so that one index serves A and B (0.92–0.98×). (The constant A
+ *       a vector apart per step so that one index serves A and B (0.92–0.98×); 6×2 with A packed step
+ *       by step, six values a step, ran 1.16–1.23× the 4×2 kernel on JDK 17 (its index p·6
+ *       compiles to shifts, so two range checks stay in the loop and fence the broadcasts into
+ *       groups of one and two) but 0.53× on JDK 25, which hoists those checks and spills like
+ *       6×2. (The constant A
  *       stride of {@link VectorGemm}'s addressing note, which makes every broadcast a fixed
  *       displacement from one register, is likely what freed C2 to hoist them all: 6×2 had run
  *       0.81 of OpenBLAS before it, in the table below.)</li>
