@@ -338,7 +338,8 @@ public class GemmBenchmark {
      * the limit measured is the L3's. On an AMD EPYC (Zen 4, 32 MiB L3; 3 December 2026) that
      * read ran 58–67 GB/s, while m = 8's FMAs (16 FLOPs per float of W) cap the product near 29
      * GB/s at the core's 116 GFLOP/s: 42% of that read, where no kernel could pass 50%. From
-     * memory the same product ran 84% of the read. A cold command line meets the product as
+     * memory (five copies, 80 MiB) the same product ran 73–84% of the read on one thread and
+     * 85–89% on two. A cold command line meets the product as
      * {@link #skinnyPacked} does on a weight too large for the caches; the read has no
      * command-line counterpart.
      */
