@@ -168,6 +168,9 @@ public class GemmBenchmark {
      */
     @State(Scope.Benchmark)
     public static class WeightsFromMemory {
+        /** At most 1 GiB of copies, whatever sysfs reports, so the fork's default heap holds them. */
+        static final int MAX_COPIES = 64;
+
         PackedWeight[] weights;
         float[][] panels;
         float[] partSums;
@@ -176,7 +179,8 @@ public class GemmBenchmark {
         @Setup(Level.Trial)
         public void packCopies(Skinny s) throws ReflectiveOperationException {
             long wBytes = 4L * Skinny.N * Skinny.K;
-            int copies = (int) Math.max(2, (2 * HostCaches.lastLevelBytes() + wBytes - 1) / wBytes + 1);
+            long outgrowing = (2 * HostCaches.lastLevelBytes() + wBytes - 1) / wBytes + 1;
+            int copies = (int) Math.min(MAX_COPIES, Math.max(2, outgrowing));
             weights = new PackedWeight[copies];
             panels = new float[copies][];
             weights[0] = s.packed;
