@@ -27,17 +27,20 @@ public final class HostCaches {
     }
 
     /**
-     * Bytes of the first core's last-level cache (the highest level sysfs lists: the L3 on
-     * x86 servers, shared by a core complex), or {@link #DEFAULT_LAST_LEVEL}.
+     * Bytes of the first core's last-level cache: the highest level sysfs lists when that is an
+     * L3 or L4 (on x86 servers the L3 a core complex shares). Where sysfs lists no level above
+     * 2, or cannot be read, at least {@link #DEFAULT_LAST_LEVEL}: a cache it does not list (a
+     * system-level cache) may still hold what a caller means to read from memory, so the
+     * estimate errs large.
      */
     public static long lastLevelBytes() {
-        for (int level = 4; level >= 1; level--) {
+        for (int level = 4; level >= 3; level--) {
             long bytes = largestAtLevel(level);
             if (bytes > 0) {
                 return bytes;
             }
         }
-        return DEFAULT_LAST_LEVEL;
+        return Math.max(DEFAULT_LAST_LEVEL, Math.max(largestAtLevel(2), largestAtLevel(1)));
     }
 
     /** The largest data or unified cache sysfs lists at {@code level}; 0 if none or unreadable. */
