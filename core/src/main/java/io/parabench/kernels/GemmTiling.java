@@ -13,37 +13,37 @@ import java.util.List;
  * <p><b>Why these tiles.</b> The micro-kernel keeps {@code rows × vectors} accumulators, the
  * {@code vectors} B values of one reduction step and one broadcast A value in registers, so the
  * tile must leave room for {@code rows × vectors + vectors + 1} vectors (more where C2 loads a
- * step's broadcasts together, below). x86 has 16 vector
+ * step's broadcasts together, below, unless a fence keeps them apart). x86 has 16 vector
  * registers with AVX2 and 32 once AVX-512 is on (HotSpot's {@code UseAVX=3}, also for 256- and
  * 128-bit vectors, which then use ymm16–31/xmm16–31); AArch64 has 32 (NEON, SVE). Each step
  * issues {@code rows × vectors} FMAs for {@code vectors} loads and {@code rows} broadcasts, so
  * wider tiles spend fewer broadcasts per FMA, as long as C2 keeps them in registers:
  * <ul>
- *   <li>16 registers: 4×2 (8 accumulators + 2 + 4 broadcasts = 14). BLIS's Haswell tile, 6×2
- *       (12 + 2 + 1 = 15 on paper), served here until 3 December 2026, when its compiled loop
- *       was read on an AMD EPYC (Zen 4, family 25 model 17, KVM, 2 vCPUs, AVX-512 limited with
- *       {@code -XX:UseAVX=2}; JDK 17 and 25): C2 schedules the step's loads first, so five or six
- *       broadcasts are live at once, and it kept three accumulators on the stack, each FMA on them
- *       a load, the FMA and a store. 6×2 ran 42–47 GFLOP/s there against OpenBLAS's Haswell
- *       kernel at 98–105 (0.44 in one process, {@code OpenBlasDuel}); 4×2, which fits with all
- *       four broadcasts live, ran 2.05× as fast on JDK 17 and 2.07× on JDK 25 (8 and 5 rounds, one
- *       JVM, calls alternated; 80–97 GFLOP/s), 1.81× with 128-bit vectors on 16 registers. kc 128
- *       or 512 (0.96×) and nc 256 or 1024 (0.98–0.99×) were no better for it. The whole GEMM
- *       then ran 0.82–0.86 of OpenBLAS's Haswell kernel in one process ({@code OpenBlasDuel},
- *       JDK 25, five runs), the 4×2 kernel alone, panels in L1 or L2, 85–90% of the register-only
- *       FMA loop: its eight accumulators are exactly the FMA latency times the FMA ports, so
- *       nothing hides a late operand, and the tiles that would hold more do worse under C2: 5×2
- *       (38 against 92 GFLOP/s: spills), 3×3 (0.94×: a step of 24 floats is a multiply, so two
- *       range checks stay in the loop), 2×4 (0.55×: C2 unrolls it and spills), 1×12 with B as
- *       the FMAs' memory operand (0.57–0.62×), 4×2 two steps a turn (0.94×: spills), A packed
- *       a vector apart per step so that one index serves A and B (0.92–0.98×); 6×2 with A packed step
- *       by step, six values a step, ran 1.16–1.23× the 4×2 kernel on JDK 17 (its index p·6
- *       compiles to shifts, so two range checks stay in the loop and fence the broadcasts into
- *       groups of one and two) but 0.53× on JDK 25, which hoists those checks and spills like
- *       6×2. (The constant A
- *       stride of {@link VectorGemm}'s addressing note, which makes every broadcast a fixed
- *       displacement from one register, is likely what freed C2 to hoist them all: 6×2 had run
- *       0.81 of OpenBLAS before it, in the table below.)</li>
+ *   <li>16 registers: 6×2, BLIS's Haswell tile (12 accumulators + 2 + 1 = 15), with a load fence
+ *       before each row's broadcast ({@link VectorGemm}'s {@code microKernel6x2} says why and what
+ *       it costs). Left to itself C2 loads a step's broadcasts together at the top of the step;
+ *       with four to six of them live it kept three accumulators on the stack (a load, the FMA
+ *       and a store each, every step), which is how 6×2 ran 0.44 of OpenBLAS's Haswell kernel on
+ *       an AMD EPYC (Zen 4, family 25 model 17, KVM, 2 vCPUs, AVX-512 limited with
+ *       {@code -XX:UseAVX=2}; {@code OpenBlasDuel}, 2 December 2026). 4×2 (8 + 2 + 4 = 14), which
+ *       fits with every broadcast live, served from then until the fences: 2.05× the unfenced 6×2
+ *       there, but its eight accumulators are exactly the FMA latency times the FMA ports, so
+ *       nothing hides a late operand: 0.82–0.86 of OpenBLAS on the Zen 4, 0.88–0.89 on an AMD
+ *       EPYC Zen 5 (family 26 model 2, 3 December 2026, three runs). On that Zen 5 the fenced
+ *       6×2, whose compiled loop is the 12 FMAs, 2 B loads, 6 broadcasts into one register and
+ *       the counter, ran 1.07–1.10× the 4×2 kernel alone (panels in L1/L2, one JVM, alternated;
+ *       the unfenced one 0.49×, two fences per step 0.52×, B's second vector reloaded per row
+ *       0.93×: 13 loads per 12 FMAs), the whole 1024³ GEMM 1.07× on JDK 25 and 1.10× on JDK 17
+ *       (old and new classes in one JVM, alternated, identical bits), 1.06× with 128-bit vectors
+ *       on 16 registers, and 0.93 and 0.96 of OpenBLAS's Haswell kernel ({@code OpenBlasDuel}).
+ *       Tiles tried on the Zen 4 before the fences, all no better than 4×2: 5×2 (spills), 3×3
+ *       (0.94×: a step of 24 floats is a multiply, so two range checks stay in the loop), 2×4
+ *       (0.55×: C2 unrolls it and spills), 1×12 with B as the FMAs' memory operand
+ *       (0.57–0.62×), 4×2 two steps a turn (0.94×), A packed a vector apart per step (0.92–0.98×),
+ *       kc 128 or 512 and nc 256 or 1024 (0.96–0.99×). (The constant A stride of
+ *       {@link VectorGemm}'s addressing note, which makes every broadcast a fixed displacement
+ *       from one register, is likely what freed C2 to hoist them all: 6×2 had run 0.81 of
+ *       OpenBLAS before it, in the table below.)</li>
  *   <li>32 registers, every width: 6×4 (24 + 4 + 1 = 29): 34 instructions per 24 FMAs, the fewest of
  *       the tiles that fit (8×2 takes 26 per 16).</li>
  * </ul>
@@ -112,7 +112,7 @@ import java.util.List;
  */
 record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     /** The tiles {@link VectorGemm} has micro-kernels for, as {rows, vectors}. */
-    static final List<int[]> SHAPES = List.of(new int[]{4, 2}, new int[]{6, 4});
+    static final List<int[]> SHAPES = List.of(new int[]{6, 2}, new int[]{6, 4});
 
     static final int KC = 256;
     /** The reduction block where a core's L2 holds at least {@link #LARGE_L2} bytes. */
@@ -127,7 +127,7 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
         boolean known = SHAPES.stream().anyMatch(s -> s[0] == rows && s[1] == vectors);
         if (!known) {
             throw new IllegalArgumentException("GEMM micro-tile (" + rows + "×" + vectors
-                    + " vectors) has no micro-kernel; known: 4×2, 6×4");
+                    + " vectors) has no micro-kernel; known: 6×2, 6×4");
         }
         if (kc < 1 || kc > KC_MAX) {
             throw new IllegalArgumentException("GEMM reduction block (" + kc + ") must be in 1.." + KC_MAX);
@@ -166,7 +166,7 @@ record GemmTiling(int rows, int vectors, int lanes, int kc, int nc) {
     static GemmTiling choose(int lanes, int registers, long l2Bytes) {
         int kc = l2Bytes >= LARGE_L2 ? KC_LARGE_L2 : KC;
         if (registers < 32) {
-            return new GemmTiling(4, 2, lanes, kc, NC);
+            return new GemmTiling(6, 2, lanes, kc, NC);
         }
         return new GemmTiling(6, 4, lanes, kc, NC);
     }

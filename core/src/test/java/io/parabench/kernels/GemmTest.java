@@ -131,17 +131,17 @@ class GemmTest {
     @Test
     void shouldTileByVectorWidthAndRegisterFile() {
         long oneMiB = 1L << 20;
-        assertEquals(new GemmTiling(4, 2, 8, 256, 512), GemmTiling.choose(8, 16, oneMiB), "AVX2");
+        assertEquals(new GemmTiling(6, 2, 8, 256, 512), GemmTiling.choose(8, 16, oneMiB), "AVX2");
         assertEquals(new GemmTiling(6, 4, 8, 256, 512), GemmTiling.choose(8, 32, oneMiB), "256-bit with AVX-512 registers");
         assertEquals(new GemmTiling(6, 4, 16, 256, 512), GemmTiling.choose(16, 32, oneMiB), "AVX-512, 1 MiB L2 (Zen 5)");
         assertEquals(new GemmTiling(6, 4, 16, 512, 512), GemmTiling.choose(16, 32, 2 * oneMiB), "AVX-512, 2 MiB L2 (Sapphire Rapids)");
-        assertEquals(new GemmTiling(4, 2, 8, 512, 512), GemmTiling.choose(8, 16, 2 * oneMiB), "AVX2, 2 MiB L2");
+        assertEquals(new GemmTiling(6, 2, 8, 512, 512), GemmTiling.choose(8, 16, 2 * oneMiB), "AVX2, 2 MiB L2");
         assertEquals(new GemmTiling(6, 4, 4, 256, 512), GemmTiling.choose(4, 32, oneMiB), "NEON");
-        assertEquals(new GemmTiling(4, 2, 4, 256, 512), GemmTiling.choose(4, 16, oneMiB), "SSE");
+        assertEquals(new GemmTiling(6, 2, 4, 256, 512), GemmTiling.choose(4, 16, oneMiB), "SSE");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(12, 2, 8, 256, 512));
-        assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 4×2, 6×4", e.getMessage());
+        assertEquals("GEMM micro-tile (12×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GemmTiling(8, 2, 16, 256, 512));
-        assertEquals("GEMM micro-tile (8×2 vectors) has no micro-kernel; known: 4×2, 6×4", e.getMessage());
+        assertEquals("GEMM micro-tile (8×2 vectors) has no micro-kernel; known: 6×2, 6×4", e.getMessage());
         GemmTiling large = new GemmTiling(6, 4, 16, 512, 512);
         assertEquals(new GemmTiling(6, 4, 16, 256, 1024), large.blockingFor(GemmLayout.BACKWARD_WEIGHT),
                 "weight gradient on a large L2: same B block, half the transposes of A");

@@ -417,8 +417,8 @@ public class GemmBenchmark {
 
     /**
      * 1024³ forward on one thread as an AVX2 host runs it: 256-bit vectors and x86's 16 vector
-     * registers ({@code -XX:UseAVX=2}), where the tile is another ({@code GemmTiling}: 4×2
-     * vectors, not 6×4). {@code gemm256Bit} keeps AVX-512's 32 registers, so only this fork
+     * registers ({@code -XX:UseAVX=2}), where the tile is another ({@code GemmTiling}: 6×2
+     * vectors with a load fence per row, not 6×4). {@code gemm256Bit} keeps AVX-512's 32 registers, so only this fork
      * measures the tile most AVX2 laptops and servers get; it ran 0.44 of OpenBLAS for two
      * sessions unseen before it was added. x86 only: the suite leaves it out on other hosts.
      */
