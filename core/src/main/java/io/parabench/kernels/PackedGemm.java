@@ -68,6 +68,22 @@ import java.util.Arrays;
  *       W offsets written so that C2 hoists all range checks (0.82–0.97× at 512 bits), and eight rows
  *       in the lanes of one vector with W broadcast (38 against 33 GFLOP/s, the same window
  *       bound).</li>
+ *   <li>On an AMD EPYC Zen 5 (family 26 model 2, KVM, 2 vCPUs, AVX-512 on 512-bit units, 1 MiB
+ *       L2 per core, 32 MiB L3; 3 December 2026, JDK 17), W from memory
+ *       ({@code skinnyPackedFromMemory}, two forks, twice): m = 1 96% and 92% of the read on one
+ *       and two threads, m = 8 66% and 64% on one thread, 75–77% on two (a third run's second
+ *       fork fell to 41%, the host). The eight-row kernel alone, W in L1, ran 200–230 GFLOP/s
+ *       (52–58 GB/s of W); W in L3, 124–128 (31 GB/s); from memory about 80 (20 GB/s) where the
+ *       read alone took 28: its FMAs and its reads barely overlap (serialized they would give
+ *       1/(1/52 + 1/28) = 18 GB/s). Not the loop's integer work, though C2 keeps the step counter
+ *       and the stream offsets on the stack: with the offsets as constants the kernel read 16–23
+ *       GB/s from memory against 18–27 for this one, alternated; load fences before the
+ *       broadcasts, as in {@link VectorGemm}'s AVX2 kernel, 0.96×; W's indices written so that C2
+ *       hoists their range checks, 0.99×; the stripe's offsets as induction variables, 1.02×.
+ *       With {@code -XX:UseAVX=2} m = 8 read 25–26% of the read; four rows against two panels
+ *       (8 accumulators + 2 + 4 broadcasts: no spill) 1.10×, not kept: at 256 bits m = 8's FMAs
+ *       consume W at 31 GB/s when they run at the FMA loop's 125 GFLOP/s, about the read itself,
+ *       so 70% would need them at 80% of the core's peak while the reads stream.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
