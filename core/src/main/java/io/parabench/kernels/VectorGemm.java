@@ -485,13 +485,16 @@ final class VectorGemm {
      * Without it C2 loads a step's broadcasts together at the top of the step, as it does any
      * loads that are ready, and with four to six of them live it spills three accumulators to
      * the stack (a load, the FMA and a store each, every step: 0.49× this kernel). A load may
-     * not move above a load fence, so each broadcast waits for its row and one register serves
-     * all six, as in BLIS's hand-written Haswell kernel. On x86 the fence orders only the
-     * compiler: it emits no instruction (loads are not reordered with loads there), and the
-     * compiled loop is the 12 FMAs, 2 B loads, 6 broadcasts and the counter, nothing else
-     * (read with {@code -XX:CompileCommand=print}, JDK 17 and 25). This tile is only chosen
-     * for x86's 16-register file; on AArch64, whose fence is an instruction, the 32-register
-     * tile serves.
+     * not move above a load fence, so each broadcast waits for its row and one register (JDK 25)
+     * or two taking turns (JDK 17) serve all six, as in BLIS's hand-written Haswell kernel. On
+     * x86 the fence orders only the compiler: it emits no instruction (loads are not reordered
+     * with loads there), and the compiled loop is the 12 FMAs, 2 B loads, 6 broadcasts and five
+     * or six integer instructions for B's offset and the counter (read with
+     * {@code -XX:CompileCommand=print}, JDK 17 and 25). The fence keeps loads apart, not FMAs:
+     * nothing but C2's scheduler puts a row's FMAs before the next row's broadcast, so a JDK
+     * that schedules otherwise could spill again; {@code GemmBenchmark.gemmAvx2} would show it.
+     * This tile is only chosen for x86's 16-register file; on AArch64, whose fence is an
+     * instruction, the 32-register tile serves.
      */
     private static void microKernel6x2(int kc, float[] ap, float[] bp, int bOff,
                                    float[] c, int cOff, int ldc, boolean load) {
