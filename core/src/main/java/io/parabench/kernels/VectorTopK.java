@@ -473,7 +473,8 @@ final class VectorTopK {
      * {@code out[i·stride + offset]}, i = 0, 1, …; returns their count. {@code out} holds one
      * more than the row could need: the steps without a branch write a spare where the next one
      * goes. Three such steps take a word's candidates (2.7 a word on average for the router's
-     * rows; three steps were 3% faster than four, 14:55 UTC), a loop the rest.
+     * rows; three steps were 3% faster than four, 14:55 UTC), a loop the rest. {@code laneBits}
+     * is scratch of {@link #hitWords}{@code (cols)} longs.
      */
     private static int candidates(float[] x, int base, int cols, float floor, long[] laneBits, long[] out, int stride,
                                   int offset) {
