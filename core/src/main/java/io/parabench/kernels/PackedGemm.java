@@ -83,7 +83,16 @@ import java.util.Arrays;
  *       With {@code -XX:UseAVX=2} m = 8 read 25–26% of the read; four rows against two panels
  *       (8 accumulators + 2 + 4 broadcasts: no spill) 1.10×, not kept: at 256 bits m = 8's FMAs
  *       consume W at 31 GB/s when they run at the FMA loop's 125 GFLOP/s, about the read itself,
- *       so 70% would need them at 80% of the core's peak while the reads stream.</li>
+ *       so 70% would need them at 80% of the core's peak while the reads stream. A second
+ *       day (JMH, two forks): m = 8 70% and 76% on one thread, 82% on two, m = 1 99% and 92%.
+ *       Tried then, in one JVM against this kernel, W from memory, calls alternated, results
+ *       compared: a touch-ahead load per stream and step (a float's bits summed, as the FP8 cast
+ *       does), 4 steps ahead 0.97×, 12–96 steps 0.69–0.76×, so the misses are not waiting to be
+ *       issued; six rows against four panels (29 registers, 8.5 instructions a line against
+ *       11.7), then the other two rows from L1: 0.86–0.87× for chunks of 32–256 steps. With
+ *       {@code -XX:UseAVX=2}: eight rows against one panel at a time (10 registers) 0.78×; six
+ *       rows against two panels with {@link VectorGemm}'s load fences, then two rows: 1.05× from
+ *       memory, 0.99× from L3, as C2 still grouped the broadcasts and spilled two accumulators.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of

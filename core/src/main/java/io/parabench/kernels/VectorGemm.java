@@ -29,7 +29,13 @@ import java.util.Arrays;
  * pack by gather (0.42–0.54 → 1.2–2.1 ms), sixteen rows side by side (0.64–1.2 ms), a 16×16
  * in-register transpose (14 ms: JDK 17 does not intrinsify the two-vector rearrange); no A pack,
  * broadcasting from A's rows 4 KiB apart (no faster); the GotoBLAS order with the B micro-panel
- * in L1 and an A block in L2 (no faster); kc/nc 512/256, 344/512, 512/384 (all within 2%).
+ * in L1 and an A block in L2 (no faster); kc/nc 512/256, 344/512, 512/384 (all within 2%). On an
+ * AMD EPYC Zen 5 (3 December 2026, JDK 17, 512-bit, one JVM, old and new classes alternated):
+ * B's forward pack as 16×16 transposes in registers (single-input rearranges and blends, which
+ * C2 does intrinsify) packed 1.39× as fast (0.30 against 0.41 ms for the 1024² W) but the whole
+ * 1024³ GEMM ran only 1.018× (geomean of 16 rounds, identical bits), with 8×8 blocks 1.00× at 256
+ * bits and 1.02× with {@code -XX:UseAVX=2}: the pack is 4.5% of a call, and it waits on its loads from sixteen rows of W
+ * 4 KiB apart (loading one float a few lines ahead in each row made it 0.74–0.79×). Not kept.
  *
  * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
  * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
