@@ -33,9 +33,10 @@ import java.util.Arrays;
  * AMD EPYC Zen 5 (3 December 2026, JDK 17, 512-bit, one JVM, old and new classes alternated):
  * B's forward pack as 16×16 transposes in registers (single-input rearranges and blends, which
  * C2 does intrinsify) packed 1.39× as fast (0.30 against 0.41 ms for the 1024² W) but the whole
- * 1024³ GEMM ran only 1.018× (geomean of 16 rounds, identical bits), with 8×8 blocks 1.00× at 256
- * bits and 1.02× with {@code -XX:UseAVX=2}: the pack is 4.5% of a call, and it waits on its loads from sixteen rows of W
- * 4 KiB apart (loading one float a few lines ahead in each row made it 0.74–0.79×). Not kept.
+ * 1024³ GEMM ran only 1.018× (geomean of 16 rounds, identical bits), with 8×8 blocks 1.00× at
+ * 256 bits and 1.02× with {@code -XX:UseAVX=2}: the pack is 4.5% of a call, and it waits on its
+ * loads from sixteen rows of W 4 KiB apart (loading one float a few lines ahead in each row made
+ * it 0.74–0.79×). Not kept.
  *
  * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
  * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
