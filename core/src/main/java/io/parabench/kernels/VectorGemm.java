@@ -36,7 +36,10 @@ import java.util.Arrays;
  * 1024³ GEMM ran only 1.018× (geomean of 16 rounds, identical bits), with 8×8 blocks 1.00× at
  * 256 bits and 1.02× with {@code -XX:UseAVX=2}: the pack is 4.5% of a call, and it waits on its
  * loads from sixteen rows of W 4 KiB apart (loading one float a few lines ahead in each row made
- * it 0.74–0.79×). Not kept.
+ * it 0.74–0.79×). {@link TransposedGemv}'s transpose (distance 8 by loads, lane exchanges, 64-bit
+ * shifts), with stores for its FMAs, packed 1.80× as fast (2.45× with W in L2), and the GEMM ran
+ * 0.96× and 1.01× in two runs with the copies' order swapped, where two copies of the same
+ * classes differ by 0.5%: whatever the pack gains is within the host's noise. Not kept.
  *
  * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
  * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
