@@ -83,13 +83,20 @@ import java.util.Arrays;
  *       With {@code -XX:UseAVX=2} m = 8 read 25–26% of the read; four rows against two panels
  *       (8 accumulators + 2 + 4 broadcasts: no spill) 1.10×, not kept: at 256 bits m = 8's FMAs
  *       consume W at 31 GB/s when they run at the FMA loop's 125 GFLOP/s, about the read itself,
- *       so 70% would need them at 80% of the core's peak while the reads stream. A second
- *       day (JMH, two forks): m = 8 70% and 76% on one thread, 82% on two, m = 1 99% and 92%.
- *       Tried then, in one JVM against this kernel, W from memory, calls alternated, results
- *       compared: a touch-ahead load per stream and step (a float's bits summed, as the FP8 cast
- *       does), 4 steps ahead 0.97×, 12–96 steps 0.69–0.76×, so the misses are not waiting to be
- *       issued; six rows against four panels (29 registers, 8.5 instructions a line against
- *       11.7), then the other two rows from L1: 0.86–0.87× for chunks of 32–256 steps. With
+ *       so 70% would need them at 80% of the core's peak while the reads stream. Later that
+ *       day (09:40–10:40 UTC, JMH, two forks each): m = 8 on one thread 70% and 76%, then 68%,
+ *       66%, 63% and 62% in four runs at 10:36–10:40; on two threads 82%; m = 1 99% and 92%. So
+ *       one thread's m = 8 sits around the 70% line, with the host. Tried then, in one JVM against
+ *       this kernel, W from memory, calls alternated, results compared: a touch-ahead load per
+ *       stream and step (a float's bits summed, as the FP8 cast does), 4 steps ahead 0.97×,
+ *       12–96 steps 0.69–0.76× (a touch holds the core's window until its line arrives, as the
+ *       real load did, so no more lines are in flight); six rows against four panels (29
+ *       registers, 8.5 instructions a line against 11.7), then the other two rows from L1:
+ *       0.86–0.87× for chunks of 32–256 steps; four rows against six panels (31 registers, 5.7
+ *       instructions a line from memory), twice over chunks in L1: 0.77–0.80×; the three panels
+ *       of a stripe interleaved into one stream (packed as one panel three vectors wide): m = 8
+ *       1.02–1.08×, m = 1 1.13× (on the Intel Xeon one stream ran slower than two: {@link #STREAMS});
+ *       {@code -XX:+UseTransparentHugePages}: the same shares. With
  *       {@code -XX:UseAVX=2}: eight rows against one panel at a time (10 registers) 0.78×; six
  *       rows against two panels with {@link VectorGemm}'s load fences, then two rows: 1.05× from
  *       memory, 0.99× from L3, as C2 still grouped the broadcasts and spilled two accumulators.</li>
