@@ -95,7 +95,8 @@ import java.util.Arrays;
  *       0.86–0.87× for chunks of 32–256 steps; four rows against six panels (31 registers, 5.7
  *       instructions a line from memory), twice over chunks in L1: 0.77–0.80×; the three panels
  *       of a stripe interleaved into one stream (packed as one panel three vectors wide): m = 8
- *       1.02–1.08×, m = 1 1.13× (on the Intel Xeon one stream ran slower than two: {@link #STREAMS});
+ *       1.02–1.08× in three runs, then 0.95× and 0.96× in two of 20 rounds each with the order
+ *       swapped, m = 1 1.13× once (on the Intel Xeon one stream ran slower than two: {@link #STREAMS});
  *       {@code -XX:+UseTransparentHugePages}: the same shares. With
  *       {@code -XX:UseAVX=2}: eight rows against one panel at a time (10 registers) 0.78×; six
  *       rows against two panels with {@link VectorGemm}'s load fences, then two rows: 1.05× from
