@@ -3,19 +3,11 @@ import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
 import io.parabench.kernels.PackedWeight;
+import io.parabench.jmh.OpenBlas;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,9 +34,10 @@ import java.util.concurrent.Future;
  *       on W as stored and on W packed once beforehand ({@code Kernels.packWeight}); the two must
  *       give the same bits.</li>
  * </ul>
- * It calls OpenBLAS through the foreign-function API, final in JDK 22, so it needs a newer JDK
- * than the build's 17; source-file mode compiles it on the fly. {@code OPENBLAS_CORETYPE} picks
- * OpenBLAS's kernel as for the Python script; {@code -XX:MaxVectorSize} narrows parabench's:
+ * It calls OpenBLAS through the foreign-function API ({@code io.parabench.jmh.OpenBlas}), final in
+ * JDK 22, so it needs a newer JDK than the build's 17; source-file mode compiles it on the fly.
+ * {@code OPENBLAS_CORETYPE} picks OpenBLAS's kernel as for the Python script (unset, OpenBLAS
+ * 0.3.21 falls back to Haswell on a Zen 5); {@code -XX:MaxVectorSize} narrows parabench's:
  * <pre>
  * OPENBLAS_CORETYPE=SkylakeX /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --add-modules jdk.incubator.vector \
  *     --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar jmh/src/test/scripts/OpenBlasDuel.java square
@@ -52,13 +45,11 @@ import java.util.concurrent.Future;
  * Arguments: {@code square|skinny} (default square), then {@code rounds=N} (default 10) and
  * {@code size=N} (square, default 1024). The library is Debian's {@code libopenblas0-pthread}
  * (override with {@code -Dopenblas=/path/libopenblas.so}). Exit 1 if it is missing or a
- * product differs from OpenBLAS's by more than rounding allows.
+ * product differs from OpenBLAS's by more than rounding allows. The JMH benchmark
+ * {@code GemmBesideOpenBlasBenchmark} makes the square comparison the same way, per vector width,
+ * with JMH's statistics.
  */
 public class OpenBlasDuel {
-    private static final String DEFAULT_LIBRARY = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
-    private static final int ROW_MAJOR = 101;
-    private static final int NO_TRANS = 111;
-    private static final int TRANS = 112;
     private static final int CALLS_PER_BATCH = 10;
     /**
      * Pause after an OpenBLAS batch on several threads: its idle workers spin for 2^28 cycles
@@ -67,8 +58,7 @@ public class OpenBlasDuel {
      */
     private static final long SETTLE_MILLIS = 200;
 
-    private static MethodHandle sgemm;
-    private static MethodHandle setThreads;
+    private static OpenBlas openBlas;
     private static float sink;
 
     public static void main(String[] args) throws Throwable {
@@ -78,24 +68,17 @@ public class OpenBlasDuel {
         if (!shape.equals("square") && !shape.equals("skinny")) {
             fail("shape (" + shape + ") must be square or skinny");
         }
-        Path library = Path.of(System.getProperty("openblas", DEFAULT_LIBRARY));
-        if (!Files.exists(library)) {
-            fail("OpenBLAS library (" + library + ") not found: apt-get install -y libopenblas0-pthread, or -Dopenblas=PATH");
+        try {
+            openBlas = OpenBlas.load("");
+        } catch (IllegalStateException e) {
+            fail(e.getMessage());
         }
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup blas = SymbolLookup.libraryLookup(library, Arena.global());
-        sgemm = linker.downcallHandle(blas.find("cblas_sgemm").orElseThrow(), FunctionDescriptor.ofVoid(
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        setThreads = linker.downcallHandle(blas.find("openblas_set_num_threads").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
         if (!KernelProvider.isVectorized()) {
             fail("parabench runs scalar kernels: add --add-modules jdk.incubator.vector");
         }
-        System.out.printf("vectors %d-bit, OPENBLAS_CORETYPE %s, %s%n", FloatVector.SPECIES_PREFERRED.vectorBitSize(),
-                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(auto)"), Runtime.version());
+        System.out.printf("vectors %d-bit, OpenBLAS %s kernel (OPENBLAS_CORETYPE %s), %s%n",
+                FloatVector.SPECIES_PREFERRED.vectorBitSize(), openBlas.coreName(),
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"), Runtime.version());
         if (shape.equals("square")) {
             square(size, rounds);
         } else {
@@ -197,9 +180,9 @@ public class OpenBlasDuel {
         float[] x;
         float[] w;
         final float[] y;
-        MemorySegment nx;
-        MemorySegment nw;
-        MemorySegment ny;
+        OpenBlas.NativeFloats nx;
+        OpenBlas.NativeFloats nw;
+        OpenBlas.NativeFloats ny;
         final Kernels kernels = KernelProvider.get();
         /** W packed once for {@link #packed}, as a decode loop keeps it; null until {@link #copyToNative}. */
         PackedWeight packedW;
@@ -222,12 +205,9 @@ public class OpenBlasDuel {
         }
 
         void copyToNative() {
-            Arena arena = Arena.ofAuto();
-            nx = arena.allocate(4L * x.length, 64);
-            nw = arena.allocate(4L * w.length, 64);
-            ny = arena.allocate(4L * y.length, 64);
-            MemorySegment.copy(x, 0, nx, ValueLayout.JAVA_FLOAT, 0, x.length);
-            MemorySegment.copy(w, 0, nw, ValueLayout.JAVA_FLOAT, 0, w.length);
+            nx = openBlas.copyOf(x);
+            nw = openBlas.copyOf(w);
+            ny = openBlas.copyOf(y);
             packedW = kernels.packWeight(n, k, w);
         }
 
@@ -240,9 +220,8 @@ public class OpenBlasDuel {
             kernels.gemm(pool, m, x, packedW, y, false);
         }
 
-        void openBlas(int threads) throws Throwable {
-            setThreads.invokeExact(threads);
-            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1f, nx, k, nw, k, 0f, ny, n);
+        void openBlas(int threads) {
+            openBlas.forward(threads, m, n, k, nx, nw, ny);
         }
 
         /** Both libraries' last products agree to within float rounding of a k-term sum. */
@@ -254,7 +233,7 @@ public class OpenBlasDuel {
                 fail("the packed product's bits differ from the unpacked one's (m = " + m + ")");
             }
             openBlas(1);
-            float[] theirs = ny.toArray(ValueLayout.JAVA_FLOAT);
+            float[] theirs = openBlas.toArray(ny);
             for (int i = 0; i < y.length; i++) {
                 if (Math.abs(y[i] - theirs[i]) > 1e-5f * k) {
                     fail("products differ at " + i + ": parabench " + y[i] + ", OpenBLAS " + theirs[i]);

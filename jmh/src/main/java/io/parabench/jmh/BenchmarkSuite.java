@@ -72,7 +72,12 @@ public final class BenchmarkSuite implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final String ALL = "io\\.parabench\\.jmh\\..*";
     /** Benchmarks whose forks take x86 flags ({@code GemmBenchmark.gemmAvx2}'s {@code -XX:UseAVX=2}). */
-    private static final String X86_ONLY = "GemmBenchmark\\.gemmAvx2$";
+    private static final String X86_ONLY = "(GemmBenchmark\\.gemmAvx2|GemmBesideOpenBlasBenchmark\\.sgemmAvx2)$";
+    /**
+     * Benchmarks run only when {@code --include} (or JMH's own include) asks for them: they need
+     * what a bare machine lacks ({@link GemmBesideOpenBlasBenchmark}: OpenBLAS and a JDK 22+ fork).
+     */
+    private static final String ON_REQUEST = "GemmBesideOpenBlasBenchmark\\..*";
     private static final Set<String> X86 = Set.of("amd64", "x86_64");
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "repository root (default: .)")
@@ -254,6 +259,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
                 .shouldFailOnError(true);
         if (user.getIncludes().isEmpty()) {
             options.include(include.isBlank() ? ALL : include);
+        }
+        if (user.getIncludes().isEmpty() && include.isBlank()) {
+            options.exclude(ON_REQUEST);
         }
         if (!X86.contains(System.getProperty("os.arch", ""))) {
             options.exclude(X86_ONLY); // HotSpot elsewhere refuses -XX:UseAVX, and the fork would fail

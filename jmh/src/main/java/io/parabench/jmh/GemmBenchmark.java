@@ -258,20 +258,6 @@ public class GemmBenchmark {
         public void setUp() {
             allocate(1, SIZE, SIZE, SIZE);
         }
-
-        void expectBits(int bits) {
-            int actual = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-            if (actual > bits) {
-                throw new IllegalStateException("fork meant for " + bits + "-bit vectors runs " + actual + "-bit ones");
-            }
-        }
-
-        void expectRegisters(int registers) {
-            int actual = KernelProvider.vectorRegisters();
-            if (actual != registers) {
-                throw new IllegalStateException("fork meant for " + registers + " vector registers has " + actual);
-            }
-        }
     }
 
     @Benchmark
@@ -404,14 +390,14 @@ public class GemmBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=32", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemm256Bit(Narrowed s, Flops flops) {
-        s.expectBits(256);
+        ForkWidth.BITS_256.check();
         return narrowed(s, flops);
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=16", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemm128Bit(Narrowed s, Flops flops) {
-        s.expectBits(128);
+        ForkWidth.BITS_128.check();
         return narrowed(s, flops);
     }
 
@@ -425,8 +411,7 @@ public class GemmBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
     public float[] gemmAvx2(Narrowed s, Flops flops) {
-        s.expectBits(256);
-        s.expectRegisters(16);
+        ForkWidth.AVX2.check();
         return narrowed(s, flops);
     }
 

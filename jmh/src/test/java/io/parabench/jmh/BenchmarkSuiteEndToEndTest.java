@@ -145,6 +145,22 @@ class BenchmarkSuiteEndToEndTest {
     }
 
     @Test
+    void shouldRunTheOpenBlasPairOnlyWhenAskedFor(@TempDir Path root) {
+        BenchmarkSuite quick = CommandLine.populateCommand(new BenchmarkSuite(), "--root", root.toString());
+        Options defaults = quick.options(BenchmarkSuite.jmhOptions(""), Map.of(), root);
+        assertTrue(defaults.getExcludes().contains("GemmBesideOpenBlasBenchmark\\..*"), defaults.getExcludes().toString());
+        BenchmarkSuite asked = CommandLine.populateCommand(new BenchmarkSuite(), "--root", root.toString(),
+                "--include", "GemmBesideOpenBlasBenchmark.sgemm$");
+        Options named = asked.options(BenchmarkSuite.jmhOptions(""), Map.of(), root);
+        assertEquals(List.of("GemmBesideOpenBlasBenchmark.sgemm$"), named.getIncludes());
+        assertTrue(named.getExcludes().stream().noneMatch(e -> e.startsWith("GemmBesideOpenBlasBenchmark\\..")),
+                named.getExcludes().toString());
+        Options jmhIncluded = quick.options(BenchmarkSuite.jmhOptions("GemmBesideOpenBlas"), Map.of(), root);
+        assertTrue(jmhIncluded.getExcludes().stream().noneMatch(e -> e.startsWith("GemmBesideOpenBlasBenchmark\\..")),
+                jmhIncluded.getExcludes().toString());
+    }
+
+    @Test
     void shouldRejectMalformedOptions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.params("kind"));
         assertEquals("parabench.params (kind) must look like name=v1,v2;name2=v3", e.getMessage());

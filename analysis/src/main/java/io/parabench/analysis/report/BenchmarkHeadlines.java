@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  *       and the balancedness each policy reaches ({@code EplbBenchmark});</li>
  *   <li>kernels, vector against scalar twin, in GB/s ({@code KernelBenchmark});</li>
  *   <li>GEMM GFLOP/s against the host's calibrated peak, with the vector width of the run
- *       ({@code GemmBenchmark});</li>
+ *       ({@code GemmBenchmark}), and as a share of OpenBLAS's timed beside it
+ *       ({@code GemmBesideOpenBlasBenchmark}, when run);</li>
  *   <li>trace reading MB/s ({@code TraceReadBenchmark}) and the training step's virtual time
  *       ({@code TrainingStepBenchmark}).</li>
  * </ol>
@@ -95,6 +96,7 @@ final class BenchmarkHeadlines {
         gemm(all);
         decode(all);
         decodeShare(all);
+        besideOpenBlas(all);
         traceRead(all);
         trainingStep(all);
         return all;
@@ -286,29 +288,13 @@ final class BenchmarkHeadlines {
     private void decodeShare(List<Headline> out) {
         List<HeadlineBar> bars = new ArrayList<>();
         for (BenchmarkResult r : select(current, method("GemmBenchmark.skinnyPackedFromMemory"))) {
-            MetricResult product = r.secondary().get("productTime");
-            MetricResult read = r.secondary().get("readTime");
-            double share = pairedShare(r);
-            if (product == null || read == null || !Double.isFinite(share)) {
-                continue;
-            }
-            double relative = Math.hypot(product.error() / product.score(), read.error() / read.score());
-            bars.add(new HeadlineBar("W packed once", decodeCategory(r), share, share * relative,
-                    relative <= RegressionGate.DEFAULT_THRESHOLD));
+            percentBar("W packed once", decodeCategory(r), r, "readTime", "productTime").ifPresent(bars::add);
         }
         if (bars.isEmpty()) {
             return;
         }
-        Map<String, double[]> trend = trend(run -> {
-            Map<String, Double> values = new LinkedHashMap<>();
-            for (BenchmarkResult r : select(run, method("GemmBenchmark.skinnyPackedFromMemory"))) {
-                double share = pairedShare(r);
-                if (Double.isFinite(share)) {
-                    values.put(decodeCategory(r), share);
-                }
-            }
-            return values;
-        });
+        Map<String, double[]> trend = percentTrend(method("GemmBenchmark.skinnyPackedFromMemory"),
+                BenchmarkHeadlines::decodeCategory, "readTime", "productTime");
         out.add(new Headline("Decode GEMM: share of the W-read limit, W from memory", "% of reading W once", bars,
                 Map.of("issue 14 target", 70.0), "Share of the memory-bound W-read limit over recorded runs", trend,
                 "The packed decode product's rate of reading W as a share of reading a packed W once on as many"
@@ -319,11 +305,87 @@ final class BenchmarkHeadlines {
                         + " product reads W faster than the plain read.", false));
     }
 
-    /** 100 × readTime ÷ productTime of a {@code skinnyPackedFromMemory} result; NaN without both. */
-    private static double pairedShare(BenchmarkResult r) {
-        double product = value(r, "productTime").orElse(Double.NaN);
-        double read = value(r, "readTime").orElse(Double.NaN);
-        return product > 0 ? 100 * read / product : Double.NaN;
+    /**
+     * parabench's 1024³ GEMM throughput as a share of OpenBLAS's, both timed batch by batch in
+     * one fork ({@code GemmBesideOpenBlasBenchmark}: 100 × openblasTime ÷ parabenchTime), per
+     * vector width and thread count; the line is issue 14's 90%.
+     */
+    private void besideOpenBlas(List<Headline> out) {
+        Predicate<BenchmarkResult> which = cls("GemmBesideOpenBlasBenchmark");
+        List<HeadlineBar> bars = new ArrayList<>();
+        StringBuilder rates = new StringBuilder();
+        for (BenchmarkResult r : select(current, which)) {
+            String category = besideCategory(r);
+            percentBar("parabench ÷ OpenBLAS", category, r, "openblasTime", "parabenchTime").ifPresent(bars::add);
+            double gflop = value(r, "gflopEach").orElse(Double.NaN);
+            double ours = gflop / value(r, "parabenchTime").orElse(Double.NaN);
+            double theirs = gflop / value(r, "openblasTime").orElse(Double.NaN);
+            if (Double.isFinite(ours) && Double.isFinite(theirs)) {
+                rates.append(String.format(Locale.ROOT, "%s%s %.0f against %.0f", rates.length() == 0 ? "" : "; ",
+                        category, ours, theirs));
+            }
+        }
+        if (bars.isEmpty()) {
+            return;
+        }
+        Map<String, double[]> trend = percentTrend(which, BenchmarkHeadlines::besideCategory, "openblasTime",
+                "parabenchTime");
+        out.add(new Headline("parabench beside OpenBLAS: fp32 GEMM, % of OpenBLAS's throughput", "% of OpenBLAS", bars,
+                Map.of("issue 14 target", 90.0), "parabench as % of OpenBLAS over recorded runs", trend,
+                "Y = X·Wᵀ, fp32, 1024³ unless named, parabench's GEMM and OpenBLAS's cblas_sgemm timed batch by batch"
+                        + " in one fork (GemmBesideOpenBlasBenchmark: 100 × openblasTime ÷ parabenchTime), so the"
+                        + " host's drift between minutes cancels out; narrowed forks run OpenBLAS's kernel of the same"
+                        + " width (SkylakeX, Haswell, Nehalem). Higher is better. GFLOP/s, parabench against OpenBLAS: "
+                        + rates + ".", false));
+    }
+
+    private static String besideCategory(BenchmarkResult r) {
+        String width = switch (methodName(r)) {
+            case "sgemm256Bit" -> "256-bit";
+            case "sgemmAvx2" -> "AVX2";
+            case "sgemm128Bit" -> "128-bit";
+            default -> "native width";
+        };
+        String size = r.params().getOrDefault("size", "1024");
+        return width + (size.equals("1024") ? "" : ", " + size + "³") + ", " + threads(r);
+    }
+
+    /**
+     * A bar of 100 × {@code numerator} ÷ {@code denominator} of one result, two times measured
+     * side by side, with their relative errors added in quadrature.
+     */
+    private static java.util.Optional<HeadlineBar> percentBar(String series, String category, BenchmarkResult r,
+                                                              String numerator, String denominator) {
+        MetricResult top = r.secondary().get(numerator);
+        MetricResult bottom = r.secondary().get(denominator);
+        double percent = percent(r, numerator, denominator);
+        if (top == null || bottom == null || !Double.isFinite(percent)) {
+            return java.util.Optional.empty();
+        }
+        double relative = Math.hypot(top.error() / top.score(), bottom.error() / bottom.score());
+        return java.util.Optional.of(new HeadlineBar(series, category, percent, percent * relative,
+                relative <= RegressionGate.DEFAULT_THRESHOLD));
+    }
+
+    private Map<String, double[]> percentTrend(Predicate<BenchmarkResult> which, Function<BenchmarkResult, String> series,
+                                               String numerator, String denominator) {
+        return trend(run -> {
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (BenchmarkResult r : select(run, which)) {
+                double percent = percent(r, numerator, denominator);
+                if (Double.isFinite(percent)) {
+                    values.put(series.apply(r), percent);
+                }
+            }
+            return values;
+        });
+    }
+
+    /** 100 × {@code numerator} ÷ {@code denominator} of a result; NaN without both. */
+    private static double percent(BenchmarkResult r, String numerator, String denominator) {
+        double top = value(r, numerator).orElse(Double.NaN);
+        double bottom = value(r, denominator).orElse(Double.NaN);
+        return bottom > 0 ? 100 * top / bottom : Double.NaN;
     }
 
     private static String decodeCategory(BenchmarkResult r) {

@@ -74,6 +74,40 @@ class GemmHeadlineTest {
         assertEquals(80.0, share.trend().get("m=8, 2 threads")[0], 1e-9);
     }
 
+    private static BenchmarkResult beside(String method, String threads, double parabenchTime, double openblasTime,
+                                          double gflopEach) {
+        MetricResult primary = new MetricResult("primary", 1, 0.01, 0.99, 1.01, "ops/s", new double[]{1, 1});
+        MetricResult ours = new MetricResult("parabenchTime", parabenchTime, parabenchTime / 100, parabenchTime * 0.99,
+                parabenchTime * 1.01, "ops/s", new double[]{parabenchTime, parabenchTime});
+        MetricResult theirs = new MetricResult("openblasTime", openblasTime, openblasTime / 100, openblasTime * 0.99,
+                openblasTime * 1.01, "ops/s", new double[]{openblasTime, openblasTime});
+        MetricResult work = new MetricResult("gflopEach", gflopEach, 0, gflopEach, gflopEach, "ops/s",
+                new double[]{gflopEach, gflopEach});
+        return new BenchmarkResult("io.parabench.jmh.GemmBesideOpenBlasBenchmark." + method, "thrpt", 1,
+                new TreeMap<>(Map.of("threads", threads, "size", "1024", "coreType", "auto")), primary,
+                Map.of("parabenchTime", ours, "openblasTime", theirs, "gflopEach", work));
+    }
+
+    /** Beside OpenBLAS: OpenBLAS's time over parabench's per width and thread count, against the 90% line, with both rates. */
+    @Test
+    void shouldShowParabenchAsAShareOfOpenBlasTimedBesideIt() {
+        BenchmarkRun run = new BenchmarkRun("2026-12-03T12:00:00Z", "quick", Map.of("vector_bits", "512"),
+                List.of(beside("sgemm", "1", 0.52, 0.48, 98),
+                        beside("sgemmAvx2", "1", 0.50, 0.50, 50),
+                        beside("sgemm128Bit", "2", 0.20, 0.28, 17)));
+        BenchmarkHeadlines.Headline h = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
+                .filter(x -> x.title().startsWith("parabench beside OpenBLAS")).findFirst().orElseThrow();
+        assertEquals(Map.of("issue 14 target", 90.0), h.references());
+        List<String> bars = h.bars().stream()
+                .map(b -> b.category() + String.format(Locale.ROOT, " %.1f ± %.2f", b.value(), b.error())).toList();
+        // 1% relative error on each time: 1.41% of the share.
+        assertEquals(List.of("native width, 1 thread 92.3 ± 1.31", "AVX2, 1 thread 100.0 ± 1.41",
+                "128-bit, 2 threads 140.0 ± 1.98"), bars);
+        // 98 GFLOP in 0.52 and 0.48 of the iteration's seconds.
+        assertTrue(h.caption().contains("native width, 1 thread 188 against 204"), h.caption());
+        assertEquals(140.0, h.trend().get("128-bit, 2 threads")[0], 1e-9);
+    }
+
     @Test
     void shouldShowSquareNarrowedAndSkinnyGemmsAgainstThePeakWithTheirWidths() {
         BenchmarkRun run = new BenchmarkRun("2026-12-02T07:00:00Z", "quick",
