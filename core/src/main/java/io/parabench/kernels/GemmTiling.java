@@ -86,7 +86,9 @@ import java.util.List;
  * <p>{@code kc = 256} keeps a packed A micro-panel ({@code rows × kc}, 6–8 KiB) in L1 beside
  * the B micro-panel it meets; {@code nc = 512} keeps a packed {@code kc × nc} slice of B (512 KiB)
  * in a core's L2 (1 MiB on Zen 5). kc 384 or 512 and nc 256 measured no better there at 512-bit
- * (0.73–0.86 in the same windows).
+ * (0.73–0.86 in the same windows); kc 128, which would keep the whole 64-column B micro-panel
+ * (32 KiB) in Zen 5's 48 KiB L1, ran 0.976× of kc 256 (one JVM, calls alternated, 12 rounds,
+ * 3 December 2026, identical bits).
  *
  * <p><b>kc = 512 where a core has 2 MiB of L2 or more</b> ({@link HostCaches#l2Bytes}, read once from
  * sysfs): the B slice doubles to 1 MiB, half the L2, and each C tile is loaded and stored half
