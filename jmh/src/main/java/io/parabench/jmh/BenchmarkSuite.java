@@ -159,6 +159,17 @@ public final class BenchmarkSuite implements Callable<Integer> {
         }
     }
 
+    /**
+     * The JVMs the forks ran, when any is not this process's ({@code -jvm}, as
+     * {@link GemmBesideOpenBlasBenchmark} needs): the environment's {@code java} is this
+     * process's, and the report would otherwise name a JVM no benchmark ran on.
+     */
+    static Optional<String> forkJava(List<String> forkVmVersions, String own) {
+        List<String> distinct = forkVmVersions.stream().distinct().sorted().toList();
+        return distinct.isEmpty() || distinct.equals(List.of(own)) ? Optional.empty()
+                : Optional.of(String.join(", ", distinct));
+    }
+
     /** What makes this run partial (fewer benchmarks or other settings than the profile's), if anything. */
     Optional<String> partial() {
         List<String> why = new ArrayList<>();
@@ -191,6 +202,8 @@ public final class BenchmarkSuite implements Callable<Integer> {
         }
         Collection<RunResult> results = runJmh(userJmh, overrides, reports.resolve("jfr").resolve(timestamp), err);
         writeJmhJson(results, jmhJson);
+        forkJava(results.stream().map(r -> r.getParams().getVmVersion()).toList(), System.getProperty("java.vm.version"))
+                .ifPresent(v -> environment.put("fork_java", v));
 
         Path runFile = reports.resolve("jmh").resolve(timestamp + "-run.json");
         BenchmarkRunFile.write(runFile, timestamp, profile.id(), environment, jmhJson);

@@ -161,6 +161,15 @@ class BenchmarkSuiteEndToEndTest {
     }
 
     @Test
+    void shouldNameForkJvmsOnlyWhenTheyAreNotTheSuites() {
+        assertEquals(java.util.Optional.empty(), BenchmarkSuite.forkJava(List.of("17.0.15", "17.0.15"), "17.0.15"));
+        assertEquals(java.util.Optional.empty(), BenchmarkSuite.forkJava(List.of(), "17.0.15"));
+        assertEquals(java.util.Optional.of("25.0.3+9-LTS"), BenchmarkSuite.forkJava(List.of("25.0.3+9-LTS"), "17.0.15"));
+        assertEquals(java.util.Optional.of("17.0.15, 25.0.3+9-LTS"),
+                BenchmarkSuite.forkJava(List.of("25.0.3+9-LTS", "17.0.15"), "17.0.15"));
+    }
+
+    @Test
     void shouldRejectMalformedOptions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.params("kind"));
         assertEquals("parabench.params (kind) must look like name=v1,v2;name2=v3", e.getMessage());

@@ -130,7 +130,8 @@ public final class BenchmarkReport {
         Map<String, String> env = current.environment();
         html.note(current.results().size() + " results (benchmark × parameters), profile " + current.profile()
                 + " · " + env.getOrDefault("cpu", "cpu unknown") + ", " + env.getOrDefault("cores", "?") + " cores · java "
-                + env.getOrDefault("java", "?") + " · " + headlines.vectorWidth()
+                + env.getOrDefault("java", "?") + (env.containsKey("fork_java") ? " (forks: " + env.get("fork_java") + ")" : "")
+                + " · " + headlines.vectorWidth()
                 + (env.containsKey("commit") ? " · commit " + env.get("commit") : ""));
     }
 

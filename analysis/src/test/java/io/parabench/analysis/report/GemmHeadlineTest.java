@@ -108,6 +108,19 @@ class GemmHeadlineTest {
         assertEquals(140.0, h.trend().get("128-bit, 2 threads")[0], 1e-9);
     }
 
+    /** A run whose forks ran another JVM (-jvm) says so beside the suite's own. */
+    @Test
+    void shouldNameTheForksJvmInTheReportHeader(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        BenchmarkRun run = new BenchmarkRun("2026-12-03T12:00:00Z", "quick",
+                Map.of("vector_bits", "512", "java", "17.0.15+6", "fork_java", "25.0.3+9-LTS"),
+                List.of(beside("sgemm", "1", 0.52, 0.48, 98)));
+        java.nio.file.Path page = dir.resolve("index.html");
+        new BenchmarkReport(run, List.of(), List.of(run), null).write(page);
+        String html = java.nio.file.Files.readString(page);
+        assertTrue(html.contains("java 17.0.15+6 (forks: 25.0.3+9-LTS) · 512-bit vectors"), html.substring(0, 2000));
+    }
+
     @Test
     void shouldShowSquareNarrowedAndSkinnyGemmsAgainstThePeakWithTheirWidths() {
         BenchmarkRun run = new BenchmarkRun("2026-12-02T07:00:00Z", "quick",
