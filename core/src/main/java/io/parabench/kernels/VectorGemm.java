@@ -41,7 +41,8 @@ import java.util.Arrays;
  * 0.96× and 1.01× in two runs with the copies' order swapped, where two copies of the same
  * classes differ by 0.5%: whatever the pack gains is within the host's noise. Not kept. The
  * 6×4 micro-kernel written as two steps a turn, to halve the loop's integer work: 0.71× (14
- * rounds, same bits), as C2 then keeps more than the 32 registers live.
+ * rounds, same bits); the compiled code was not read, likely C2 interleaves the two steps past
+ * the 32 registers and spills.
  *
  * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
  * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
