@@ -42,7 +42,8 @@ import java.util.Arrays;
  * classes differ by 0.5%: whatever the pack gains is within the host's noise. Not kept. The
  * 6×4 micro-kernel written as two steps a turn, to halve the loop's integer work: 0.71× (14
  * rounds, same bits); the compiled code was not read, likely C2 interleaves the two steps past
- * the 32 registers and spills.
+ * the 32 registers and spills. With a load fence between the two steps (so the second step's B
+ * loads wait for the first's): 0.99×, so the loop's integer work is not what bounds it.
  *
  * <p><b>Addressing in the micro-kernel loop</b> (read from C2's code: {@code -XX:CompileCommand=print}
  * with the machine code decoded by objdump). A packed A row used to start {@code kc} floats
