@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
  * parabench's fp32 GEMM against OpenBLAS's {@code cblas_sgemm} ({@link OpenBlas}), both timed in
  * every invocation of one fork: {@code size³} forward, {@code Y = X·Wᵀ}, a batch of parabench
  * calls and a batch of OpenBLAS calls on the same operands and thread count, in alternating
- * order, each batch timed apart ({@link PairedTime}). Issue 14's acceptance is "ratios against OpenBLAS run beside it";
- * on a shared VM whose speed drifts by ±10% between minutes, a ratio of two separate runs
- * carries that drift, and a ratio of batches a few milliseconds apart does not. The figure is
- * {@code openblasTime ÷ parabenchTime}: parabench's throughput as a share of OpenBLAS's. The
- * report draws it against the issue's 90% ({@code BenchmarkHeadlines}).
+ * order, each batch timed apart ({@link PairedTime}). Issue 14's acceptance is "ratios against
+ * OpenBLAS run beside it"; on a shared VM whose speed drifts by ±10% between minutes, a ratio
+ * of two separate runs carries that drift, and a ratio of batches a tenth of a second apart
+ * does not. The figure is {@code openblasTime ÷ parabenchTime}: parabench's throughput as a
+ * share of OpenBLAS's. The report draws it against the issue's 90% ({@code BenchmarkHeadlines}).
  *
  * <p>One method per vector width, as {@link GemmBenchmark}'s narrowed forks: {@code sgemm} at the
  * host's width, {@code sgemm256Bit} ({@code -XX:MaxVectorSize=32}), {@code sgemmAvx2}
@@ -49,9 +49,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Pitfalls handled: OpenBLAS's idle workers spin for about 0.1 s after a multi-threaded call
  * (its {@code THREAD_TIMEOUT}, 2²⁸ cycles) before they sleep, so with more than one thread each
  * OpenBLAS batch is followed by {@link #SETTLE_MILLIS} of sleep, outside both timings, lest
- * parabench's next batch share a core with a spinning worker; both products are checked against each other
- * in setup (to float rounding of a k-term sum); the outputs stay in the state, so nothing is
- * dead code. The primary score (pairs per second) means little; read the two times.
+ * parabench's next batch share a core with a spinning worker; both products are checked against
+ * each other in setup (to float rounding of a k-term sum); the outputs stay in the state, so
+ * nothing is dead code. The primary score (pairs per second) means little; read the two times.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -63,7 +63,7 @@ public class GemmBesideOpenBlasBenchmark {
     /** In {@code jvmArgsPrepend}: the suite runner's {@code jvmArgsAppend} replaces a fork's own. */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     /**
-     * Calls per library per invocation: about 55 ms of 1024³ on one thread, 30 on two. Each
+     * Calls per library per invocation: about 110 ms of 1024³ on one thread, 60 on two. Each
      * library's first call after the other's batch finds its packed buffers evicted, so batches
      * are long enough that this costs little more than back-to-back calls, as {@link GemmBenchmark}
      * and {@code openblas_gemm.py} make them, and short beside the minutes the host drifts over.
@@ -126,17 +126,12 @@ public class GemmBesideOpenBlasBenchmark {
         }
 
         private static ForkWidth width(String benchmark) {
-            String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            switch (method) {
-                case "sgemm256Bit":
-                    return ForkWidth.BITS_256;
-                case "sgemmAvx2":
-                    return ForkWidth.AVX2;
-                case "sgemm128Bit":
-                    return ForkWidth.BITS_128;
-                default:
-                    return ForkWidth.NATIVE;
-            }
+            return switch (benchmark.substring(benchmark.lastIndexOf('.') + 1)) {
+                case "sgemm256Bit" -> ForkWidth.BITS_256;
+                case "sgemmAvx2" -> ForkWidth.AVX2;
+                case "sgemm128Bit" -> ForkWidth.BITS_128;
+                default -> ForkWidth.NATIVE;
+            };
         }
 
         void parabench() {

@@ -66,7 +66,8 @@ public final class OpenBlas {
         try {
             Ffm ffm = new Ffm();
             if (!coreType.isEmpty()) {
-                MethodHandle setenv = ffm.downcall(ffm.defaultSymbol("setenv"), "JAVA_INT", "ADDRESS", "ADDRESS", "JAVA_INT");
+                MethodHandle setenv = ffm.downcall(ffm.defaultSymbol("setenv"), "JAVA_INT",
+                        "ADDRESS", "ADDRESS", "JAVA_INT");
                 int rc = (int) setenv.invokeExact(ffm.cString("OPENBLAS_CORETYPE"), ffm.cString(coreType), 1);
                 if (rc != 0) {
                     throw new IllegalStateException("setenv(OPENBLAS_CORETYPE=" + coreType + ") failed: " + rc);
