@@ -18,9 +18,10 @@ import java.util.Arrays;
  * and one broadcast per step. More rows go in groups of {@link #ROWS} = 4 ({@link #fourRows}:
  * twelve accumulators, three loads, four broadcasts per twelve FMAs: sixteen vector registers
  * on paper, AVX2's sixteen, though C2 loads a step's broadcasts together and keeps two
- * accumulators on the stack, see below) or 8 ({@link #eightRows}, AVX-512's 32), the last group padded with
- * zero rows. The groups of a stripe take turns over chunks of {@link #CHUNK} steps, so W comes
- * from memory once, for the first group, and from L1 for the rest. X is rearranged once per call
+ * accumulators on the stack, see below) or 8 ({@link #eightRows}, AVX-512's 32; but four for
+ * m up to four, {@link #rowsFor}), the last group padded with zero rows. The groups of a stripe
+ * take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for the first
+ * group, and from L1 for the rest. X is rearranged once per call
  * into {@code ⌈m/rows⌉ × k × rows} floats, the values of a step side by side.
  *
  * <p><b>Why it reaches the memory bound.</b> One FMA per {@code 4·V} bytes of W per row of X, so
@@ -162,7 +163,24 @@ final class PackedGemm {
     }
 
     static void gemm(HostPool pool, int m, float[] x, PackedWeight w, float[] y, boolean accumulate) {
-        gemm(pool, m, x, w, y, accumulate, ROWS);
+        gemm(pool, m, x, w, y, accumulate, rowsFor(m));
+    }
+
+    /**
+     * Rows per group for m rows of X: {@link #ROWS}, but four when m is at most four, so two to
+     * four rows (speculative decoding, small serving batches) do not pay for eight rows of FMAs,
+     * half of them on zero padding. Same bits: every lane's chain is the same whatever the group.
+     * On the AMD EPYC Zen 5 (3 December 2026, JDK 17, {@code skinnyPackedFromMemory}: W from
+     * memory, one thread, two forks each), as a share of the plain read of W: with groups of
+     * eight, m = 2, 4, 6 and 8 read W at 70%, 71%, 67% and 70%, eight rows' instructions per
+     * line of W whatever m; with groups of four, m = 2, 3 and 4 at 79%, 84% and 82% (forks 75/82,
+     * 81/87, 80/84), but m = 6 and 8, as two groups taking turns over chunks, at 52% and 53%.
+     * With {@code -XX:MaxVectorSize=32} (256 bits, 32 registers) m = 2 and 4: 57% and 54% with
+     * groups of four against 51% and 52% with groups of eight. AVX2's sixteen registers had
+     * groups of four already.
+     */
+    static int rowsFor(int m) {
+        return m <= 4 ? 4 : ROWS;
     }
 
     /** The product with groups of {@code rows} (4 or 8) rows of X; tests run both on every JVM. */

@@ -75,6 +75,17 @@ class PackedGemmTest {
                 SkinnyRowsTest.signedZeros(rnd, m * n));
     }
 
+    /** Two to four rows of X go in one group of four, not a padded group of eight; more rows in groups of ROWS. */
+    @Test
+    void shouldGroupUpToFourRowsByFour() {
+        for (int m = 1; m <= 4; m++) {
+            assertEquals(4, PackedGemm.rowsFor(m), "m = " + m);
+        }
+        for (int m : new int[]{5, 8, 9, 33}) {
+            assertEquals(PackedGemm.ROWS, PackedGemm.rowsFor(m), "m = " + m);
+        }
+    }
+
     /** The layout itself: every element where the class comment puts it, padding rows zero. */
     @Test
     void shouldLayOutPanelsColumnByColumn() {
