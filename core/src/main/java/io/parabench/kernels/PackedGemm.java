@@ -101,7 +101,14 @@ import java.util.Arrays;
  *       {@code -XX:+UseTransparentHugePages}: the same shares. With
  *       {@code -XX:UseAVX=2}: eight rows against one panel at a time (10 registers) 0.78×; six
  *       rows against two panels with {@link VectorGemm}'s load fences, then two rows: 1.05× from
- *       memory, 0.99× from L3, as C2 still grouped the broadcasts and spilled two accumulators.</li>
+ *       memory, 0.99× from L3, as C2 still grouped the broadcasts and spilled two accumulators.
+ *       A later session (13:20–14:20 UTC): two stripes taking turns over chunks of 64 steps, six
+ *       streams for the prefetcher, 0.85×; two steps a turn, 1.01×. In the dev harness the same
+ *       kernel's share of the read moved from 68–71% to 83–86% within ten minutes; in JMH, two
+ *       forks each: one thread 67% and 72% (forks 63–76%), then 65%, 68% and 62% with JDK 25,
+ *       17 and 25 forks in turn (so no JDK effect); two threads 74% and 75%. The eight
+ *       FMAs a line of W must issue are the floor of this loop's instructions, and with them
+ *       one thread's m = 8 sits at this host's 70% line, above it or below by the minute.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of

@@ -48,13 +48,18 @@ import java.util.Arrays;
  *       and, among equal scores (−0 equals +0, as in the twin's {@code >}), the lowest column,
  *       which is exactly the scalar twin's pick order. Lanes past their row's count are masked
  *       to {@link Long#MIN_VALUE}, and the vector passes through eight sorted best-so-far
- *       vectors by lane-wise max/min exchanges. So no branch depends on a score. At 512 bits
- *       with k = 8 the eight best vectors of a full group are transposed (three rounds of
- *       rearrange and blend), so each row's picks go out as whole vectors: indices from the low
- *       halves, values from the keys (a group with a zero pick reads its values from x, as the
- *       keys rank {@code x + 0f} and −0 would come back +0). For larger k, and rows longer than
- *       {@link #SIDE_BY_SIDE_COLS}, each row's candidates pass through a sorted best list one at
- *       a time.</li>
+ *       vectors by lane-wise max/min exchanges. So no branch depends on a score. With k = 8 at
+ *       512 and 256 bits the eight best vectors of a full group are transposed (three rounds of
+ *       rearrange and blend for eight rows, two for four), so each row's picks go out as whole
+ *       vectors: indices from the low halves, values from the keys (a group with a zero pick
+ *       reads its values from x, as the keys rank {@code x + 0f} and −0 would come back +0).
+ *       At 256 bits this replaced 32 scalar index computations and x loads a group: in one JVM,
+ *       calls alternated, rows of 256 (3 December 2026, AMD EPYC Zen 5, JDK 17, geomeans of
+ *       rounds 9–20), with {@code -XX:UseAVX=2} 1.10×, 1.05× (1M scores), 1.06×, 1.02× (64K);
+ *       with {@code -XX:MaxVectorSize=32} 1.08×; at 512 bits, where nothing changed, 1.04× and
+ *       0.98×. At 128 bits (groups of two rows) the picks still go out one by one. For larger
+ *       k, and rows longer than {@link #SIDE_BY_SIDE_COLS}, each row's candidates pass through a
+ *       sorted best list one at a time.</li>
  * </ol>
  * Measured at rows of 256, k = 8 (JDK 17, 512-bit, 1M Gaussian scores, 2 December 2026). In the
  * dev harness (variants alternating in one process, median µs a call, load 1.3–1.8): the bound
@@ -310,7 +315,8 @@ final class VectorTopK {
         long[] candidates = new long[lanes * (cols + 1)];
         int[] counts = new int[2 * lanes];
         long[] laneBits = new long[hitWords(cols)];
-        IntVector rowStep = IntVector.zero(I).blend(cols, HIGH_HALF);
+        // an output int vector's high half is the next row with eight long lanes, the same row's last picks with four
+        IntVector rowStep = IntVector.zero(I).blend(lanes == 8 ? cols : 0, HIGH_HALF);
         long[] best = new long[SIDE_BY_SIDE_K * lanes];
         LongVector none = LongVector.broadcast(L, Long.MIN_VALUE);
         IntVector noneHalves = none.reinterpretAsInts();
@@ -367,8 +373,10 @@ final class VectorTopK {
                 b6 = hi;
                 b7 = b7.max(c);
             }
-            if (lanes == 8 && k == SIDE_BY_SIDE_K && group == lanes) {
-                // 8x8 transpose of the longs: afterwards row i holds row r0 + i's picks in order
+            if ((lanes == 8 || lanes == 4) && k == SIDE_BY_SIDE_K && group == lanes) {
+                // Transpose of the longs, so each row's picks go out as whole vectors. Two rounds
+                // make 4x4 blocks (four lanes: u0..u3 hold rows r0.. r0+3's first four picks, u4..u7
+                // their last four); eight lanes take a third round into whole rows.
                 LongVector t0 = b0.blend(b1.rearrange(UP1), HAS1);
                 LongVector t1 = b0.rearrange(DOWN1).blend(b1, HAS1);
                 LongVector t2 = b2.blend(b3.rearrange(UP1), HAS1);
@@ -385,39 +393,63 @@ final class VectorTopK {
                 LongVector u6 = t4.rearrange(DOWN2).blend(t6, HAS2);
                 LongVector u5 = t5.blend(t7.rearrange(UP2), HAS2);
                 LongVector u7 = t5.rearrange(DOWN2).blend(t7, HAS2);
-                IntVector row0 = u0.blend(u4.rearrange(UP4), HAS4).reinterpretAsInts();
-                IntVector row4 = u0.rearrange(DOWN4).blend(u4, HAS4).reinterpretAsInts();
-                IntVector row1 = u1.blend(u5.rearrange(UP4), HAS4).reinterpretAsInts();
-                IntVector row5 = u1.rearrange(DOWN4).blend(u5, HAS4).reinterpretAsInts();
-                IntVector row2 = u2.blend(u6.rearrange(UP4), HAS4).reinterpretAsInts();
-                IntVector row6 = u2.rearrange(DOWN4).blend(u6, HAS4).reinterpretAsInts();
-                IntVector row3 = u3.blend(u7.rearrange(UP4), HAS4).reinterpretAsInts();
-                IntVector row7 = u3.rearrange(DOWN4).blend(u7, HAS4).reinterpretAsInts();
+                // each int vector of output takes its low half from lo_q and its high half from hi_q:
+                // two rows (eight lanes) or one row's two halves (four lanes), rowsPerVector rows on
+                IntVector lo0;
+                IntVector hi0;
+                IntVector lo1;
+                IntVector hi1;
+                IntVector lo2;
+                IntVector hi2;
+                IntVector lo3;
+                IntVector hi3;
+                int rowsPerVector;
+                if (lanes == 8) {
+                    lo0 = u0.blend(u4.rearrange(UP4), HAS4).reinterpretAsInts();
+                    lo2 = u0.rearrange(DOWN4).blend(u4, HAS4).reinterpretAsInts();
+                    hi0 = u1.blend(u5.rearrange(UP4), HAS4).reinterpretAsInts();
+                    hi2 = u1.rearrange(DOWN4).blend(u5, HAS4).reinterpretAsInts();
+                    lo1 = u2.blend(u6.rearrange(UP4), HAS4).reinterpretAsInts();
+                    lo3 = u2.rearrange(DOWN4).blend(u6, HAS4).reinterpretAsInts();
+                    hi1 = u3.blend(u7.rearrange(UP4), HAS4).reinterpretAsInts();
+                    hi3 = u3.rearrange(DOWN4).blend(u7, HAS4).reinterpretAsInts();
+                    rowsPerVector = 2;
+                } else {
+                    lo0 = u0.reinterpretAsInts();
+                    hi0 = u4.reinterpretAsInts();
+                    lo1 = u1.reinterpretAsInts();
+                    hi1 = u5.reinterpretAsInts();
+                    lo2 = u2.reinterpretAsInts();
+                    hi2 = u6.reinterpretAsInts();
+                    lo3 = u3.reinterpretAsInts();
+                    hi3 = u7.reinterpretAsInts();
+                    rowsPerVector = 1;
+                }
                 int out = r0 * SIDE_BY_SIDE_K;
                 IntVector first = IntVector.broadcast(I, Integer.MAX_VALUE - r0 * cols).sub(rowStep);
-                first.sub(row0.rearrange(EVENS).blend(row1.rearrange(EVENS), HIGH_HALF)).intoArray(indices, out);
-                first.sub(row2.rearrange(EVENS).blend(row3.rearrange(EVENS), HIGH_HALF)).sub(2 * cols).intoArray(indices, out + V);
-                first.sub(row4.rearrange(EVENS).blend(row5.rearrange(EVENS), HIGH_HALF)).sub(4 * cols).intoArray(indices, out + 2 * V);
-                first.sub(row6.rearrange(EVENS).blend(row7.rearrange(EVENS), HIGH_HALF)).sub(6 * cols).intoArray(indices, out + 3 * V);
-                IntVector k01 = row0.rearrange(ODDS).blend(row1.rearrange(ODDS), HIGH_HALF);
-                IntVector k23 = row2.rearrange(ODDS).blend(row3.rearrange(ODDS), HIGH_HALF);
-                IntVector k45 = row4.rearrange(ODDS).blend(row5.rearrange(ODDS), HIGH_HALF);
-                IntVector k67 = row6.rearrange(ODDS).blend(row7.rearrange(ODDS), HIGH_HALF);
+                first.sub(lo0.rearrange(EVENS).blend(hi0.rearrange(EVENS), HIGH_HALF)).intoArray(indices, out);
+                first.sub(lo1.rearrange(EVENS).blend(hi1.rearrange(EVENS), HIGH_HALF)).sub(rowsPerVector * cols).intoArray(indices, out + V);
+                first.sub(lo2.rearrange(EVENS).blend(hi2.rearrange(EVENS), HIGH_HALF)).sub(2 * rowsPerVector * cols).intoArray(indices, out + 2 * V);
+                first.sub(lo3.rearrange(EVENS).blend(hi3.rearrange(EVENS), HIGH_HALF)).sub(3 * rowsPerVector * cols).intoArray(indices, out + 3 * V);
+                IntVector k0 = lo0.rearrange(ODDS).blend(hi0.rearrange(ODDS), HIGH_HALF);
+                IntVector k1 = lo1.rearrange(ODDS).blend(hi1.rearrange(ODDS), HIGH_HALF);
+                IntVector k2 = lo2.rearrange(ODDS).blend(hi2.rearrange(ODDS), HIGH_HALF);
+                IntVector k3 = lo3.rearrange(ODDS).blend(hi3.rearrange(ODDS), HIGH_HALF);
                 // the keys' own inverse (written out: C2 stops inlining calls in a method this long)
-                FloatVector v01 = k01.lanewise(VectorOperators.XOR, k01.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
-                FloatVector v23 = k23.lanewise(VectorOperators.XOR, k23.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
-                FloatVector v45 = k45.lanewise(VectorOperators.XOR, k45.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
-                FloatVector v67 = k67.lanewise(VectorOperators.XOR, k67.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
+                FloatVector v0 = k0.lanewise(VectorOperators.XOR, k0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
+                FloatVector v1 = k1.lanewise(VectorOperators.XOR, k1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
+                FloatVector v2 = k2.lanewise(VectorOperators.XOR, k2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
+                FloatVector v3 = k3.lanewise(VectorOperators.XOR, k3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats();
                 // the keys rank x + 0f, so a −0 pick comes back as +0: groups with a zero pick read x
-                if (v01.abs().min(v23.abs()).min(v45.abs().min(v67.abs())).compare(VectorOperators.EQ, 0f).anyTrue()) {
+                if (v0.abs().min(v1.abs()).min(v2.abs().min(v3.abs())).compare(VectorOperators.EQ, 0f).anyTrue()) {
                     for (int j = 0; j < lanes * SIDE_BY_SIDE_K; j++) {
                         values[out + j] = x[(r0 + j / SIDE_BY_SIDE_K) * cols + indices[out + j]];
                     }
                 } else {
-                    v01.intoArray(values, out);
-                    v23.intoArray(values, out + V);
-                    v45.intoArray(values, out + 2 * V);
-                    v67.intoArray(values, out + 3 * V);
+                    v0.intoArray(values, out);
+                    v1.intoArray(values, out + V);
+                    v2.intoArray(values, out + 2 * V);
+                    v3.intoArray(values, out + 3 * V);
                 }
                 continue;
             }

@@ -248,7 +248,7 @@ class KernelTwinsTest {
 
     /**
      * Signed zeros among one row's picks while the other rows of its group pick negative scores:
-     * the 512-bit path writes a group's values from the picks' keys, which rank {@code x + 0f},
+     * the 512- and 256-bit paths write a group's values from the picks' keys, which rank {@code x + 0f},
      * so a −0 pick must still come back −0 (and a zero beside a negative lane must not hide).
      */
     @ParameterizedTest
