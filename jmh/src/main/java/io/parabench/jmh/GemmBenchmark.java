@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Throughput of the FP32 GEMM: square {@code C[n×n] = A·B} ({@code 2n³} FLOPs per operation) on 1
  * and 2 host threads in the three layouts of a linear layer; the skinny decode shapes
- * {@code Y[m×2048] = X[m×2048]·Wᵀ} with m = 1 and 8; and the square forward GEMM again with the
+ * {@code Y[m×2048] = X[m×2048]·Wᵀ} with m = 1, 4 and 8; and the square forward GEMM again with the
  * JVM limited to 256- and 128-bit vectors ({@code gemm256Bit}, {@code gemm128Bit}: each forks its
  * own JVM with {@code -XX:MaxVectorSize}, so the width is part of the benchmark's name, and the
  * tile the kernels chose follows it).
@@ -136,13 +136,17 @@ public class GemmBenchmark {
         }
     }
 
-    /** The decode shape: m tokens against a 2048×2048 weight, forward. */
+    /**
+     * The decode shape: m tokens against a 2048×2048 weight, forward. m = 1 is one sequence's
+     * decode step; 4 a small serving batch or a speculative draft, which the packed product
+     * takes in one group of four rows ({@code PackedGemm.rowsFor}); 8 a full group of eight.
+     */
     @State(Scope.Benchmark)
     public static class Skinny extends Operands {
         static final int N = 2048;
         static final int K = 2048;
 
-        @Param({"1", "8"})
+        @Param({"1", "4", "8"})
         public int m;
 
         @Param({"1", "2"})
