@@ -442,13 +442,28 @@ final class VectorGemm {
     private static void packB(GemmLayout layout, float[] b, int n, int k, int p0, int kc, int j0, int nr, int width,
                               float[] bp, int off) {
         if (layout == GemmLayout.FORWARD) {
-            // B = Wᵀ: a packed row takes one value from each of `width` rows of W. Eight rows are
-            // read side by side so each packed row gets 32 contiguous bytes per pass, not 4. This
-            // packing is about 7% of a 1024³ product's JFR samples at 512 bits, but sixteen rows
-            // side by side (whole lines of bp) ran 0.98×, the steps in blocks of 16 0.96×, and a
-            // gather of sixteen rows per step 0.96× (one JVM, calls alternated, 16 rounds, AMD
-            // EPYC Zen 5, JDK 17, 3 December 2026).
+            // B = Wᵀ: a packed row takes one value from each of `width` rows of W. At 512 bits
+            // sixteen rows at a time go through BlockTranspose, 16 steps a block, the steps past
+            // the last whole block one by one. Otherwise eight rows are read side by side so each
+            // packed row gets 32 contiguous bytes per pass, not 4. Against BlockTranspose, in the
+            // scalar copy: sixteen rows side by side (whole lines of bp) ran 0.98×, the steps in
+            // blocks of 16 0.96×, a gather of sixteen rows per step 0.96× (one JVM, calls
+            // alternated, 16 rounds, AMD EPYC Zen 5, JDK 17, 3 December 2026).
             int j = 0;
+            if (BlockTranspose.AVAILABLE) {
+                int blocks = kc / BlockTranspose.SIZE * BlockTranspose.SIZE;
+                for (; j + BlockTranspose.SIZE <= nr; j += BlockTranspose.SIZE) {
+                    int s = (j0 + j) * k + p0;
+                    for (int p = 0; p < blocks; p += BlockTranspose.SIZE) {
+                        BlockTranspose.transpose(b, s + p, k, bp, off + p * width + j, width);
+                    }
+                    for (int p = blocks; p < kc; p++) {
+                        for (int r = 0; r < BlockTranspose.SIZE; r++) {
+                            bp[off + p * width + j + r] = b[s + r * k + p];
+                        }
+                    }
+                }
+            }
             for (; j + 8 <= nr; j += 8) {
                 int s = (j0 + j) * k + p0;
                 for (int p = 0; p < kc; p++) {
