@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ints and the lanes chosen by {@code bitwiseBlend}, because a float {@code blend} with a mask
  * costs JDK 17's C2 a compare per use to rebuild the mask (1.016× the scalar copy in the same
  * session, against 1.036× for this form in that run).
- * A copy, so the bits are the input's whatever the width; only 512-bit vectors take it.
+ * A copy, so the bits are the input's whatever the width; only 512-bit vectors take it: the
+ * same three rounds on an 8×8 block at 256 bits ran 0.976× the scalar copy with
+ * {@code -XX:UseAVX=2} and 0.997× with {@code -XX:MaxVectorSize=32} (one JVM, 8 rounds).
  */
 final class BlockTranspose {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
