@@ -19,7 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (i without bit d): row i keeps its lanes without bit d and takes row i + d's lanes moved up by
  * d; row i + d keeps its lanes with bit d and takes row i's moved down. After the rounds row l
  * holds lane l of every input row: the transpose. One {@code vpermd} and one {@code vpternlogd}
- * per row and round (read with {@code -XX:CompileCommand=print}, JDK 17): the rows are handled as
+ * per row and round, and about 40 spills and reloads a block, as sixteen rows, four lane masks
+ * and the shuffles nearly fill the 32 registers (read with {@code -XX:CompileCommand=print},
+ * JDK 17): the rows are handled as
  * ints and the lanes chosen by {@code bitwiseBlend}, because a float {@code blend} with a mask
  * costs JDK 17's C2 a compare per use to rebuild the mask (1.016× the scalar copy in the same
  * session, against 1.036× for this form in that run).
