@@ -19,7 +19,9 @@ import java.util.Arrays;
  * twelve accumulators, three loads, four broadcasts per twelve FMAs: sixteen vector registers
  * on paper, AVX2's sixteen, though C2 loads a step's broadcasts together and keeps two
  * accumulators on the stack, see below) or 8 ({@link #eightRows}, AVX-512's 32; but four for
- * m up to four, {@link #rowsFor}), the last group padded with zero rows. The groups of a stripe
+ * m up to four, {@link #rowsFor}), the last group padded with zero rows; with AVX2, five to
+ * eight rows make one group of eight whose rows lie in the lanes ({@link #rowsInLanes}, where W
+ * is broadcast instead of X: {@link #ROWS_IN_LANES}). The groups of a stripe
  * take turns over chunks of {@link #CHUNK} steps, so W comes from memory once, for the first
  * group, and from L1 for the rest. X is rearranged once per call
  * into {@code ⌈m/rows⌉ × k × rows} floats, the values of a step side by side.
@@ -108,7 +110,18 @@ import java.util.Arrays;
  *       forks each: one thread 67% and 72% (forks 63–76%), then 65%, 68% and 62% with JDK 25,
  *       17 and 25 forks in turn (so no JDK effect); two threads 74% and 75%. The eight
  *       FMAs a line of W must issue are the floor of this loop's instructions, and with them
- *       one thread's m = 8 sits at this host's 70% line, above it or below by the minute.</li>
+ *       one thread's m = 8 sits at this host's 70% line, above it or below by the minute.
+ *       Tried on 3 December 2026 (15:30–16:05 UTC, dev harness, every variant run twice with
+ *       the two jars' places swapped, since the second place alone read about 2% faster):
+ *       W's next step loaded one step ahead (31 registers, one accumulator spilled) 1.02× and
+ *       then 1/1.021, so nothing; two steps ahead 0.965×; each chunk of 64 steps copied into
+ *       an L1 buffer while the chunk before is multiplied from the other one (the FMAs then wait
+ *       on L1 only) 0.55× with or without 2 KiB between the halves, as the copy's registers
+ *       made C2 spill the loop's counters and offsets; one touch a stream every 64 steps, 64
+ *       or 128 steps ahead (the next 4 KiB page, where a stream prefetcher stops) 0.90–0.93×
+ *       and 1/1.13–1.15; rows 0–3 from memory and rows 4–7 from L1 a chunk behind them in the
+ *       same loop, so only four FMAs a line wait on memory: 0.59–0.73× for chunks of 16–128
+ *       steps. JMH (three forks, 15:45 UTC): one thread 69% (forks 64, 71, 71), two 82%.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
@@ -154,6 +167,17 @@ final class PackedGemm {
      * weights and a broadcast: 28), four with AVX2's sixteen (16).
      */
     static final int ROWS = GemmTiling.vectorRegisters() >= 32 ? 8 : 4;
+    /**
+     * Whether one group of five to eight rows takes {@link #rowsInLanes}, the rows of X in the
+     * lanes of one vector: with eight lanes and sixteen registers (AVX2), where groups of four
+     * rows taking turns over chunks read W at 25% of the plain read for m = 8. On the AMD EPYC Zen
+     * 5 with {@code -XX:UseAVX=2} (3 December 2026, JDK 17, n = k = 2048, one thread, dev
+     * harness, calls alternated, results compared): 1.27× from memory (32% of the read against
+     * 25%), 1.6× with W in L2 (75 GFLOP/s against 47, of the core's 125 at 256 bits). Twelve
+     * columns a pass (a panel and a half, 12 accumulators) instead of one panel's eight:
+     * 1.02× and 1.04×, within the harness's bias, so not kept.
+     */
+    static final boolean ROWS_IN_LANES = V == 8 && GemmTiling.vectorRegisters() < 32;
     /** Steps of a stripe the groups of rows take turns over: 24 KiB of W at 512 bits, in L1 for the second group. */
     static final int CHUNK = 128;
     /**
@@ -187,7 +211,7 @@ final class PackedGemm {
      * groups of four already.
      */
     static int rowsFor(int m) {
-        return m <= 4 ? 4 : ROWS;
+        return m <= 4 ? 4 : ROWS_IN_LANES && m <= 8 ? 8 : ROWS;
     }
 
     /** The product with groups of {@code rows} (4 or 8) rows of X; tests run both on every JVM. */
@@ -249,6 +273,11 @@ final class PackedGemm {
         int s2 = nj > 2 * WIDTH ? 2 * WIDTH * k : 0;
         if (m == 1) {
             oneRow(k, xg, wp, wOff, s1, s2, tile);
+        } else if (rows == 8 && groups == 1 && ROWS_IN_LANES) {
+            float[] columns = new float[8 * WIDTH];
+            for (int s = 0; s < (nj + WIDTH - 1) / WIDTH; s++) {
+                rowsInLanes(k, xg, wp, wOff + s * WIDTH * k, tile, s * WIDTH, columns);
+            }
         } else {
             int chunk = groups == 1 ? k : CHUNK;
             for (int p0 = 0; p0 < k; p0 += chunk) {
@@ -285,6 +314,56 @@ final class PackedGemm {
         c0.intoArray(tile, 0 * V);
         c1.intoArray(tile, 1 * V);
         c2.intoArray(tile, 2 * V);
+    }
+
+    /**
+     * Eight rows of X (step-major, {@code xg[8p + i]}) in the lanes of one vector against one panel
+     * of eight rows of W ({@link #ROWS_IN_LANES}: V = 8): per step one load of X, and for each of
+     * the panel's eight columns of Y a broadcast weight and one FMA into that column's
+     * accumulator, lane i holding {@code Y[i][j]}: ten registers. Each lane's chain is still
+     * {@code fma(x[i][p], w[j][p], y)} in increasing p, the scalar twin's bits. The accumulators
+     * come from and go back to tile columns {@code col0 …} through {@code columns}, transposed.
+     */
+    private static void rowsInLanes(int k, float[] xg, float[] wp, int panel, float[] tile, int col0,
+                                    float[] columns) {
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                columns[j * 8 + i] = tile[i * STRIPE + col0 + j];
+            }
+        }
+        FloatVector y0 = FloatVector.fromArray(S, columns, 0 * 8);
+        FloatVector y1 = FloatVector.fromArray(S, columns, 1 * 8);
+        FloatVector y2 = FloatVector.fromArray(S, columns, 2 * 8);
+        FloatVector y3 = FloatVector.fromArray(S, columns, 3 * 8);
+        FloatVector y4 = FloatVector.fromArray(S, columns, 4 * 8);
+        FloatVector y5 = FloatVector.fromArray(S, columns, 5 * 8);
+        FloatVector y6 = FloatVector.fromArray(S, columns, 6 * 8);
+        FloatVector y7 = FloatVector.fromArray(S, columns, 7 * 8);
+        for (int p = 0; p < k; p++) {
+            FloatVector xp = FloatVector.fromArray(S, xg, p * 8);
+            int at = panel + p * 8;
+            y0 = xp.fma(FloatVector.broadcast(S, wp[at + 0]), y0);
+            y1 = xp.fma(FloatVector.broadcast(S, wp[at + 1]), y1);
+            y2 = xp.fma(FloatVector.broadcast(S, wp[at + 2]), y2);
+            y3 = xp.fma(FloatVector.broadcast(S, wp[at + 3]), y3);
+            y4 = xp.fma(FloatVector.broadcast(S, wp[at + 4]), y4);
+            y5 = xp.fma(FloatVector.broadcast(S, wp[at + 5]), y5);
+            y6 = xp.fma(FloatVector.broadcast(S, wp[at + 6]), y6);
+            y7 = xp.fma(FloatVector.broadcast(S, wp[at + 7]), y7);
+        }
+        y0.intoArray(columns, 0 * 8);
+        y1.intoArray(columns, 1 * 8);
+        y2.intoArray(columns, 2 * 8);
+        y3.intoArray(columns, 3 * 8);
+        y4.intoArray(columns, 4 * 8);
+        y5.intoArray(columns, 5 * 8);
+        y6.intoArray(columns, 6 * 8);
+        y7.intoArray(columns, 7 * 8);
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                tile[i * STRIPE + col0 + j] = columns[j * 8 + i];
+            }
+        }
     }
 
     /**

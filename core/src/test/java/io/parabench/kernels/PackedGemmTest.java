@@ -75,13 +75,19 @@ class PackedGemmTest {
                 SkinnyRowsTest.signedZeros(rnd, m * n));
     }
 
-    /** Two to four rows of X go in one group of four, not a padded group of eight; more rows in groups of ROWS. */
+    /**
+     * Two to four rows of X go in one group of four, not a padded group of eight; five to eight in
+     * one group of eight where the rows go in the lanes (AVX2); more rows in groups of ROWS.
+     */
     @Test
     void shouldGroupUpToFourRowsByFour() {
         for (int m = 1; m <= 4; m++) {
             assertEquals(4, PackedGemm.rowsFor(m), "m = " + m);
         }
-        for (int m : new int[]{5, 8, 9, 33}) {
+        for (int m : new int[]{5, 8}) {
+            assertEquals(PackedGemm.ROWS_IN_LANES ? 8 : PackedGemm.ROWS, PackedGemm.rowsFor(m), "m = " + m);
+        }
+        for (int m : new int[]{9, 33}) {
             assertEquals(PackedGemm.ROWS, PackedGemm.rowsFor(m), "m = " + m);
         }
     }
