@@ -173,7 +173,9 @@ final class PackedGemm {
      * rows taking turns over chunks read W at 25% of the plain read for m = 8. On the AMD EPYC Zen
      * 5 with {@code -XX:UseAVX=2} (3 December 2026, JDK 17, n = k = 2048, one thread, dev
      * harness, calls alternated, results compared): 1.27× from memory (32% of the read against
-     * 25%), 1.6× with W in L2 (75 GFLOP/s against 47, of the core's 125 at 256 bits). Twelve
+     * 25%), 1.6× with W in L2 (75 GFLOP/s against 47, of the core's 125 at 256 bits); JMH
+     * ({@code skinnyPackedFromMemory}, two forks, the old and new jars in turn): 33% against 25% on
+     * one thread, 39% against 37% on two. Twelve
      * columns a pass (a panel and a half, 12 accumulators) instead of one panel's eight:
      * 1.02× and 1.04×, within the harness's bias, so not kept.
      */
