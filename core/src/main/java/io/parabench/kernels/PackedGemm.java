@@ -177,7 +177,10 @@ final class PackedGemm {
      * ({@code skinnyPackedFromMemory}, two forks, the old and new jars in turn): 33% against 25% on
      * one thread, 39% against 37% on two. Twelve
      * columns a pass (a panel and a half, 12 accumulators) instead of one panel's eight:
-     * 1.02× and 1.04×, within the harness's bias, so not kept.
+     * 1.02× and 1.04×, within the harness's bias, so not kept. More than eight rows as groups of
+     * eight in the lanes, taking turns over chunks with their sums kept transposed between them:
+     * 0.75× and 1/1.59 for m = 16, 0.54× and 1/2.05 for m = 12 (the jars' places swapped), so
+     * those keep the groups of four.
      */
     static final boolean ROWS_IN_LANES = V == 8 && GemmTiling.vectorRegisters() < 32;
     /** Steps of a stripe the groups of rows take turns over: 24 KiB of W at 512 bits, in L1 for the second group. */
