@@ -71,8 +71,9 @@ import java.util.concurrent.Callable;
 public final class BenchmarkSuite implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final String ALL = "io\\.parabench\\.jmh\\..*";
-    /** Benchmarks whose forks take x86 flags ({@code GemmBenchmark.gemmAvx2}'s {@code -XX:UseAVX=2}). */
-    private static final String X86_ONLY = "(GemmBenchmark\\.gemmAvx2|GemmBesideOpenBlasBenchmark\\.sgemmAvx2)$";
+    /** Benchmarks whose forks take x86 flags ({@code -XX:UseAVX=2}: {@code GemmBenchmark.gemmAvx2} and the like). */
+    private static final String X86_ONLY =
+            "(GemmBenchmark\\.gemmAvx2|GemmBenchmark\\.skinnyPackedFromMemoryAvx2|GemmBesideOpenBlasBenchmark\\.sgemmAvx2)$";
     /**
      * Benchmarks run only when {@code --include} (or JMH's own include) asks for them: they need
      * what a bare machine lacks ({@link GemmBesideOpenBlasBenchmark}: OpenBLAS and a JDK 22+ fork).

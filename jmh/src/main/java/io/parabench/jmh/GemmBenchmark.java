@@ -339,6 +339,26 @@ public class GemmBenchmark {
      */
     @Benchmark
     public float skinnyPackedFromMemory(Skinny s, WeightsFromMemory w, PairedTime time) {
+        return productAndRead(s, w, time);
+    }
+
+    /**
+     * {@link #skinnyPackedFromMemory} as an AVX2 host runs it: 256-bit vectors and x86's 16
+     * vector registers ({@code -XX:UseAVX=2}), where the packed kernels differ (groups of four
+     * rows, and five to eight rows in the lanes of one vector: {@code PackedGemm.ROWS_IN_LANES}).
+     * Until it was added the AVX2 decode was seen only in the kernels' notes: m = 8 read W at 25%
+     * of the plain read on the Zen 5 of session 17, 33% with the rows in the lanes. x86 only: the
+     * suite leaves it out on other hosts.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    public float skinnyPackedFromMemoryAvx2(Skinny s, WeightsFromMemory w, PairedTime time) {
+        ForkWidth.AVX2.check();
+        return productAndRead(s, w, time);
+    }
+
+    /** One packed decode product and one plain read, each on the next copy of W, the order alternating. */
+    private static float productAndRead(Skinny s, WeightsFromMemory w, PairedTime time) {
         boolean productFirst = (w.calls & 2) == 0;
         float sum = 0f;
         for (int half = 0; half < 2; half++) {

@@ -9,7 +9,7 @@ enum Profile {
     /**
      * The default: every benchmark, one fork, three 1 s warm-ups and three 0.5 s measurements —
      * enough for C2 to compile the hot paths and for JMH to give a confidence interval, and
-     * within 10 minutes for the whole suite (about 90 benchmark × parameter runs) on 2 cores.
+     * within 10 minutes for the whole suite (about 95 benchmark × parameter runs) on 2 cores.
      * Fewer warm-up seconds were too short for the larger Vector API kernels, which C2 compiles
      * only after 2–3 s of slow calls (2 December 2026, JDK 17): after one, {@code topKRouter}'s
      * three measurements ran 32, 111 and 1848 calls/s against about 2800 once compiled; after

@@ -290,19 +290,25 @@ final class BenchmarkHeadlines {
         for (BenchmarkResult r : select(current, method("GemmBenchmark.skinnyPackedFromMemory"))) {
             percentBar("W packed once", decodeCategory(r), r, "readTime", "productTime").ifPresent(bars::add);
         }
+        for (BenchmarkResult r : select(current, method("GemmBenchmark.skinnyPackedFromMemoryAvx2"))) {
+            percentBar("W packed once, AVX2 (-XX:UseAVX=2)", decodeCategory(r), r, "readTime", "productTime")
+                    .ifPresent(bars::add);
+        }
         if (bars.isEmpty()) {
             return;
         }
-        Map<String, double[]> trend = percentTrend(method("GemmBenchmark.skinnyPackedFromMemory"),
-                BenchmarkHeadlines::decodeCategory, "readTime", "productTime");
+        Map<String, double[]> trend = percentTrend(
+                method("GemmBenchmark.skinnyPackedFromMemory").or(method("GemmBenchmark.skinnyPackedFromMemoryAvx2")),
+                r -> decodeCategory(r) + (r.shortName().endsWith("Avx2") ? ", AVX2" : ""), "readTime", "productTime");
         out.add(new Headline("Decode GEMM: share of the W-read limit, W from memory", "% of reading W once", bars,
                 Map.of("issue 14 target", 70.0), "Share of the memory-bound W-read limit over recorded runs", trend,
                 "The packed decode product's rate of reading W as a share of reading a packed W once on as many"
                         + " threads, both timed call by call in one benchmark (skinnyPackedFromMemory: 100 × readTime"
                         + " ÷ productTime), so the host's memory speed, which moves between minutes, cancels out. Each"
                         + " call reads the next of copies of W that together outgrow the last-level cache twice, so"
-                        + " W comes from memory, as a decode step's weights do. Higher is better; above 100% the"
-                        + " product reads W faster than the plain read.", false));
+                        + " W comes from memory, as a decode step's weights do. The AVX2 series forks a JVM limited to"
+                        + " AVX2's 256 bits and 16 registers (skinnyPackedFromMemoryAvx2, x86 only), whose kernels differ."
+                        + " Higher is better; above 100% the product reads W faster than the plain read.", false));
     }
 
     /**

@@ -49,29 +49,40 @@ class GemmHeadlineTest {
     }
 
     private static BenchmarkResult paired(Map<String, String> params, double productTime, double readTime) {
+        return paired("skinnyPackedFromMemory", params, productTime, readTime);
+    }
+
+    private static BenchmarkResult paired(String method, Map<String, String> params, double productTime,
+                                          double readTime) {
         MetricResult primary = new MetricResult("primary", 1, 0.01, 0.99, 1.01, "ops/s", new double[]{1, 1});
         MetricResult product = new MetricResult("productTime", productTime, productTime / 50, productTime * 0.98,
                 productTime * 1.02, "ops/s", new double[]{productTime, productTime});
         MetricResult read = new MetricResult("readTime", readTime, readTime / 50, readTime * 0.98, readTime * 1.02,
                 "ops/s", new double[]{readTime, readTime});
-        return new BenchmarkResult(CLASS + "skinnyPackedFromMemory", "thrpt", 1, new TreeMap<>(params), primary,
+        return new BenchmarkResult(CLASS + method, "thrpt", 1, new TreeMap<>(params), primary,
                 Map.of("productTime", product, "readTime", read));
     }
 
-    /** The paired share: read time over product time per decode shape, against the 70% line, with the errors combined. */
+    /**
+     * The paired share: read time over product time per decode shape, against the 70% line, with
+     * the errors combined; the AVX2 fork's shapes are a series of their own, and a trend apart.
+     */
     @Test
     void shouldShowThePairedDecodeShareAsReadTimeOverProductTime() {
         BenchmarkRun run = new BenchmarkRun("2026-12-03T04:55:00Z", "quick", Map.of("vector_bits", "512"),
                 List.of(paired(Map.of("m", "1", "threads", "1"), 0.40, 0.60),
-                        paired(Map.of("m", "8", "threads", "2"), 0.55, 0.44)));
+                        paired(Map.of("m", "8", "threads", "2"), 0.55, 0.44),
+                        paired("skinnyPackedFromMemoryAvx2", Map.of("m", "8", "threads", "1"), 0.75, 0.25)));
         BenchmarkHeadlines.Headline share = new BenchmarkHeadlines(run, List.of(run), Map.of()).build().stream()
                 .filter(h -> h.title().startsWith("Decode GEMM: share")).findFirst().orElseThrow();
         assertEquals(Map.of("issue 14 target", 70.0), share.references());
-        List<String> bars = share.bars().stream()
-                .map(b -> b.category() + String.format(Locale.ROOT, " %.1f ± %.2f", b.value(), b.error())).toList();
+        List<String> bars = share.bars().stream().map(b -> b.series() + ": " + b.category()
+                + String.format(Locale.ROOT, " %.1f ± %.2f", b.value(), b.error())).toList();
         // 2% relative error on each time: 2.83% of the share.
-        assertEquals(List.of("m=1, 1 thread 150.0 ± 4.24", "m=8, 2 threads 80.0 ± 2.26"), bars);
+        assertEquals(List.of("W packed once: m=1, 1 thread 150.0 ± 4.24", "W packed once: m=8, 2 threads 80.0 ± 2.26",
+                "W packed once, AVX2 (-XX:UseAVX=2): m=8, 1 thread 33.3 ± 0.94"), bars);
         assertEquals(80.0, share.trend().get("m=8, 2 threads")[0], 1e-9);
+        assertEquals(100 * 0.25 / 0.75, share.trend().get("m=8, 1 thread, AVX2")[0], 1e-9);
     }
 
     private static BenchmarkResult beside(String method, String threads, double parabenchTime, double openblasTime,
