@@ -121,7 +121,11 @@ import java.util.Arrays;
  *       or 128 steps ahead (the next 4 KiB page, where a stream prefetcher stops) 0.90–0.93×
  *       and 1/1.13–1.15; rows 0–3 from memory and rows 4–7 from L1 a chunk behind them in the
  *       same loop, so only four FMAs a line wait on memory: 0.59–0.73× for chunks of 16–128
- *       steps. JMH (three forks, 15:45 UTC): one thread 69% (forks 64, 71, 71), two 82%.</li>
+ *       steps. JMH (three forks, 15:45 UTC): one thread 69% (forks 64, 71, 71), two 82%.
+ *       With {@code -XX:UseAVX=2}, m = 4 (one group of four, 49–54% of the read): a load fence
+ *       before each broadcast, as {@link VectorGemm}'s AVX2 tile has, 1.015× and 1/1.044; four
+ *       rows against the stripe's first two panels and then its third alone (no spill), 0.984×
+ *       and 1/1.07.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
