@@ -125,7 +125,7 @@ import java.util.Arrays;
  *       With {@code -XX:UseAVX=2}, m = 4 (one group of four, 49–54% of the read): a load fence
  *       before each broadcast, as {@link VectorGemm}'s AVX2 tile has, 1.015× and 1/1.044; four
  *       rows against the stripe's first two panels and then its third alone (no spill), 0.984×
- *       and 1/1.07.</li>
+ *       and 1/1.07; m = 1 (72–76%) with two steps a turn, 0.955× and 1/1.127.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
