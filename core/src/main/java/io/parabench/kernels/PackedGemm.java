@@ -82,7 +82,9 @@ import java.util.Arrays;
  *       and the stream offsets on the stack: with the offsets as constants the kernel read 16–23
  *       GB/s from memory against 18–27 for this one, alternated; load fences before the
  *       broadcasts, as in {@link VectorGemm}'s AVX2 kernel, 0.96×; W's indices written so that C2
- *       hoists their range checks, 0.99×; the stripe's offsets as induction variables, 1.02×.
+ *       hoists their range checks, 0.99× (in one order of a harness later found to favour its second
+ *       place by about 2%; with both orders, 1.02×, and kept: {@link #eightRows}); the stripe's
+ *       offsets as induction variables, 1.02×.
  *       With {@code -XX:UseAVX=2} m = 8 read 25–26% of the read; four rows against two panels
  *       (8 accumulators + 2 + 4 broadcasts: no spill) 1.10×, not kept: at 256 bits m = 8's FMAs
  *       consume W at 31 GB/s when they run at the FMA loop's 125 GFLOP/s, about the read itself,
@@ -125,7 +127,20 @@ import java.util.Arrays;
  *       With {@code -XX:UseAVX=2}, m = 4 (one group of four, 49–54% of the read): a load fence
  *       before each broadcast, as {@link VectorGemm}'s AVX2 tile has, 1.015× and 1/1.044; four
  *       rows against the stripe's first two panels and then its third alone (no spill), 0.984×
- *       and 1/1.07; m = 1 (72–76%) with two steps a turn, 0.955× and 1/1.127.</li>
+ *       and 1/1.07; m = 1 (72–76%) with two steps a turn, 0.955× and 1/1.127.
+ *       What bounds one thread (3 December 2026, 17:20–17:30 UTC, JDK 17): loops of this
+ *       kernel's shape timed beside the plain read in one JVM, W from memory, their order
+ *       rotating every round, as shares of the read (geomeans of 10–14 rounds, two runs): this
+ *       eight-row loop 67% and 74%; the same loop with four rows (half the FMAs and broadcasts,
+ *       the same loads and integer work) 74% and 79%; those four rows plus eight FMAs a step
+ *       that wait on no load 71%, or plus twelve integer operations 69%; one row 94%; eight
+ *       rows with the panels' offsets as constants (most of the integer work gone, two
+ *       accumulators spilled) 70% and 76%, or in chunks of 128 steps with a constant trip count
+ *       73%. So one thread's share falls with every instruction its loop issues per line of W,
+ *       whichever unit runs it, as the core's window then holds fewer lines in flight, and
+ *       halving m = 8's arithmetic buys only 5–7 points: with the eight FMAs a line the product
+ *       fixes, one thread of this host holds m = 8 near 70% of its own read, while two threads,
+ *       the host's whole read, reach 73–82%.</li>
  *   <li>Larger m (same W, one thread, one JVM, calls alternated with the unpacked GEMM, 21:04, a
  *       slow window): m = 16 35.0 against 34.7 GFLOP/s, m = 32 49.8 against 50.8, m = 64 62.1
  *       against 39.4, m = 256 62.9 against 71.8: from a few hundred rows the register tiles of
@@ -279,15 +294,16 @@ final class PackedGemm {
                 System.arraycopy(y, i * n + j0, tile, i * STRIPE, nj);
             }
         }
-        int wOff = STREAMS * q * WIDTH * k;
-        int s1 = nj > WIDTH ? WIDTH * k : 0;
-        int s2 = nj > 2 * WIDTH ? 2 * WIDTH * k : 0;
+        // where the stripe's three panels start: a short last stripe reads its first panel again
+        int w0 = STREAMS * q * WIDTH * k;
+        int w1 = nj > WIDTH ? w0 + WIDTH * k : w0;
+        int w2 = nj > 2 * WIDTH ? w0 + 2 * WIDTH * k : w0;
         if (m == 1) {
-            oneRow(k, xg, wp, wOff, s1, s2, tile);
+            oneRow(k, xg, wp, w0, w1, w2, tile);
         } else if (rows == 8 && groups == 1 && ROWS_IN_LANES) {
             float[] columns = new float[8 * WIDTH];
             for (int s = 0; s < (nj + WIDTH - 1) / WIDTH; s++) {
-                rowsInLanes(k, xg, wp, wOff + s * WIDTH * k, tile, s * WIDTH, columns);
+                rowsInLanes(k, xg, wp, w0 + s * WIDTH * k, tile, s * WIDTH, columns);
             }
         } else {
             int chunk = groups == 1 ? k : CHUNK;
@@ -295,9 +311,9 @@ final class PackedGemm {
                 int to = Math.min(k, p0 + chunk);
                 for (int g = 0; g < groups; g++) {
                     if (rows == 8) {
-                        eightRows(p0, to, xg, g * k * rows, wp, wOff, s1, s2, tile, g * rows * STRIPE);
+                        eightRows(p0, to, xg, g * k * rows, wp, w0, w1, w2, tile, g * rows * STRIPE);
                     } else {
-                        fourRows(p0, to, xg, g * k * rows, wp, wOff, s1, s2, tile, g * rows * STRIPE);
+                        fourRows(p0, to, xg, g * k * rows, wp, w0, w1, w2, tile, g * rows * STRIPE);
                     }
                 }
             }
@@ -308,19 +324,21 @@ final class PackedGemm {
     }
 
     /**
-     * One row of X against a stripe of panels (the second and third {@code s1} and {@code s2}
-     * floats after the first), all k steps; sums in and out of {@code tile[0 … STRIPE)}.
+     * One row of X against a stripe of panels (starting at {@code w0}, {@code w1} and
+     * {@code w2}), all k steps; sums in and out of {@code tile[0 … STRIPE)}. Every kernel indexes
+     * W as a panel's start plus the step's offset, an invariant plus a multiple of the loop
+     * variable, so C2 checks the ranges once before the loop (see {@link #eightRows}).
      */
-    private static void oneRow(int k, float[] x, float[] wp, int wOff, int s1, int s2, float[] tile) {
+    private static void oneRow(int k, float[] x, float[] wp, int w0, int w1, int w2, float[] tile) {
         FloatVector c0 = FloatVector.fromArray(S, tile, 0 * V);
         FloatVector c1 = FloatVector.fromArray(S, tile, 1 * V);
         FloatVector c2 = FloatVector.fromArray(S, tile, 2 * V);
         for (int p = 0; p < k; p++) {
-            int at = wOff + p * WIDTH;
+            int step = p * WIDTH;
             FloatVector a = FloatVector.broadcast(S, x[p]);
-            c0 = FloatVector.fromArray(S, wp, at).fma(a, c0);
-            c1 = FloatVector.fromArray(S, wp, at + s1).fma(a, c1);
-            c2 = FloatVector.fromArray(S, wp, at + s2).fma(a, c2);
+            c0 = FloatVector.fromArray(S, wp, w0 + step).fma(a, c0);
+            c1 = FloatVector.fromArray(S, wp, w1 + step).fma(a, c1);
+            c2 = FloatVector.fromArray(S, wp, w2 + step).fma(a, c2);
         }
         c0.intoArray(tile, 0 * V);
         c1.intoArray(tile, 1 * V);
@@ -381,7 +399,7 @@ final class PackedGemm {
      * Four rows of X (step-major from {@code xg[xOff]}) against a stripe of panels, steps
      * {@code from … to−1}; sums in and out of the four tile rows from {@code tile[tOff]}.
      */
-    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int s1, int s2,
+    private static void fourRows(int from, int to, float[] xg, int xOff, float[] wp, int w0, int w1, int w2,
                                  float[] tile, int tOff) {
         FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 0 * V);
         FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 1 * V);
@@ -396,11 +414,11 @@ final class PackedGemm {
         FloatVector c3_1 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 1 * V);
         FloatVector c3_2 = FloatVector.fromArray(S, tile, tOff + 3 * STRIPE + 2 * V);
         for (int p = from; p < to; p++) {
-            int at = wOff + p * WIDTH;
+            int step = p * WIDTH;
             int xa = xOff + p * 4;
-            FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + s1);
-            FloatVector b2 = FloatVector.fromArray(S, wp, at + s2);
+            FloatVector b0 = FloatVector.fromArray(S, wp, w0 + step);
+            FloatVector b1 = FloatVector.fromArray(S, wp, w1 + step);
+            FloatVector b2 = FloatVector.fromArray(S, wp, w2 + step);
             FloatVector a;
             a = FloatVector.broadcast(S, xg[xa + 0]);
             c0_0 = b0.fma(a, c0_0);
@@ -436,8 +454,16 @@ final class PackedGemm {
     /**
      * Eight rows of X (step-major from {@code xg[xOff]}) against a stripe of panels, steps
      * {@code from … to−1}; sums in and out of the eight tile rows from {@code tile[tOff]}.
+     *
+     * <p>W's indices are a panel's start plus {@code p·WIDTH}, so C2 moves their range checks
+     * before the loop; written as the first panel's index plus the distance to the others, two
+     * of the three stayed in the loop, a compare and a branch each, with their sums. On the AMD
+     * EPYC Zen 5 (3 December 2026, JDK 17, W from memory, one thread, the dev harness's 24
+     * rounds, run twice with the two builds' places swapped): m = 8 1.035× and 1/0.995, m = 4
+     * 1.020× and 1/0.986, m = 1 1.002× and 1/0.945, about 2% for m = 4 and 8, as one thread's
+     * share falls with every instruction a line of W costs (the class notes).
      */
-    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int wOff, int s1, int s2,
+    private static void eightRows(int from, int to, float[] xg, int xOff, float[] wp, int w0, int w1, int w2,
                                   float[] tile, int tOff) {
         FloatVector c0_0 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 0 * V);
         FloatVector c0_1 = FloatVector.fromArray(S, tile, tOff + 0 * STRIPE + 1 * V);
@@ -464,11 +490,11 @@ final class PackedGemm {
         FloatVector c7_1 = FloatVector.fromArray(S, tile, tOff + 7 * STRIPE + 1 * V);
         FloatVector c7_2 = FloatVector.fromArray(S, tile, tOff + 7 * STRIPE + 2 * V);
         for (int p = from; p < to; p++) {
-            int at = wOff + p * WIDTH;
+            int step = p * WIDTH;
             int xa = xOff + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, wp, at);
-            FloatVector b1 = FloatVector.fromArray(S, wp, at + s1);
-            FloatVector b2 = FloatVector.fromArray(S, wp, at + s2);
+            FloatVector b0 = FloatVector.fromArray(S, wp, w0 + step);
+            FloatVector b1 = FloatVector.fromArray(S, wp, w1 + step);
+            FloatVector b2 = FloatVector.fromArray(S, wp, w2 + step);
             FloatVector a;
             a = FloatVector.broadcast(S, xg[xa + 0]);
             c0_0 = b0.fma(a, c0_0);
