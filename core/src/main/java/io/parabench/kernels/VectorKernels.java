@@ -80,7 +80,9 @@ final class VectorKernels implements Kernels {
     private static final VectorShuffle<Byte> TO_LANE_ORDER = VectorShuffle.fromOp(B, b -> (b % 4) * V + b / 4);
 
     static {
-        Logger.getLogger(KernelProvider.class.getName()).info(describe());
+        Logger log = Logger.getLogger(KernelProvider.class.getName());
+        log.info(describe());
+        VectorJvmOptions.warning().ifPresent(log::warning);
     }
 
     /** Bits of this process's vectors. */

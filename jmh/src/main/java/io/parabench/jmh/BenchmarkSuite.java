@@ -46,6 +46,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
+import static io.parabench.kernels.VectorJvmOptions.RECOMPILATION_CUTOFF;
+import static io.parabench.kernels.VectorJvmOptions.TRAP_LIMIT;
+import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
+
 /**
  * Runs the benchmark suite, writes the HTML report and applies the regression gate; the main
  * class behind {@code mvn -pl jmh verify}.
@@ -269,7 +273,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
      */
     Options options(CommandLineOptions user, Map<String, String[]> overrides, Path jfrDir) {
         ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
-                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true")
+                .jvmArgsAppend(VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF, "-Djava.awt.headless=true")
                 .shouldFailOnError(true);
         if (user.getIncludes().isEmpty()) {
             options.include(include.isBlank() ? ALL : include);

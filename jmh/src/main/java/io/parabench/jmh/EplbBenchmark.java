@@ -23,6 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.parabench.kernels.VectorJvmOptions.RECOMPILATION_CUTOFF;
+import static io.parabench.kernels.VectorJvmOptions.TRAP_LIMIT;
+import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
+
 /**
  * Wall-clock time of one rebalance of all 58 MoE layers × 256 routed experts (8 groups) of
  * DeepSeek-V3, single thread, with
@@ -55,7 +59,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class EplbBenchmark {

@@ -6,6 +6,7 @@ import io.parabench.kernels.HostPool;
 import io.parabench.kernels.KernelProvider;
 import io.parabench.kernels.Kernels;
 import io.parabench.kernels.PackedWeight;
+import io.parabench.kernels.VectorJvmOptions;
 import jdk.incubator.vector.FloatVector;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.lang.reflect.Method;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+
+import static io.parabench.kernels.VectorJvmOptions.RECOMPILATION_CUTOFF;
+import static io.parabench.kernels.VectorJvmOptions.TRAP_LIMIT;
+import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
 
 /**
  * Throughput of the FP32 GEMM: square {@code C[n×n] = A·B} ({@code 2n³} FLOPs per operation) on 1
@@ -49,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  * writes every element of it, so nothing is dead code; the first calls run tens of times slower
  * until C2 compiles the micro-kernel, hence several warm-up iterations; the JVM gets
  * {@code --add-modules jdk.incubator.vector} or it would silently fall back to scalar kernels
- * (checked in setup); a narrowed fork checks that its vectors really are that narrow.
+ * (checked in setup), and the C2 limits without which JDK 17 can compile the kernels with boxed
+ * vectors for good ({@link VectorJvmOptions}); a narrowed fork checks that its vectors really are
+ * that narrow.
  *
  * <p>Run: {@code java -cp … org.openjdk.jmh.Main 'GemmBenchmark.gemm$' -p size=1024 -p layout=FORWARD}
  */
@@ -57,7 +64,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
 public class GemmBenchmark {
 
     /** FLOPs done, in units of 10⁹: reported as a rate, i.e. GFLOP/s. */
@@ -351,7 +358,7 @@ public class GemmBenchmark {
      * suite leaves it out on other hosts.
      */
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float skinnyPackedFromMemoryAvx2(Skinny s, WeightsFromMemory w, PairedTime time) {
         ForkWidth.AVX2.check();
         return productAndRead(s, w, time);
@@ -412,14 +419,16 @@ public class GemmBenchmark {
     // The width goes in jvmArgsPrepend: the suite runner sets jvmArgsAppend, which replaces the
     // annotation's, so a width appended here was dropped and the fork ran at the native width.
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=32", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=32",
+            jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] gemm256Bit(Narrowed s, Flops flops) {
         ForkWidth.BITS_256.check();
         return narrowed(s, flops);
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=16", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:MaxVectorSize=16",
+            jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] gemm128Bit(Narrowed s, Flops flops) {
         ForkWidth.BITS_128.check();
         return narrowed(s, flops);
@@ -433,7 +442,7 @@ public class GemmBenchmark {
      * sessions unseen before it was added. x86 only: the suite leaves it out on other hosts.
      */
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+    @Fork(value = 1, jvmArgsPrepend = "-XX:UseAVX=2", jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] gemmAvx2(Narrowed s, Flops flops) {
         ForkWidth.AVX2.check();
         return narrowed(s, flops);

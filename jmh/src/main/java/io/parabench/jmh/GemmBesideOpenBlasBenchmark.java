@@ -19,6 +19,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.util.concurrent.TimeUnit;
 
+import static io.parabench.kernels.VectorJvmOptions.RECOMPILATION_CUTOFF;
+import static io.parabench.kernels.VectorJvmOptions.TRAP_LIMIT;
+import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
+
 /**
  * parabench's fp32 GEMM against OpenBLAS's {@code cblas_sgemm} ({@link OpenBlas}), both timed in
  * every invocation of one fork: {@code size³} forward, {@code Y = X·Wᵀ}, a batch of parabench
@@ -58,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 8, time = 2)
 @Fork(value = 1, jvmArgsPrepend = GemmBesideOpenBlasBenchmark.NATIVE_ACCESS,
-        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+        jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
 public class GemmBesideOpenBlasBenchmark {
     /** In {@code jvmArgsPrepend}: the suite runner's {@code jvmArgsAppend} replaces a fork's own. */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
@@ -192,7 +196,7 @@ public class GemmBesideOpenBlasBenchmark {
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = {"-XX:MaxVectorSize=32", NATIVE_ACCESS},
-            jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+            jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] sgemm256Bit(Pair p, PairedTime time) throws InterruptedException {
         return p.pair(time);
     }
@@ -200,14 +204,14 @@ public class GemmBesideOpenBlasBenchmark {
     /** x86 only: the suite leaves it out on other hosts, whose JVMs refuse {@code -XX:UseAVX}. */
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = {"-XX:UseAVX=2", NATIVE_ACCESS},
-            jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+            jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] sgemmAvx2(Pair p, PairedTime time) throws InterruptedException {
         return p.pair(time);
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = {"-XX:MaxVectorSize=16", NATIVE_ACCESS},
-            jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+            jvmArgsAppend = {VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF})
     public float[] sgemm128Bit(Pair p, PairedTime time) throws InterruptedException {
         return p.pair(time);
     }

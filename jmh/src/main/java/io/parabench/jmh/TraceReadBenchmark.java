@@ -29,6 +29,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.parabench.kernels.VectorJvmOptions.RECOMPILATION_CUTOFF;
+import static io.parabench.kernels.VectorJvmOptions.TRAP_LIMIT;
+import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
+
 /**
  * Read throughput of the Chrome-trace reader, in MB of JSON per second, on a real-shaped
  * generated Kineto trace of {@code sizeMb} MB (200 MB by default; {@link RealShapedTrace}: the
@@ -164,7 +168,8 @@ public class TraceReadBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = Files.createTempFile("parabench-trace-stats", ".err");
         try {
-            Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
+            Process p = new ProcessBuilder(java, VECTOR_MODULE, TRAP_LIMIT, RECOMPILATION_CUTOFF,
+                    "-Djava.awt.headless=true",
                     "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                     "io.parabench.analysis.cli.Parabench", "trace-stats", file.toString(), "--format", "json")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
