@@ -48,7 +48,11 @@ import static io.parabench.kernels.VectorJvmOptions.VECTOR_MODULE;
  * ({@code jmh/src/test/scripts/openblas_gemm.py}), two threads at least 1.8× one; m = 1 and 8 at
  * least 70% of the host's memory-bound limit for reading W, a share {@code skinnyPackedFromMemory}
  * measures with the product and the read alternated call by call, each on a W that comes from
- * memory ({@code readTime ÷ productTime}).
+ * memory ({@code readTime ÷ productTime}). The host's limit is its read on all its threads, so
+ * the target is the share on the host's thread count (two on the hosts measured); the share on
+ * one thread, against that thread's own read, is reported beside it (for m = 8 it sits near 70%
+ * on the AMD EPYC Zen 5: one core keeps fewer lines of W in flight the more instructions each
+ * line costs, which the packed kernel's notes measure).
  *
  * <p>Pitfalls handled: the product lands in {@code c}, which the state keeps, and the kernel
  * writes every element of it, so nothing is dead code; the first calls run tens of times slower
